@@ -1,0 +1,38 @@
+using System.Net;
+
+namespace MuseumSync.Http;
+
+/// <summary>
+/// One pooled <see cref="SocketsHttpHandler"/> for the process. Every poll shares its connections, and a pooled
+/// connection lives at most <see cref="PooledConnectionLifetime"/>, so DNS changes are picked up on long runs.
+/// </summary>
+public static class MuseumHttp
+{
+    private static readonly Lazy<HttpClient> s_shared = new(() => CreateClient(CreateHandler()));
+
+    /// <summary>How long a pooled connection is reused. The value is 5 minutes.</summary>
+    public static TimeSpan PooledConnectionLifetime { get; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The shared client. Requests carry their own timeouts and cancellation; the client's own timeout is infinite.</summary>
+    public static HttpClient Shared => s_shared.Value;
+
+    /// <summary>Creates a handler with MuseumSync's pooling settings.</summary>
+    public static SocketsHttpHandler CreateHandler(int maxConnectionsPerServer = 32) => new()
+    {
+        PooledConnectionLifetime = PooledConnectionLifetime,
+        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
+        MaxConnectionsPerServer = maxConnectionsPerServer,
+        AutomaticDecompression = DecompressionMethods.All,
+        ConnectTimeout = TimeSpan.FromSeconds(15),
+        AllowAutoRedirect = true,
+        UseCookies = false,
+    };
+
+    /// <summary>Creates a client over <paramref name="handler"/> with MuseumSync's user agent.</summary>
+    public static HttpClient CreateClient(HttpMessageHandler handler, bool disposeHandler = false)
+    {
+        var client = new HttpClient(handler, disposeHandler) { Timeout = Timeout.InfiniteTimeSpan };
+        client.DefaultRequestHeaders.UserAgent.ParseAdd($"MuseumSync/{typeof(MuseumHttp).Assembly.GetName().Version?.ToString(3) ?? "0"}");
+        return client;
+    }
+}

@@ -1,0 +1,75 @@
+namespace MuseumSync;
+
+/// <summary>
+/// One collection record as it arrived from a museum API, mapped onto MuseumSync's fields and validated.
+/// Invalid records are kept too (<see cref="IsValid"/> is false, <see cref="Issues"/> says why) so that
+/// nothing is lost: <c>Sync-MuseumRecord</c> dead-letters them.
+/// </summary>
+public sealed class MuseumRecord
+{
+    /// <summary>The name the user gave the source (<c>-Source</c>); part of the record's key.</summary>
+    public required string Source { get; init; }
+
+    /// <summary>The museum's object identifier; null only on an invalid record.</summary>
+    public string? ObjectId { get; init; }
+
+    /// <summary>The accession number, when the source has one.</summary>
+    public string? AccessionNumber { get; init; }
+
+    /// <summary>The title.</summary>
+    public string? Title { get; init; }
+
+    /// <summary>The creation date as ISO 8601 text (date, date-time, or reduced precision such as a year).</summary>
+    public string? CreationDate { get; init; }
+
+    /// <summary>The rights statement URI.</summary>
+    public string? RightsStatement { get; init; }
+
+    /// <summary>The date until which the record is embargoed.</summary>
+    public DateOnly? EmbargoDate { get; init; }
+
+    /// <summary>The access tier the record arrived with (absent means public).</summary>
+    public AccessTier AccessTier { get; init; }
+
+    /// <summary>The IIIF Presentation manifest URL.</summary>
+    public string? IiifManifestUrl { get; init; }
+
+    /// <summary>The primary media (image) URL.</summary>
+    public string? MediaUrl { get; init; }
+
+    /// <summary>The record exactly as the source sent it (one JSON document, or the raw line when it was not JSON).</summary>
+    public required string RawJson { get; init; }
+
+    /// <summary>True when every validation rule passed.</summary>
+    public bool IsValid => Issues.Count == 0;
+
+    /// <summary>Why the record is invalid; empty when it is valid.</summary>
+    public IReadOnlyList<ValidationIssue> Issues { get; init; } = Array.Empty<ValidationIssue>();
+
+    /// <summary>The page position (cursor) of the page the record came from; null for the first page.</summary>
+    public string? Position { get; init; }
+
+    /// <summary>Where to resume once this record's page is committed: the next page's position, or this page's when it was the last.</summary>
+    public string? ResumePosition { get; init; }
+
+    /// <summary>True on the last record of its page: once it is committed, the whole page is.</summary>
+    public bool EndOfPage { get; internal set; }
+
+    /// <summary>The page's sequence number within the run (1-based).</summary>
+    public long PageNumber { get; init; }
+
+    /// <summary>The 1-based line (or item) number within the page.</summary>
+    public int LineNumber { get; init; }
+
+    /// <summary>The URL the page was fetched from (secrets masked).</summary>
+    public string? SourceUrl { get; init; }
+
+    /// <summary>The correlation id of the request that fetched the record.</summary>
+    public string? CorrelationId { get; init; }
+
+    /// <summary>When the record was fetched (UTC).</summary>
+    public DateTimeOffset FetchedAt { get; init; }
+
+    /// <inheritdoc />
+    public override string ToString() => IsValid ? $"{Source}/{ObjectId}: {Title}" : $"{Source}/{ObjectId ?? "?"} (invalid)";
+}

@@ -1,0 +1,56 @@
+namespace MuseumSync.Storage.Sqlite;
+
+/// <summary>The SQLite schema as versioned migrations; each runs once and is recorded in <c>schema_migrations</c>.</summary>
+internal static class SqliteSchema
+{
+    public static readonly (int Version, string Description, string Sql)[] Migrations =
+    [
+        (1, "records, checkpoints, dead letters", """
+            CREATE TABLE IF NOT EXISTS museum_records (
+                source            TEXT    NOT NULL,
+                object_id         TEXT    NOT NULL,
+                accession_number  TEXT,
+                title             TEXT    NOT NULL,
+                creation_date     TEXT,
+                rights_statement  TEXT,
+                embargo_date      TEXT,
+                access_tier       TEXT    NOT NULL,
+                iiif_manifest_url TEXT,
+                media_url         TEXT,
+                raw_json          TEXT    NOT NULL,
+                content_hash      BLOB    NOT NULL,
+                position          TEXT,
+                source_url        TEXT,
+                correlation_id    TEXT,
+                first_seen_utc    TEXT    NOT NULL,
+                last_changed_utc  TEXT    NOT NULL,
+                UNIQUE (source, object_id)
+            );
+            CREATE TABLE IF NOT EXISTS sync_checkpoints (
+                source            TEXT    NOT NULL PRIMARY KEY,
+                endpoint          TEXT,
+                position          TEXT,
+                last_sync_utc     TEXT,
+                records_committed INTEGER NOT NULL DEFAULT 0,
+                dead_lettered     INTEGER NOT NULL DEFAULT 0,
+                batches           INTEGER NOT NULL DEFAULT 0
+            );
+            CREATE TABLE IF NOT EXISTS sync_dead_letters (
+                id                INTEGER PRIMARY KEY,
+                source            TEXT    NOT NULL,
+                object_id         TEXT,
+                payload           TEXT    NOT NULL,
+                payload_hash      BLOB    NOT NULL,
+                reasons           TEXT    NOT NULL,
+                source_url        TEXT,
+                position          TEXT,
+                correlation_id    TEXT,
+                first_seen_utc    TEXT    NOT NULL,
+                last_seen_utc     TEXT    NOT NULL,
+                attempt_count     INTEGER NOT NULL DEFAULT 1,
+                UNIQUE (source, payload_hash)
+            );
+            CREATE INDEX IF NOT EXISTS ix_sync_dead_letters_source_object ON sync_dead_letters (source, object_id);
+            """),
+    ];
+}

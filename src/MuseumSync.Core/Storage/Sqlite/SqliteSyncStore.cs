@@ -1,0 +1,294 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace MuseumSync.Storage.Sqlite;
+
+/// <summary>
+/// The embedded default store: one SQLite file in WAL mode. Each batch is one <c>BEGIN IMMEDIATE</c> transaction of
+/// prepared statements: look up the stored hash, upsert what changed, insert new dead letters, update the checkpoint.
+/// </summary>
+public sealed class SqliteSyncStore : ISyncStore
+{
+    private readonly SqliteConnection _connection;
+    private SqliteCommand? _lookup;
+    private SqliteCommand? _upsert;
+    private SqliteCommand? _deadInsert;
+    private SqliteCommand? _deadSeen;
+    private SqliteCommand? _checkpoint;
+
+    private SqliteSyncStore(string path, SqliteConnection connection)
+    {
+        DatabasePath = path;
+        _connection = connection;
+    }
+
+    /// <summary>The full path of the database file.</summary>
+    public string DatabasePath { get; }
+
+    /// <inheritdoc />
+    public string Provider => "Sqlite";
+
+    /// <summary>Opens (and with <paramref name="create"/>, creates) the database file.</summary>
+    public static async Task<SqliteSyncStore> OpenAsync(string path, bool create, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var full = Path.GetFullPath(path);
+        if (!create && !File.Exists(full))
+        {
+            throw new SyncStoreException($"There is no MuseumSync database at '{full}'. Check -Database, or run Sync-MuseumRecord first to create it.");
+        }
+        var dir = Path.GetDirectoryName(full);
+        if (create && !string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
+        var cs = new SqliteConnectionStringBuilder
+        {
+            DataSource = full,
+            Mode = create ? SqliteOpenMode.ReadWriteCreate : SqliteOpenMode.ReadWrite,
+            Pooling = false,
+            DefaultTimeout = 30,
+        }.ToString();
+        var connection = new SqliteConnection(cs);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await ExecAsync(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;", cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException ex)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw new SyncStoreException($"Could not open the SQLite database '{full}': {ex.Message}", ex.IsTransient, ex);
+        }
+        return new SqliteSyncStore(full, connection);
+    }
+
+    /// <inheritdoc />
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await ExecAsync(_connection, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_utc TEXT NOT NULL);", cancellationToken).ConfigureAwait(false);
+        foreach (var (version, description, sql) in SqliteSchema.Migrations)
+        {
+            using var tx = _connection.BeginTransaction(deferred: false);
+            using (var check = _connection.CreateCommand())
+            {
+                check.Transaction = tx;
+                check.CommandText = "SELECT COUNT(*) FROM schema_migrations WHERE version = $v";
+                check.Parameters.AddWithValue("$v", version);
+                if (Convert.ToInt64(await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) > 0)
+                {
+                    continue;
+                }
+            }
+            using (var migrate = _connection.CreateCommand())
+            {
+                migrate.Transaction = tx;
+                migrate.CommandText = sql;
+                await migrate.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            using (var record = _connection.CreateCommand())
+            {
+                record.Transaction = tx;
+                record.CommandText = "INSERT INTO schema_migrations (version, description, applied_utc) VALUES ($v, $d, $t)";
+                record.Parameters.AddWithValue("$v", version);
+                record.Parameters.AddWithValue("$d", description);
+                record.Parameters.AddWithValue("$t", Iso(DateTimeOffset.UtcNow));
+                await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            tx.Commit();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<SyncCheckpoint>> GetCheckpointsAsync(string? source, CancellationToken cancellationToken)
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = "SELECT source, endpoint, position, last_sync_utc, records_committed, dead_lettered, batches FROM sync_checkpoints"
+            + (source is null ? string.Empty : " WHERE source = $s") + " ORDER BY source";
+        if (source is not null) cmd.Parameters.AddWithValue("$s", source);
+        var list = new List<SyncCheckpoint>();
+        try
+        {
+            using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                list.Add(new SyncCheckpoint
+                {
+                    Source = r.GetString(0),
+                    Endpoint = r.IsDBNull(1) ? null : r.GetString(1),
+                    Cursor = r.IsDBNull(2) ? null : r.GetString(2),
+                    LastSyncTime = r.IsDBNull(3) ? null : DateTimeOffset.Parse(r.GetString(3), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
+                    RecordsCommitted = r.GetInt64(4),
+                    DeadLettered = r.GetInt64(5),
+                    Batches = r.GetInt64(6),
+                    Database = DatabasePath,
+                });
+            }
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == 1 && ex.Message.Contains("no such table", StringComparison.Ordinal))
+        {
+            return list; // a database no sync has written to yet
+        }
+        return list;
+    }
+
+    /// <inheritdoc />
+    public async Task<BatchResult> CommitBatchAsync(SyncBatch batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        PrepareCommands();
+        var now = Iso(batch.Now);
+        int inserted = 0, updated = 0, unchanged = 0, dead = 0, deadSeen = 0;
+        try
+        {
+            using var tx = _connection.BeginTransaction(deferred: false);
+            _lookup!.Transaction = tx;
+            _upsert!.Transaction = tx;
+            _deadInsert!.Transaction = tx;
+            _deadSeen!.Transaction = tx;
+            _checkpoint!.Transaction = tx;
+
+            foreach (var r in batch.Records)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var hash = RecordHash.Content(r);
+                _lookup.Parameters[0].Value = batch.Source;
+                _lookup.Parameters[1].Value = r.ObjectId;
+                var stored = _lookup.ExecuteScalar() as byte[];
+                if (stored is null) inserted++;
+                else if (stored.AsSpan().SequenceEqual(hash)) { unchanged++; continue; }
+                else updated++;
+                var p = _upsert.Parameters;
+                p[0].Value = batch.Source;
+                p[1].Value = r.ObjectId;
+                p[2].Value = (object?)r.AccessionNumber ?? DBNull.Value;
+                p[3].Value = r.Title;
+                p[4].Value = (object?)r.CreationDate ?? DBNull.Value;
+                p[5].Value = (object?)r.RightsStatement ?? DBNull.Value;
+                p[6].Value = r.EmbargoDate is { } e ? e.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : DBNull.Value;
+                p[7].Value = TierText(r.AccessTier);
+                p[8].Value = (object?)r.IiifManifestUrl ?? DBNull.Value;
+                p[9].Value = (object?)r.MediaUrl ?? DBNull.Value;
+                p[10].Value = r.RawJson;
+                p[11].Value = hash;
+                p[12].Value = (object?)r.Position ?? DBNull.Value;
+                p[13].Value = (object?)r.SourceUrl ?? DBNull.Value;
+                p[14].Value = (object?)r.CorrelationId ?? DBNull.Value;
+                p[15].Value = now;
+                _upsert.ExecuteNonQuery();
+            }
+
+            foreach (var r in batch.DeadLetters)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var p = _deadInsert.Parameters;
+                var payloadHash = RecordHash.Payload(r.RawJson);
+                p[0].Value = batch.Source;
+                p[1].Value = (object?)r.ObjectId ?? DBNull.Value;
+                p[2].Value = r.RawJson;
+                p[3].Value = payloadHash;
+                p[4].Value = DeadLetterReasons.ToJson(r.Issues);
+                p[5].Value = (object?)r.SourceUrl ?? DBNull.Value;
+                p[6].Value = (object?)r.Position ?? DBNull.Value;
+                p[7].Value = (object?)r.CorrelationId ?? DBNull.Value;
+                p[8].Value = now;
+                if (_deadInsert.ExecuteNonQuery() == 1)
+                {
+                    dead++;
+                }
+                else
+                {
+                    deadSeen++;
+                    _deadSeen.Parameters[0].Value = batch.Source;
+                    _deadSeen.Parameters[1].Value = payloadHash;
+                    _deadSeen.Parameters[2].Value = now;
+                    _deadSeen.ExecuteNonQuery();
+                }
+            }
+
+            var c = _checkpoint.Parameters;
+            c[0].Value = batch.Source;
+            c[1].Value = (object?)batch.Endpoint ?? DBNull.Value;
+            c[2].Value = (object?)batch.CheckpointPosition ?? DBNull.Value;
+            c[3].Value = batch.AdvanceCheckpoint ? 1 : 0;
+            c[4].Value = now;
+            c[5].Value = inserted + updated + unchanged;
+            c[6].Value = dead;
+            _checkpoint.ExecuteNonQuery();
+
+            cancellationToken.ThrowIfCancellationRequested();
+            tx.Commit();
+        }
+        catch (SqliteException ex)
+        {
+            throw new SyncStoreException($"Could not commit a batch of {batch.Records.Count} records and {batch.DeadLetters.Count} dead letters to '{DatabasePath}': {ex.Message}. Nothing of this batch was written; run again to resume from the checkpoint.", ex.IsTransient, ex);
+        }
+        return new BatchResult(inserted, updated, unchanged, dead, deadSeen);
+    }
+
+    private void PrepareCommands()
+    {
+        if (_lookup is not null) return;
+        _lookup = Command("SELECT content_hash FROM museum_records WHERE source = $source AND object_id = $id", "$source", "$id");
+        _upsert = Command("""
+            INSERT INTO museum_records (source, object_id, accession_number, title, creation_date, rights_statement, embargo_date,
+                access_tier, iiif_manifest_url, media_url, raw_json, content_hash, position, source_url, correlation_id,
+                first_seen_utc, last_changed_utc)
+            VALUES ($source, $id, $acc, $title, $created, $rights, $embargo, $tier, $iiif, $media, $raw, $hash, $pos, $url, $corr, $now, $now)
+            ON CONFLICT (source, object_id) DO UPDATE SET
+                accession_number = excluded.accession_number, title = excluded.title, creation_date = excluded.creation_date,
+                rights_statement = excluded.rights_statement, embargo_date = excluded.embargo_date, access_tier = excluded.access_tier,
+                iiif_manifest_url = excluded.iiif_manifest_url, media_url = excluded.media_url, raw_json = excluded.raw_json,
+                content_hash = excluded.content_hash, position = excluded.position, source_url = excluded.source_url,
+                correlation_id = excluded.correlation_id, last_changed_utc = excluded.last_changed_utc
+            """, "$source", "$id", "$acc", "$title", "$created", "$rights", "$embargo", "$tier", "$iiif", "$media", "$raw", "$hash", "$pos", "$url", "$corr", "$now");
+        _deadInsert = Command("""
+            INSERT INTO sync_dead_letters (source, object_id, payload, payload_hash, reasons, source_url, position, correlation_id, first_seen_utc, last_seen_utc)
+            VALUES ($source, $id, $payload, $hash, $reasons, $url, $pos, $corr, $now, $now)
+            ON CONFLICT (source, payload_hash) DO NOTHING
+            """, "$source", "$id", "$payload", "$hash", "$reasons", "$url", "$pos", "$corr", "$now");
+        _deadSeen = Command("UPDATE sync_dead_letters SET last_seen_utc = $now WHERE source = $source AND payload_hash = $hash", "$source", "$hash", "$now");
+        _checkpoint = Command("""
+            INSERT INTO sync_checkpoints (source, endpoint, position, last_sync_utc, records_committed, dead_lettered, batches)
+            VALUES ($source, $endpoint, CASE WHEN $advance = 1 THEN $pos END, $now, $committed, $dead, 1)
+            ON CONFLICT (source) DO UPDATE SET
+                endpoint = COALESCE(excluded.endpoint, sync_checkpoints.endpoint),
+                position = CASE WHEN $advance = 1 THEN $pos ELSE sync_checkpoints.position END,
+                last_sync_utc = excluded.last_sync_utc,
+                records_committed = sync_checkpoints.records_committed + excluded.records_committed,
+                dead_lettered = sync_checkpoints.dead_lettered + excluded.dead_lettered,
+                batches = sync_checkpoints.batches + 1
+            """, "$source", "$endpoint", "$pos", "$advance", "$now", "$committed", "$dead");
+    }
+
+    private SqliteCommand Command(string sql, params string[] parameters)
+    {
+        var cmd = _connection.CreateCommand();
+        cmd.CommandText = sql;
+        foreach (var p in parameters) cmd.Parameters.Add(new SqliteParameter(p, null));
+        return cmd;
+    }
+
+    internal static string TierText(AccessTier t) => t switch
+    {
+        AccessTier.Research => "research",
+        AccessTier.Restricted => "restricted",
+        _ => "public",
+    };
+
+    private static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+
+    private static async Task ExecAsync(SqliteConnection c, string sql, CancellationToken ct)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var c in new[] { _lookup, _upsert, _deadInsert, _deadSeen, _checkpoint })
+        {
+            c?.Dispose();
+        }
+        await _connection.DisposeAsync().ConfigureAwait(false);
+    }
+}

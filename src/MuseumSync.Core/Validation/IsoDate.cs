@@ -1,0 +1,88 @@
+namespace MuseumSync.Validation;
+
+/// <summary>
+/// Strict ISO 8601 (extended format) date and date-time checks. Unlike <see cref="DateTime.TryParse(string?, out DateTime)"/>
+/// these accept no culture-specific forms (<c>2020/05/01</c>, <c>31/12/2025</c>) and reject dates that are not on the
+/// calendar (<c>2019-02-30</c>).
+/// </summary>
+public static class IsoDate
+{
+    /// <summary>Accepts <c>YYYY</c>, <c>YYYY-MM</c>, <c>YYYY-MM-DD</c> and <c>YYYY-MM-DDThh:mm[:ss[.fff…]][Z|±hh:mm]</c>.</summary>
+    public static bool IsDateOrDateTime(ReadOnlySpan<char> s)
+    {
+        if (s.Length == 4) return TryYear(s, out _);
+        if (s.Length == 7) return TryYear(s, out _) && s[4] == '-' && TryTwo(s[5..], 1, 12, out _);
+        if (!TryParseDate(s[..Math.Min(10, s.Length)], out _)) return false;
+        if (s.Length == 10) return true;
+        if (s[10] != 'T' && s[10] != 't') return false;
+        return IsTime(s[11..]);
+    }
+
+    /// <summary>Parses exactly <c>YYYY-MM-DD</c> that names a real calendar day.</summary>
+    public static bool TryParseDate(ReadOnlySpan<char> s, out DateOnly date)
+    {
+        date = default;
+        if (s.Length != 10 || s[4] != '-' || s[7] != '-') return false;
+        if (!TryYear(s[..4], out var y) || y < 1) return false;
+        if (!TryTwo(s[5..7], 1, 12, out var m)) return false;
+        if (!TryTwo(s[8..10], 1, DateTime.DaysInMonth(y, m), out var d)) return false;
+        date = new DateOnly(y, m, d);
+        return true;
+    }
+
+    /// <summary>Parses a date, or the date part of a valid date-time (<c>2025-01-01T00:00:00Z</c>).</summary>
+    public static bool TryParseDateOrDateTimeAsDate(ReadOnlySpan<char> s, out DateOnly date)
+    {
+        date = default;
+        if (s.Length < 10) return false;
+        if (s.Length > 10 && !IsDateOrDateTime(s)) return false;
+        return TryParseDate(s[..10], out date);
+    }
+
+    private static bool IsTime(ReadOnlySpan<char> t)
+    {
+        // hh:mm
+        if (t.Length < 5 || t[2] != ':' || !TryTwo(t[..2], 0, 23, out _) || !TryTwo(t[3..5], 0, 59, out _)) return false;
+        var rest = t[5..];
+        if (rest.Length >= 3 && rest[0] == ':')
+        {
+            if (!TryTwo(rest[1..3], 0, 60, out _)) return false; // 60: leap second
+            rest = rest[3..];
+            if (rest.Length > 0 && (rest[0] == '.' || rest[0] == ','))
+            {
+                var i = 1;
+                while (i < rest.Length && char.IsAsciiDigit(rest[i])) i++;
+                if (i == 1) return false;
+                rest = rest[i..];
+            }
+        }
+        if (rest.Length == 0) return true;
+        if (rest.Length == 1) return rest[0] is 'Z' or 'z';
+        if (rest[0] is not ('+' or '-')) return false;
+        rest = rest[1..];
+        if (rest.Length == 5 && rest[2] == ':') return TryTwo(rest[..2], 0, 23, out _) && TryTwo(rest[3..], 0, 59, out _);
+        if (rest.Length == 4) return TryTwo(rest[..2], 0, 23, out _) && TryTwo(rest[2..], 0, 59, out _);
+        if (rest.Length == 2) return TryTwo(rest, 0, 23, out _);
+        return false;
+    }
+
+    private static bool TryYear(ReadOnlySpan<char> s, out int year)
+    {
+        year = 0;
+        if (s.Length < 4) return false;
+        for (var i = 0; i < 4; i++)
+        {
+            if (!char.IsAsciiDigit(s[i])) return false;
+            year = (year * 10) + (s[i] - '0');
+        }
+        return year >= 1;
+    }
+
+    private static bool TryTwo(ReadOnlySpan<char> s, int min, int max, out int value)
+    {
+        value = 0;
+        if (s.Length != 2 || !char.IsAsciiDigit(s[0]) || !char.IsAsciiDigit(s[1])) return false;
+        value = ((s[0] - '0') * 10) + (s[1] - '0');
+        return value >= min && value <= max;
+    }
+}

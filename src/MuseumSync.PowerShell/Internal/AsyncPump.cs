@@ -1,0 +1,75 @@
+using System.Threading.Channels;
+
+namespace MuseumSync.PowerShell.Internal;
+
+/// <summary>
+/// Runs an async producer on the thread pool and hands what it produces to the pipeline thread through a bounded
+/// channel: the producer is paced by the pipeline (memory stays flat), and every Write* call happens on the pipeline
+/// thread, where PowerShell requires it. The producer's exception comes back unwrapped.
+/// </summary>
+internal sealed class AsyncPump
+{
+    private readonly Channel<PipelineMessage> _channel;
+
+    public AsyncPump(int capacity)
+    {
+        _channel = Channel.CreateBounded<PipelineMessage>(new BoundedChannelOptions(capacity)
+        {
+            SingleReader = true,
+            SingleWriter = false,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    public ChannelWriter<PipelineMessage> Writer => _channel.Writer;
+
+    /// <summary>Queues a message from any thread (waits when the channel is full; drops it once the run is over).</summary>
+    public void Post(PipelineMessage message, CancellationToken cancellationToken)
+    {
+        if (_channel.Writer.TryWrite(message)) return;
+        try
+        {
+            _channel.Writer.WriteAsync(message, cancellationToken).AsTask().GetAwaiter().GetResult();
+        }
+        catch (ChannelClosedException)
+        {
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>Starts <paramref name="producer"/> and calls <paramref name="onMessage"/> on this thread for each message until it ends.</summary>
+    public void Run(Func<CancellationToken, Task> producer, Action<PipelineMessage> onMessage, CancellationToken cancellationToken)
+    {
+        var task = Task.Run(async () =>
+        {
+            try
+            {
+                await producer(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _channel.Writer.TryComplete();
+            }
+        }, CancellationToken.None);
+
+        var reader = _channel.Reader;
+        while (true)
+        {
+            while (reader.TryRead(out var message)) onMessage(message);
+            bool more;
+            try
+            {
+                more = reader.WaitToReadAsync(cancellationToken).AsTask().GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            if (!more) break;
+        }
+        // Surfaces the producer's own exception (not an AggregateException).
+        task.GetAwaiter().GetResult();
+    }
+}
