@@ -13,6 +13,7 @@
         'Invoke-MuseumPoll'
         'Sync-MuseumRecord'
         'Get-SyncCheckpoint'
+        'Get-SyncDeadLetter'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

@@ -16,6 +16,9 @@ public interface ISyncStore : IAsyncDisposable
     /// <summary>The checkpoints, all of them or the one of <paramref name="source"/>.</summary>
     Task<IReadOnlyList<SyncCheckpoint>> GetCheckpointsAsync(string? source, CancellationToken cancellationToken);
 
+    /// <summary>The dead letters that match <paramref name="query"/>, oldest first.</summary>
+    Task<IReadOnlyList<DeadLetter>> GetDeadLettersAsync(DeadLetterQuery query, CancellationToken cancellationToken);
+
     /// <summary>Upserts the valid records, inserts the dead letters and advances the checkpoint, in one transaction.</summary>
     Task<BatchResult> CommitBatchAsync(SyncBatch batch, CancellationToken cancellationToken);
 }

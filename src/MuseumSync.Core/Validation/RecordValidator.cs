@@ -23,7 +23,7 @@ internal static class RecordValidator
         tier = AccessTier.Public;
         if (f.JsonError is not null)
         {
-            Add(ref issues, "(record)", RuleJson, $"The record is not a JSON object: {f.JsonError}. Fix the source, or the export that produced this line.");
+            Add(ref issues, "(record)", RuleJson, $"The line is not a JSON record: {f.JsonError}. Fix the source, or the export that produced this line.");
             return;
         }
 

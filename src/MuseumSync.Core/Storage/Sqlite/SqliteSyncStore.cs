@@ -130,6 +130,56 @@ public sealed class SqliteSyncStore : ISyncStore
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<DeadLetter>> GetDeadLettersAsync(DeadLetterQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        using var cmd = _connection.CreateCommand();
+        var where = new List<string>();
+        if (query.Source is not null)
+        {
+            where.Add("source = $s");
+            cmd.Parameters.AddWithValue("$s", query.Source);
+        }
+        if (query.Since is { } since)
+        {
+            where.Add("last_seen_utc >= $since");
+            cmd.Parameters.AddWithValue("$since", Iso(since));
+        }
+        cmd.CommandText = "SELECT id, source, object_id, payload, reasons, source_url, position, correlation_id, first_seen_utc, last_seen_utc, attempt_count FROM sync_dead_letters"
+            + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : string.Empty)
+            + " ORDER BY id" + (query.Limit is { } limit ? " LIMIT " + limit.ToString(CultureInfo.InvariantCulture) : string.Empty);
+        var list = new List<DeadLetter>();
+        try
+        {
+            using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                list.Add(new DeadLetter
+                {
+                    Id = r.GetInt64(0),
+                    Source = r.GetString(1),
+                    ObjectId = r.IsDBNull(2) ? null : r.GetString(2),
+                    Payload = r.GetString(3),
+                    Reasons = DeadLetterReasons.FromJson(r.GetString(4)),
+                    SourceUrl = r.IsDBNull(5) ? null : r.GetString(5),
+                    Position = r.IsDBNull(6) ? null : r.GetString(6),
+                    CorrelationId = r.IsDBNull(7) ? null : r.GetString(7),
+                    FirstSeen = ParseIso(r.GetString(8)),
+                    LastSeen = ParseIso(r.GetString(9)),
+                    AttemptCount = r.GetInt32(10),
+                });
+            }
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == 1 && ex.Message.Contains("no such table", StringComparison.Ordinal))
+        {
+            return list;
+        }
+        return list;
+    }
+
+    private static DateTimeOffset ParseIso(string s) => DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+
+    /// <inheritdoc />
     public async Task<BatchResult> CommitBatchAsync(SyncBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);

@@ -1,0 +1,60 @@
+using MuseumSync.SampleApi;
+
+namespace MuseumSync.PowerShell.Tests;
+
+/// <summary>
+/// Other modules (dbatools, SqlServer) bring their own versions of MuseumSync's dependencies. A session that loaded
+/// older Polly.Core and Microsoft.Data.Sqlite first must still import MuseumSync and sync, each side using its own copy.
+/// </summary>
+public sealed class DependencyIsolationTests
+{
+    [Fact]
+    public async Task ImportModule_AfterOtherVersionsOfItsDependenciesLoaded_SyncStillWorks()
+    {
+        await using var api = await SampleMuseumApi.StartAsync(new SampleApiOptions { RecordCount = 200, DefaultPageSize = 50 });
+        var packages = HostProcess.Metadata("NuGetPackageRoot");
+        var oldPolly = Path.Combine(packages, "polly.core", "8.5.2", "lib", "net8.0", "Polly.Core.dll");
+        var oldSqlite = Path.Combine(packages, "microsoft.data.sqlite.core", "8.0.30", "lib", "net8.0", "Microsoft.Data.Sqlite.dll");
+        Assert.True(File.Exists(oldPolly), oldPolly);
+        Assert.True(File.Exists(oldSqlite), oldSqlite);
+        var db = Path.Combine(TestPaths.TempDirectory(), "iso.db");
+
+        // The host imports the module before the script runs, so load the old versions in a fresh session of its own:
+        // remove the module, load the other versions into the default context, import again, sync.
+        var script = $$"""
+            $ErrorActionPreference = 'Stop'
+            Remove-Module MuseumSync
+            $null = [System.Reflection.Assembly]::LoadFrom('{{oldPolly}}')
+            $null = [System.Reflection.Assembly]::LoadFrom('{{oldSqlite}}')
+            Import-Module '{{TestPaths.ModuleManifest}}'
+            $s = Invoke-MuseumPoll -Uri '{{api.ObjectsUri}}' -Source demo -Database '{{db}}' | Sync-MuseumRecord -Source demo -Database '{{db}}' -ErrorAction SilentlyContinue
+            "inserted=$($s.Inserted)"
+            foreach ($name in 'Polly.Core', 'Microsoft.Data.Sqlite') {
+                [System.AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq $name } | ForEach-Object {
+                    "loaded $name in $([System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($_).Name) from $($_.Location)"
+                }
+            }
+            """;
+        var (code, stdout, stderr) = HostProcess.Run(script, TimeSpan.FromSeconds(90));
+        Assert.True(code == 0, stderr + stdout);
+        Assert.Contains($"inserted={api.Collection.ValidIds.Count}", stdout, StringComparison.Ordinal);
+        // Both versions are loaded side by side: the old ones in the default context, MuseumSync's in its own.
+        var deps = Path.Combine(TestPaths.ModuleDirectory, "dependencies");
+        Assert.Contains($"loaded Polly.Core in Default from {oldPolly}", stdout, StringComparison.Ordinal);
+        Assert.Contains($"loaded Polly.Core in MuseumSync from {Path.Combine(deps, "Polly.Core.dll")}", stdout, StringComparison.Ordinal);
+        Assert.Contains($"loaded Microsoft.Data.Sqlite in Default from {oldSqlite}", stdout, StringComparison.Ordinal);
+        Assert.Contains($"loaded Microsoft.Data.Sqlite in MuseumSync from {Path.Combine(deps, "Microsoft.Data.Sqlite.dll")}", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ImportModule_CoreAssembly_LoadsInTheModulesOwnContext()
+    {
+        using var ps = PowerShellSession.Create();
+        ps.Invoke("Get-SyncCheckpoint -Database nonexistent.db -ErrorAction SilentlyContinue"); // touches MuseumSync.Core
+        var names = ps.Invoke("""
+            [System.AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'MuseumSync.Core' } |
+                ForEach-Object { [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($_).Name }
+            """);
+        Assert.Equal("MuseumSync", Assert.Single(names).BaseObject);
+    }
+}
