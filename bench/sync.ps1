@@ -1,0 +1,21 @@
+<#
+.SYNOPSIS
+    The MuseumSync row of ../shared/bench/run.sh: syncs the mock API's NDJSON feed into the harness's SQLite file.
+
+.DESCRIPTION
+    run.sh sets MS_BENCH_URL (base URL) and MS_BENCH_DB (SQLite path). The checkpoint lives in the database, so a
+    restarted run resumes where the killed one stopped. Exits non-zero if the sync fails.
+
+.EXAMPLE
+    ../shared/bench/run.sh --records 100000 --ours 'dotnet src/MuseumSync.Host/bin/Release/net10.0/MuseumSync.Host.dll bench/sync.ps1'
+#>
+param(
+    [int] $PageSize = 1000,
+    [int] $BatchSize = 5000
+)
+$ErrorActionPreference = 'Stop'
+$uri = "$($env:MS_BENCH_URL)/objects"
+$db = $env:MS_BENCH_DB
+$summary = Invoke-MuseumPoll -Uri $uri -Source bench -Database $db -PageSize $PageSize |
+    Sync-MuseumRecord -Source bench -Database $db -BatchSize $BatchSize -ErrorAction SilentlyContinue
+"$($summary.Status): $($summary.Inserted) inserted, $($summary.Updated) updated, $($summary.Unchanged) unchanged, $($summary.DeadLettered) dead-lettered in $($summary.Duration)"
