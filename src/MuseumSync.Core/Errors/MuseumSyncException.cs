@@ -42,13 +42,13 @@ public sealed class MuseumPollException : MuseumSyncException
     public MuseumPollException(string message, string errorId, bool isTransient, Uri? uri, int? statusCode, string? correlationId, Exception? inner = null)
         : base(message, errorId, isTransient, inner)
     {
-        Uri = uri;
+        Url = Http.UrlMasker.Mask(uri);
         StatusCode = statusCode;
         CorrelationId = correlationId;
     }
 
-    /// <summary>The URL that failed.</summary>
-    public Uri? Uri { get; }
+    /// <summary>The URL that failed, with secret query values masked.</summary>
+    public string? Url { get; }
 
     /// <summary>The last HTTP status, when there was one.</summary>
     public int? StatusCode { get; }

@@ -81,6 +81,11 @@ internal sealed class JsonRecordMapper
         {
             fields.JsonError = $"the text is not valid JSON (byte {ex.BytePositionInLine ?? 0}): {FirstSentence(ex.Message)}";
         }
+        catch (InvalidOperationException)
+        {
+            // GetString() on a string with invalid UTF-8 (or an invalid escape).
+            fields.JsonError = "a text value is not valid UTF-8";
+        }
         return fields;
     }
 

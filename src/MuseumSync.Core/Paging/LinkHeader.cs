@@ -36,7 +36,7 @@ public static class LinkHeader
 
     private static bool HasRel(ReadOnlySpan<char> parameters, string rel)
     {
-        foreach (var part in parameters.ToString().Split(';'))
+        foreach (var part in SplitOutsideQuotes(parameters.ToString(), ';'))
         {
             var p = part.Trim();
             var eq = p.IndexOf('=', StringComparison.Ordinal);
@@ -48,5 +48,21 @@ public static class LinkHeader
             }
         }
         return false;
+    }
+
+    private static IEnumerable<string> SplitOutsideQuotes(string s, char separator)
+    {
+        var start = 0;
+        var quoted = false;
+        for (var i = 0; i < s.Length; i++)
+        {
+            if (s[i] == '"') quoted = !quoted;
+            else if (s[i] == separator && !quoted)
+            {
+                yield return s[start..i];
+                start = i + 1;
+            }
+        }
+        yield return s[start..];
     }
 }

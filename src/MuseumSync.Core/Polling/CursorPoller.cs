@@ -66,6 +66,8 @@ public sealed class CursorPoller
 
                 var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
                 using var reader = new NdjsonReader(stream);
+                // A body that stalls is treated like one that broke off: the idle timer restarts on every line.
+                using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 MuseumRecord? held = null;
                 var line = 0;
                 Exception? broken = null;
@@ -74,7 +76,8 @@ public sealed class CursorPoller
                     bool more;
                     try
                     {
-                        more = await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+                        idle.CancelAfter(request.Resilience.AttemptTimeout);
+                        more = await reader.ReadLineAsync(idle.Token).ConfigureAwait(false);
                     }
                     catch (Exception ex) when (IsBodyFailure(ex) && !cancellationToken.IsCancellationRequested)
                     {
@@ -159,8 +162,7 @@ public sealed class CursorPoller
             "MuseumPollHttpError", transient, url, status, correlationId);
     }
 
-    private static bool IsHtml(HttpResponseMessage r) =>
-        r.IsSuccessStatusCode && r.Content.Headers.ContentType?.MediaType is { } mt && mt.Contains("html", StringComparison.OrdinalIgnoreCase);
+    private static bool IsHtml(HttpResponseMessage r) => HttpRetryPipeline.IsHtmlInsteadOfData(r);
 
     private static bool IsBodyFailure(Exception ex) => ex is IOException or HttpRequestException or OperationCanceledException;
 

@@ -20,7 +20,7 @@ internal static class HttpRetryPipeline
                     .Handle<HttpRequestException>()
                     .Handle<TimeoutRejectedException>()
                     .Handle<IOException>()
-                    .HandleResult(r => IsTransientStatus(r.StatusCode)),
+                    .HandleResult(r => IsTransientStatus(r.StatusCode) || IsHtmlInsteadOfData(r)),
                 MaxRetryAttempts = options.MaxRetryAttempts,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
@@ -42,6 +42,13 @@ internal static class HttpRetryPipeline
         builder.AddTimeout(options.AttemptTimeout);
         return builder.Build();
     }
+
+    /// <summary>
+    /// A 200 with an HTML page where data was expected is a firewall or CDN throttle (The Met's answers so after bursts),
+    /// never data: it is retried after a pause.
+    /// </summary>
+    public static bool IsHtmlInsteadOfData(HttpResponseMessage r) =>
+        r.IsSuccessStatusCode && r.Content.Headers.ContentType?.MediaType is { } mt && mt.Contains("html", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>408, 429, 500, 502, 503 and 504 are worth another try; other statuses need a fix.</summary>
     public static bool IsTransientStatus(HttpStatusCode status) => (int)status is 408 or 429 or 500 or 502 or 503 or 504;

@@ -49,6 +49,6 @@ public sealed class DeadLetterQuery
     /// <summary>Only dead letters last seen at or after this time.</summary>
     public DateTimeOffset? Since { get; init; }
 
-    /// <summary>At most this many, newest first by id; all when null.</summary>
+    /// <summary>At most this many (the oldest first, by id); all when null.</summary>
     public int? Limit { get; init; }
 }

@@ -14,6 +14,7 @@ public sealed class BatchBuilder
     private readonly string? _sourceOverride;
     private string? _source;
     private long _currentPage = -1;
+    private string? _currentPageSource;
     private string? _currentPageResume;
     private bool _hasCandidate;
     private string? _candidate;
@@ -48,6 +49,13 @@ public sealed class BatchBuilder
     {
         ArgumentNullException.ThrowIfNull(record);
         if (Count == 0) _source = _sourceOverride ?? record.Source;
+        if (!string.Equals(_currentPageSource, record.Source, StringComparison.Ordinal))
+        {
+            // Another source's pages say nothing about this one's.
+            _currentPage = -1;
+            _currentPageResume = null;
+            _currentPageSource = record.Source;
+        }
         if (record.PageNumber > 0)
         {
             if (_currentPage >= 0 && record.PageNumber != _currentPage)

@@ -294,7 +294,7 @@ public sealed class SqliteSyncStore : ISyncStore
             VALUES ($source, $id, $payload, $hash, $reasons, $url, $pos, $corr, $now, $now)
             ON CONFLICT (source, payload_hash) DO NOTHING
             """, "$source", "$id", "$payload", "$hash", "$reasons", "$url", "$pos", "$corr", "$now");
-        _deadSeen = Command("UPDATE sync_dead_letters SET last_seen_utc = $now WHERE source = $source AND payload_hash = $hash", "$source", "$hash", "$now");
+        _deadSeen = Command("UPDATE sync_dead_letters SET last_seen_utc = $now, attempt_count = attempt_count + 1 WHERE source = $source AND payload_hash = $hash", "$source", "$hash", "$now");
         _checkpoint = Command("""
             INSERT INTO sync_checkpoints (source, endpoint, position, last_sync_utc, records_committed, dead_lettered, batches)
             VALUES ($source, $endpoint, CASE WHEN $advance = 1 THEN $pos END, $now, $committed, $dead, 1)
