@@ -114,6 +114,7 @@ public sealed class CursorPoller
                 if (held is not null)
                 {
                     held.EndOfPage = true;
+                    held.EndOfFeed = next is null;
                     yield return held;
                 }
                 break;

@@ -55,6 +55,15 @@ public sealed class MuseumRecord
     /// <summary>True on the last record of its page: once it is committed, the whole page is.</summary>
     public bool EndOfPage { get; internal set; }
 
+    /// <summary>True on the last record of the last page: once it is committed, the whole feed is.</summary>
+    public bool EndOfFeed { get; internal set; }
+
+    /// <summary>
+    /// The modification-time watermark this run covers (ISO 8601), for sources polled incrementally (<c>-Since</c>).
+    /// Stored with the checkpoint when the <see cref="EndOfFeed"/> record is committed; null when the source has none.
+    /// </summary>
+    public string? Watermark { get; init; }
+
     /// <summary>The page's sequence number within the run (1-based).</summary>
     public long PageNumber { get; init; }
 

@@ -18,6 +18,9 @@ public sealed class SyncBatch
     /// <summary>True when <see cref="CheckpointPosition"/> should be written (a null position then means "from the start").</summary>
     public bool AdvanceCheckpoint { get; init; }
 
+    /// <summary>The modification-time watermark to store (the feed was committed to its end); null leaves it as it is.</summary>
+    public string? Watermark { get; init; }
+
     /// <summary>The endpoint the checkpoint position belongs to (masked), for information.</summary>
     public string? Endpoint { get; init; }
 

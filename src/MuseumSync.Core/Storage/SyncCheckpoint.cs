@@ -9,6 +9,9 @@ public sealed class SyncCheckpoint
     /// <summary>The position (cursor or next-page URL) the next run starts from; null means from the beginning.</summary>
     public string? Cursor { get; init; }
 
+    /// <summary>The modification-time watermark of the last complete incremental run (ISO 8601); null when none.</summary>
+    public string? Watermark { get; init; }
+
     /// <summary>The endpoint the position belongs to.</summary>
     public string? Endpoint { get; init; }
 

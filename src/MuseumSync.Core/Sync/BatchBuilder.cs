@@ -17,6 +17,7 @@ public sealed class BatchBuilder
     private string? _currentPageSource;
     private string? _currentPageResume;
     private bool _hasCandidate;
+    private string? _watermark;
     private string? _candidate;
 
     /// <summary>Creates a builder; <paramref name="sourceOverride"/> stores every record under that source name.</summary>
@@ -65,6 +66,10 @@ public sealed class BatchBuilder
             }
             _currentPage = record.PageNumber;
             _currentPageResume = record.ResumePosition;
+            if (record.EndOfFeed && record.Watermark is not null)
+            {
+                _watermark = record.Watermark;
+            }
             if (record.EndOfPage)
             {
                 SetCandidate(record.ResumePosition);
@@ -78,7 +83,7 @@ public sealed class BatchBuilder
     /// <summary>Takes the open batch (null when empty and there is no checkpoint to store).</summary>
     public SyncBatch? Take(string? endpoint, DateTimeOffset now)
     {
-        if (Count == 0 && !_hasCandidate) return null;
+        if (Count == 0 && !_hasCandidate && _watermark is null) return null;
         var batch = new SyncBatch
         {
             Source = _source ?? _sourceOverride ?? "default",
@@ -86,6 +91,7 @@ public sealed class BatchBuilder
             DeadLetters = _invalid.ToArray(),
             AdvanceCheckpoint = _hasCandidate,
             CheckpointPosition = _candidate,
+            Watermark = _watermark,
             Endpoint = endpoint,
             Now = now,
         };
@@ -93,6 +99,7 @@ public sealed class BatchBuilder
         _invalid.Clear();
         _hasCandidate = false;
         _candidate = null;
+        _watermark = null;
         return batch;
     }
 

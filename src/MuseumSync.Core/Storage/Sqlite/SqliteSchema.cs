@@ -52,5 +52,8 @@ internal static class SqliteSchema
             );
             CREATE INDEX IF NOT EXISTS ix_sync_dead_letters_source_object ON sync_dead_letters (source, object_id);
             """),
+        (2, "checkpoint watermark for incremental sync", """
+            ALTER TABLE sync_checkpoints ADD COLUMN watermark TEXT;
+            """),
     ];
 }

@@ -100,7 +100,7 @@ public sealed class SqliteSyncStore : ISyncStore
     public async Task<IReadOnlyList<SyncCheckpoint>> GetCheckpointsAsync(string? source, CancellationToken cancellationToken)
     {
         using var cmd = _connection.CreateCommand();
-        cmd.CommandText = "SELECT source, endpoint, position, last_sync_utc, records_committed, dead_lettered, batches FROM sync_checkpoints"
+        cmd.CommandText = "SELECT source, endpoint, position, last_sync_utc, records_committed, dead_lettered, batches, watermark FROM sync_checkpoints"
             + (source is null ? string.Empty : " WHERE source = $s") + " ORDER BY source";
         if (source is not null) cmd.Parameters.AddWithValue("$s", source);
         var list = new List<SyncCheckpoint>();
@@ -118,6 +118,7 @@ public sealed class SqliteSyncStore : ISyncStore
                     RecordsCommitted = r.GetInt64(4),
                     DeadLettered = r.GetInt64(5),
                     Batches = r.GetInt64(6),
+                    Watermark = r.IsDBNull(7) ? null : r.GetString(7),
                     Database = DatabasePath,
                 });
             }
@@ -261,6 +262,7 @@ public sealed class SqliteSyncStore : ISyncStore
             c[4].Value = now;
             c[5].Value = inserted + updated + unchanged;
             c[6].Value = dead;
+            c[7].Value = (object?)batch.Watermark ?? DBNull.Value;
             _checkpoint.ExecuteNonQuery();
 
             cancellationToken.ThrowIfCancellationRequested();
@@ -296,16 +298,17 @@ public sealed class SqliteSyncStore : ISyncStore
             """, "$source", "$id", "$payload", "$hash", "$reasons", "$url", "$pos", "$corr", "$now");
         _deadSeen = Command("UPDATE sync_dead_letters SET last_seen_utc = $now, attempt_count = attempt_count + 1 WHERE source = $source AND payload_hash = $hash", "$source", "$hash", "$now");
         _checkpoint = Command("""
-            INSERT INTO sync_checkpoints (source, endpoint, position, last_sync_utc, records_committed, dead_lettered, batches)
-            VALUES ($source, $endpoint, CASE WHEN $advance = 1 THEN $pos END, $now, $committed, $dead, 1)
+            INSERT INTO sync_checkpoints (source, endpoint, position, last_sync_utc, records_committed, dead_lettered, batches, watermark)
+            VALUES ($source, $endpoint, CASE WHEN $advance = 1 THEN $pos END, $now, $committed, $dead, 1, $watermark)
             ON CONFLICT (source) DO UPDATE SET
                 endpoint = COALESCE(excluded.endpoint, sync_checkpoints.endpoint),
+                watermark = COALESCE(excluded.watermark, sync_checkpoints.watermark),
                 position = CASE WHEN $advance = 1 THEN $pos ELSE sync_checkpoints.position END,
                 last_sync_utc = excluded.last_sync_utc,
                 records_committed = sync_checkpoints.records_committed + excluded.records_committed,
                 dead_lettered = sync_checkpoints.dead_lettered + excluded.dead_lettered,
                 batches = sync_checkpoints.batches + 1
-            """, "$source", "$endpoint", "$pos", "$advance", "$now", "$committed", "$dead");
+            """, "$source", "$endpoint", "$pos", "$advance", "$now", "$committed", "$dead", "$watermark");
     }
 
     private SqliteCommand Command(string sql, params string[] parameters)
