@@ -7,6 +7,8 @@ namespace MuseumSync.Core.Tests.Storage.Sqlite;
 
 public sealed class SqliteSyncStoreTests : IAsyncLifetime
 {
+    private static readonly long SqliteSchemaVersions = MuseumSync.Storage.Sqlite.SqliteSchema.Migrations.Length;
+
     private static readonly DateTimeOffset s_t1 = new(2025, 1, 1, 10, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset s_t2 = new(2025, 1, 2, 10, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset s_t3 = new(2025, 1, 3, 10, 0, 0, TimeSpan.Zero);
@@ -75,7 +77,7 @@ public sealed class SqliteSyncStoreTests : IAsyncLifetime
         await _store.InitializeAsync(CancellationToken.None);
         await _store.InitializeAsync(CancellationToken.None);
 
-        Assert.Equal(1L, await ScalarAsync<long>("SELECT COUNT(*) FROM schema_migrations"));
+        Assert.Equal(SqliteSchemaVersions, await ScalarAsync<long>("SELECT COUNT(*) FROM schema_migrations"));
         Assert.Equal(1L, await ScalarAsync<long>("SELECT COUNT(*) FROM schema_migrations WHERE version = 1"));
         Assert.Equal(3L, await ScalarAsync<long>("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('museum_records','sync_checkpoints','sync_dead_letters')"));
     }
@@ -87,7 +89,7 @@ public sealed class SqliteSyncStoreTests : IAsyncLifetime
         _store = await SqliteSyncStore.OpenAsync(DbPath, create: false, CancellationToken.None);
         await _store.InitializeAsync(CancellationToken.None);
 
-        Assert.Equal(1L, await ScalarAsync<long>("SELECT COUNT(*) FROM schema_migrations"));
+        Assert.Equal(SqliteSchemaVersions, await ScalarAsync<long>("SELECT COUNT(*) FROM schema_migrations"));
         Assert.Equal("Sqlite", _store.Provider);
         Assert.Equal(Path.GetFullPath(DbPath), _store.DatabasePath);
     }
