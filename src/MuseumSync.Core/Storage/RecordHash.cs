@@ -1,41 +1,45 @@
-using System.Buffers;
-using System.Security.Cryptography;
-using System.Text;
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
 
 namespace MuseumSync.Storage;
 
-/// <summary>Content hashes: a record whose hash did not change is not rewritten, and a dead letter is kept once per payload.</summary>
+/// <summary>
+/// Content hashes (XxHash128, 16 bytes): a record whose hash did not change is not rewritten, and a dead letter is kept
+/// once per payload. Not a security boundary; a change detector, computed without copying the text.
+/// </summary>
 internal static class RecordHash
 {
-    /// <summary>16 bytes of SHA-256 over the raw payload and the mapped fields (so a mapping change rewrites the row).</summary>
+    private const char Separator = '\u001f';
+
+    /// <summary>The hash of the raw payload and the mapped fields (so a mapping change rewrites the row).</summary>
     public static byte[] Content(MuseumRecord r)
     {
-        var sb = new StringBuilder(r.RawJson.Length + 256);
-        sb.Append(r.RawJson).Append('\u001f')
-          .Append(r.ObjectId).Append('\u001f').Append(r.AccessionNumber).Append('\u001f').Append(r.Title).Append('\u001f')
-          .Append(r.CreationDate).Append('\u001f').Append(r.RightsStatement).Append('\u001f')
-          .Append(r.EmbargoDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)).Append('\u001f')
-          .Append((int)r.AccessTier).Append('\u001f').Append(r.IiifManifestUrl).Append('\u001f').Append(r.MediaUrl);
-        return Hash(sb.ToString());
+        var h = new XxHash128();
+        Append(h, r.RawJson);
+        Append(h, r.ObjectId);
+        Append(h, r.AccessionNumber);
+        Append(h, r.Title);
+        Append(h, r.CreationDate);
+        Append(h, r.RightsStatement);
+        Span<int> numbers = [r.EmbargoDate?.DayNumber ?? -1, (int)r.AccessTier];
+        h.Append(MemoryMarshal.AsBytes(numbers));
+        Append(h, r.IiifManifestUrl);
+        Append(h, r.MediaUrl);
+        return h.GetCurrentHash();
     }
 
-    /// <summary>16 bytes of SHA-256 over the payload exactly as received.</summary>
-    public static byte[] Payload(string raw) => Hash(raw);
-
-    private static byte[] Hash(string s)
+    /// <summary>The hash of the payload exactly as received.</summary>
+    public static byte[] Payload(string raw)
     {
-        var max = Encoding.UTF8.GetMaxByteCount(s.Length);
-        var rented = ArrayPool<byte>.Shared.Rent(max);
-        try
-        {
-            var n = Encoding.UTF8.GetBytes(s, rented);
-            Span<byte> full = stackalloc byte[32];
-            SHA256.HashData(rented.AsSpan(0, n), full);
-            return full[..16].ToArray();
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(rented);
-        }
+        var h = new XxHash128();
+        Append(h, raw);
+        return h.GetCurrentHash();
+    }
+
+    private static void Append(XxHash128 h, string? s)
+    {
+        if (s is not null) h.Append(MemoryMarshal.AsBytes(s.AsSpan()));
+        ReadOnlySpan<char> sep = [s is null ? '\0' : Separator];
+        h.Append(MemoryMarshal.AsBytes(sep));
     }
 }

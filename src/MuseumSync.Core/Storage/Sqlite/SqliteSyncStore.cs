@@ -10,8 +10,8 @@ namespace MuseumSync.Storage.Sqlite;
 public sealed class SqliteSyncStore : ISyncStore
 {
     private readonly SqliteConnection _connection;
-    private SqliteCommand? _lookup;
-    private SqliteCommand? _upsert;
+    private RawStatement? _lookup;
+    private RawStatement? _upsert;
     private SqliteCommand? _deadInsert;
     private SqliteCommand? _deadSeen;
     private SqliteCommand? _checkpoint;
@@ -190,40 +190,38 @@ public sealed class SqliteSyncStore : ISyncStore
         try
         {
             using var tx = _connection.BeginTransaction(deferred: false);
-            _lookup!.Transaction = tx;
-            _upsert!.Transaction = tx;
             _deadInsert!.Transaction = tx;
             _deadSeen!.Transaction = tx;
             _checkpoint!.Transaction = tx;
 
+            Span<byte> stored = stackalloc byte[16];
             foreach (var r in batch.Records)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var hash = RecordHash.Content(r);
-                _lookup.Parameters[0].Value = batch.Source;
-                _lookup.Parameters[1].Value = r.ObjectId;
-                var stored = _lookup.ExecuteScalar() as byte[];
-                if (stored is null) inserted++;
-                else if (stored.AsSpan().SequenceEqual(hash)) { unchanged++; continue; }
+                _lookup!.Text(1, batch.Source);
+                _lookup.Text(2, r.ObjectId);
+                if (!_lookup.TryQueryBlob(stored, out var storedLength)) inserted++;
+                else if (stored[..storedLength].SequenceEqual(hash)) { unchanged++; continue; }
                 else updated++;
-                var p = _upsert.Parameters;
-                p[0].Value = batch.Source;
-                p[1].Value = r.ObjectId;
-                p[2].Value = (object?)r.AccessionNumber ?? DBNull.Value;
-                p[3].Value = r.Title;
-                p[4].Value = (object?)r.CreationDate ?? DBNull.Value;
-                p[5].Value = (object?)r.RightsStatement ?? DBNull.Value;
-                p[6].Value = r.EmbargoDate is { } e ? e.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : DBNull.Value;
-                p[7].Value = TierText(r.AccessTier);
-                p[8].Value = (object?)r.IiifManifestUrl ?? DBNull.Value;
-                p[9].Value = (object?)r.MediaUrl ?? DBNull.Value;
-                p[10].Value = r.RawJson;
-                p[11].Value = hash;
-                p[12].Value = (object?)r.Position ?? DBNull.Value;
-                p[13].Value = (object?)r.SourceUrl ?? DBNull.Value;
-                p[14].Value = (object?)r.CorrelationId ?? DBNull.Value;
-                p[15].Value = now;
-                _upsert.ExecuteNonQuery();
+                var u = _upsert!;
+                u.Text(1, batch.Source);
+                u.Text(2, r.ObjectId);
+                u.Text(3, r.AccessionNumber);
+                u.Text(4, r.Title);
+                u.Text(5, r.CreationDate);
+                u.Text(6, r.RightsStatement);
+                u.Text(7, r.EmbargoDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                u.Text(8, TierText(r.AccessTier));
+                u.Text(9, r.IiifManifestUrl);
+                u.Text(10, r.MediaUrl);
+                u.Text(11, r.RawJson);
+                u.Blob(12, hash);
+                u.Text(13, r.Position);
+                u.Text(14, r.SourceUrl);
+                u.Text(15, r.CorrelationId);
+                u.Text(16, now);
+                u.Execute();
             }
 
             foreach (var r in batch.DeadLetters)
@@ -278,19 +276,19 @@ public sealed class SqliteSyncStore : ISyncStore
     private void PrepareCommands()
     {
         if (_lookup is not null) return;
-        _lookup = Command("SELECT content_hash FROM museum_records WHERE source = $source AND object_id = $id", "$source", "$id");
-        _upsert = Command("""
+        _lookup = new RawStatement(_connection, "SELECT content_hash FROM museum_records WHERE source = ?1 AND object_id = ?2");
+        _upsert = new RawStatement(_connection, """
             INSERT INTO museum_records (source, object_id, accession_number, title, creation_date, rights_statement, embargo_date,
                 access_tier, iiif_manifest_url, media_url, raw_json, content_hash, position, source_url, correlation_id,
                 first_seen_utc, last_changed_utc)
-            VALUES ($source, $id, $acc, $title, $created, $rights, $embargo, $tier, $iiif, $media, $raw, $hash, $pos, $url, $corr, $now, $now)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)
             ON CONFLICT (source, object_id) DO UPDATE SET
                 accession_number = excluded.accession_number, title = excluded.title, creation_date = excluded.creation_date,
                 rights_statement = excluded.rights_statement, embargo_date = excluded.embargo_date, access_tier = excluded.access_tier,
                 iiif_manifest_url = excluded.iiif_manifest_url, media_url = excluded.media_url, raw_json = excluded.raw_json,
                 content_hash = excluded.content_hash, position = excluded.position, source_url = excluded.source_url,
                 correlation_id = excluded.correlation_id, last_changed_utc = excluded.last_changed_utc
-            """, "$source", "$id", "$acc", "$title", "$created", "$rights", "$embargo", "$tier", "$iiif", "$media", "$raw", "$hash", "$pos", "$url", "$corr", "$now");
+            """);
         _deadInsert = Command("""
             INSERT INTO sync_dead_letters (source, object_id, payload, payload_hash, reasons, source_url, position, correlation_id, first_seen_utc, last_seen_utc)
             VALUES ($source, $id, $payload, $hash, $reasons, $url, $pos, $corr, $now, $now)
@@ -338,7 +336,9 @@ public sealed class SqliteSyncStore : ISyncStore
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        foreach (var c in new[] { _lookup, _upsert, _deadInsert, _deadSeen, _checkpoint })
+        _lookup?.Dispose();
+        _upsert?.Dispose();
+        foreach (var c in new[] { _deadInsert, _deadSeen, _checkpoint })
         {
             c?.Dispose();
         }
