@@ -14,6 +14,15 @@
         'Sync-MuseumRecord'
         'Get-SyncCheckpoint'
         'Get-SyncDeadLetter'
+        'Test-LidoRecord'
+        'Test-IiifManifest'
+        'ConvertTo-IiifManifest'
+        'ConvertTo-LidoXml'
+        'Get-MuseumAccessTier'
+        'Get-MuseumComplianceRule'
+        'Initialize-SyncDatabase'
+        'Set-SyncCheckpoint'
+        'Reset-SyncCheckpoint'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

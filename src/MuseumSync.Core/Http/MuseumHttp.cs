@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 
 namespace MuseumSync.Http;
@@ -9,12 +10,20 @@ namespace MuseumSync.Http;
 public static class MuseumHttp
 {
     private static readonly Lazy<HttpClient> s_shared = new(() => CreateClient(CreateHandler()));
+    private static readonly ConcurrentDictionary<int, HttpClient> s_byConnections = new();
 
     /// <summary>How long a pooled connection is reused. The value is 5 minutes.</summary>
     public static TimeSpan PooledConnectionLifetime { get; } = TimeSpan.FromMinutes(5);
 
     /// <summary>The shared client. Requests carry their own timeouts and cancellation; the client's own timeout is infinite.</summary>
     public static HttpClient Shared => s_shared.Value;
+
+    /// <summary>
+    /// A shared client whose handler opens at most <paramref name="maxConnectionsPerServer"/> connections to one server:
+    /// the connection bound of <c>-ThrottleLimit</c>. One per distinct limit for the life of the process, so connections are pooled across runs.
+    /// </summary>
+    public static HttpClient ForConcurrency(int maxConnectionsPerServer) =>
+        s_byConnections.GetOrAdd(Math.Clamp(maxConnectionsPerServer, 1, 256), n => CreateClient(CreateHandler(n)));
 
     /// <summary>Creates a handler with MuseumSync's pooling settings.</summary>
     public static SocketsHttpHandler CreateHandler(int maxConnectionsPerServer = 32) => new()

@@ -10,7 +10,10 @@ public static class UrlMasker
     ];
 
     /// <summary>Returns the URL with secret query values replaced by <c>***</c>.</summary>
-    public static string Mask(Uri? uri)
+    public static string Mask(Uri? uri) => Mask(uri, null);
+
+    /// <summary>Returns the URL with secret query values (the usual names and <paramref name="extraSecretNames"/>) replaced by <c>***</c>.</summary>
+    public static string Mask(Uri? uri, IReadOnlyCollection<string>? extraSecretNames)
     {
         if (uri is null) return string.Empty;
         if (!uri.IsAbsoluteUri) return uri.OriginalString;
@@ -29,16 +32,58 @@ public static class UrlMasker
                 var eq = parts[i].IndexOf('=', StringComparison.Ordinal);
                 if (eq <= 0) continue;
                 var name = Uri.UnescapeDataString(parts[i][..eq]);
-                if (IsSecretName(name)) parts[i] = parts[i][..eq] + "=***";
+                if (IsSecretName(name) || IsExtra(name, extraSecretNames)) parts[i] = parts[i][..eq] + "=***";
             }
             b.Query = string.Join('&', parts);
         }
         return b.Uri.GetComponents(UriComponents.AbsoluteUri, UriFormat.UriEscaped);
     }
 
+    /// <summary>
+    /// The URL without the named query parameters (and without user info): a next-page URL that a server built with the
+    /// caller's API key in it is stored this way, and the key is added again when the page is requested.
+    /// </summary>
+    public static Uri Strip(Uri uri, IReadOnlyCollection<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        ArgumentNullException.ThrowIfNull(names);
+        if (!uri.IsAbsoluteUri || (names.Count == 0 && string.IsNullOrEmpty(uri.UserInfo))) return uri;
+        var b = new UriBuilder(uri) { UserName = string.Empty, Password = string.Empty };
+        var query = uri.Query.TrimStart('?');
+        if (query.Length > 0 && names.Count > 0)
+        {
+            var kept = new List<string>();
+            foreach (var part in query.Split('&'))
+            {
+                var eq = part.IndexOf('=', StringComparison.Ordinal);
+                var name = Uri.UnescapeDataString(eq < 0 ? part : part[..eq]);
+                if (!IsExtra(name, names)) kept.Add(part);
+            }
+            b.Query = string.Join('&', kept);
+        }
+        return b.Uri;
+    }
+
     /// <summary>True when a query parameter of this name carries a secret.</summary>
     public static bool IsSecretName(string name) =>
         s_secretNames.Any(s => name.Equals(s, StringComparison.OrdinalIgnoreCase)) ||
         name.EndsWith("_key", StringComparison.OrdinalIgnoreCase) ||
-        name.EndsWith("token", StringComparison.OrdinalIgnoreCase);
+        (name.EndsWith("token", StringComparison.OrdinalIgnoreCase) && !IsPagingToken(name));
+
+    /// <summary>Paging tokens (OAI-PMH <c>resumptionToken</c>, <c>pageToken</c>, <c>continuationToken</c>) end in "token" but are not secrets.</summary>
+    private static bool IsPagingToken(string name) =>
+        name.Equals("resumptionToken", StringComparison.OrdinalIgnoreCase) ||
+        name.EndsWith("pageToken", StringComparison.OrdinalIgnoreCase) ||
+        name.EndsWith("page_token", StringComparison.OrdinalIgnoreCase) ||
+        name.Equals("continuationToken", StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsExtra(string name, IReadOnlyCollection<string>? names)
+    {
+        if (names is null) return false;
+        foreach (var n in names)
+        {
+            if (name.Equals(n, StringComparison.OrdinalIgnoreCase)) return true;
+        }
+        return false;
+    }
 }

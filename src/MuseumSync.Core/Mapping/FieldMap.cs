@@ -39,6 +39,62 @@ public sealed class FieldMap
     /// <summary>The property names in <see cref="MappedField"/> order.</summary>
     internal string[] Names() =>
         [ObjectId, AccessionNumber, Title, CreationDate, RightsStatement, EmbargoDate, AccessTier, IiifManifestUrl, MediaUrl];
+
+    /// <summary>The <see cref="MuseumRecord"/> field names a map can set, as <see cref="With"/> accepts them.</summary>
+    public static IReadOnlyList<string> FieldNames { get; } =
+        [nameof(ObjectId), nameof(AccessionNumber), nameof(Title), nameof(CreationDate), nameof(RightsStatement), nameof(EmbargoDate), nameof(AccessTier), nameof(IiifManifestUrl), nameof(MediaUrl)];
+
+    /// <summary>
+    /// A copy with some fields mapped differently, for example <c>@{ ObjectId = 'objectID'; Title = 'title' }</c>. Keys are
+    /// <see cref="FieldNames"/> (any case); values are field expressions: a property, a path (<c>images[0].b.url</c>),
+    /// alternatives (<c>accession_number | invno</c>), <c>year(path)</c>, a template (<c>https://…/{id}/manifest.json</c>),
+    /// a choice (<c>isPublicDomain ? 'uri-a' : 'uri-b'</c>), a <c>'constant'</c>; empty or null leaves the field unmapped.
+    /// </summary>
+    public FieldMap With(IEnumerable<KeyValuePair<string, string?>> overrides)
+    {
+        ArgumentNullException.ThrowIfNull(overrides);
+        var values = Names();
+        foreach (var (key, value) in overrides)
+        {
+            var index = -1;
+            for (var i = 0; i < FieldNames.Count; i++)
+            {
+                if (string.Equals(FieldNames[i], key?.Trim(), StringComparison.OrdinalIgnoreCase)) index = i;
+            }
+            if (index < 0)
+            {
+                throw new ArgumentException($"'{key}' is not a MuseumRecord field a map can set; use one of {string.Join(", ", FieldNames)}.", nameof(overrides));
+            }
+            var text = value ?? string.Empty;
+            _ = FieldExpression.Parse(text); // fail now, with the expression in the message, not on the first record
+            values[index] = text;
+        }
+        return new FieldMap
+        {
+            ObjectId = values[0],
+            AccessionNumber = values[1],
+            Title = values[2],
+            CreationDate = values[3],
+            RightsStatement = values[4],
+            EmbargoDate = values[5],
+            AccessTier = values[6],
+            IiifManifestUrl = values[7],
+            MediaUrl = values[8],
+        };
+    }
+
+    /// <summary>The top-level properties the object id comes from: a root object holding one is a record, not an envelope.</summary>
+    internal IReadOnlyCollection<string> RecordIdNames() =>
+        FieldExpression.Parse(ObjectId).Paths.Where(p => p.Length > 0 && !p.Segments[0].IsIndex).Select(p => p.Segments[0].Name!).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>The parsed expressions in <see cref="MappedField"/> order.</summary>
+    internal FieldExpression[] Expressions() => Names().Select(FieldExpression.Parse).ToArray();
+
+    /// <summary>True when every field is a top-level property name (or unmapped): the fast single-pass mapper applies.</summary>
+    internal bool IsSimple() => Expressions().All(e => e.IsTopLevelName || ReferenceEquals(e, FieldExpression.Unmapped));
+
+    /// <inheritdoc />
+    public override string ToString() => string.Join("; ", FieldNames.Zip(Names(), (f, e) => $"{f} = {(e.Length == 0 ? "(none)" : e)}"));
 }
 
 /// <summary>The <see cref="MuseumRecord"/> fields a <see cref="FieldMap"/> fills, in a fixed order.</summary>

@@ -1,28 +1,71 @@
+using MuseumSync.Auth;
+using MuseumSync.Json;
 using MuseumSync.Mapping;
+using MuseumSync.Paging;
 using MuseumSync.Resilience;
 
 namespace MuseumSync.Polling;
 
-/// <summary>What to poll and how: the endpoint, where to start, the page size and the field mapping.</summary>
+/// <summary>What to poll and how: the endpoint, where to start, paging, the field mapping, pace, credentials.</summary>
 public sealed class PollRequest
 {
-    /// <summary>The collection endpoint, for example <c>https://api.example.org/objects</c>.</summary>
+    /// <summary>The collection endpoint (for ID fan-out: the id-list endpoint), for example <c>https://api.example.org/objects</c>.</summary>
     public required Uri Uri { get; init; }
 
     /// <summary>The source name records are stored under.</summary>
     public required string Source { get; init; }
 
-    /// <summary>Where to start: a cursor or an absolute next-page URL from a checkpoint; null for the first page.</summary>
+    /// <summary>Where to start: a position from a checkpoint (a cursor, next URL, page number, offset or resumptionToken); null for the first page.</summary>
     public string? StartPosition { get; init; }
 
-    /// <summary>The <c>limit</c> sent with each page request. The default is 500.</summary>
+    /// <summary>The page size sent with each page request (and, for ID fan-out, the most ids fetched per checkpointed chunk). The default is 500.</summary>
     public int PageSize { get; init; } = 500;
 
     /// <summary>The query parameter that carries the cursor. The default is <c>cursor</c>.</summary>
     public string CursorParameter { get; init; } = "cursor";
 
-    /// <summary>The query parameter that carries the page size. The default is <c>limit</c>.</summary>
+    /// <summary>The query parameter that carries the page size; empty to send none. The default is <c>limit</c>.</summary>
     public string LimitParameter { get; init; } = "limit";
+
+    /// <summary>The query parameter of <see cref="PagingStyle.PageNumber"/>. The default is <c>page</c>.</summary>
+    public string PageParameter { get; init; } = "page";
+
+    /// <summary>The number of the first page for <see cref="PagingStyle.PageNumber"/>. The default is 1.</summary>
+    public int FirstPage { get; init; } = 1;
+
+    /// <summary>The query parameter of <see cref="PagingStyle.Offset"/>. The default is <c>offset</c>.</summary>
+    public string OffsetParameter { get; init; } = "offset";
+
+    /// <summary>How the source pages. The default is <see cref="PagingStyle.Auto"/>.</summary>
+    public PagingStyle Paging { get; init; } = PagingStyle.Auto;
+
+    /// <summary>The body format. The default is <see cref="RecordFormat.Auto"/> (from the Content-Type and the first byte).</summary>
+    public RecordFormat Format { get; init; } = RecordFormat.Auto;
+
+    /// <summary>The JSON path of the next cursor or URL in the body; null tries the usual ones (<c>pagination.next_url</c>, <c>info.next</c>, <c>next_cursor</c>, …). The default is null.</summary>
+    public string? NextPath { get; init; }
+
+    /// <summary>The JSON path of the records (or ids) array in an envelope; null finds it (<c>data</c>, <c>records</c>, <c>objectIDs</c>, …). The default is null.</summary>
+    public string? ItemsPath { get; init; }
+
+    /// <summary>The JSON path of the total record count; null tries the usual ones. The default is null.</summary>
+    public string? TotalPath { get; init; }
+
+    /// <summary>The JSON path of the total page count; null tries the usual ones. The default is null.</summary>
+    public string? TotalPagesPath { get; init; }
+
+    /// <summary>
+    /// ID fan-out: the URL of one record, with <c>{id}</c> for the id (<c>https://api.example.org/assets/{id}</c>).
+    /// <see cref="Uri"/> then lists ids (<c>{"ids":[…],"next_cursor":…}</c>, The Met's <c>{"total":N,"objectIDs":[…]}</c>),
+    /// and each id is fetched at up to <see cref="ThrottleLimit"/> requests at a time. Null: <see cref="Uri"/> lists records. The default is null.
+    /// </summary>
+    public string? ItemUri { get; init; }
+
+    /// <summary>The JSON path of the record inside an item response (<c>data</c> for <c>{"data":{…},"info":{…}}</c>); null for the whole body. The default is null.</summary>
+    public string? ItemPath { get; init; }
+
+    /// <summary>Requests in flight at once (ID fan-out). The default is 8.</summary>
+    public int ThrottleLimit { get; init; } = 8;
 
     /// <summary>Stop after this many pages; null for no limit.</summary>
     public int? MaxPages { get; init; }
@@ -30,11 +73,46 @@ public sealed class PollRequest
     /// <summary>The field mapping. The default is the generic REST profile.</summary>
     public FieldMap FieldMap { get; init; } = FieldMap.Generic;
 
-    /// <summary>Retry and timeout settings.</summary>
+    /// <summary>Retry, circuit breaker and timeout settings.</summary>
     public HttpResilienceOptions Resilience { get; init; } = new();
 
-    /// <summary>How often a page whose body broke off mid-stream is read again from its cursor. The default is 6.</summary>
+    /// <summary>The pace: response quota headers and a client-side budget.</summary>
+    public RateLimitOptions RateLimit { get; init; } = new();
+
+    /// <summary>Adds credentials to each request (API key, bearer token, OAuth2); null for none.</summary>
+    public IRequestAuthenticator? Authenticator { get; init; }
+
+    /// <summary>How often a page whose body broke off mid-stream is read again from its position. The default is 6.</summary>
     public int MaxBodyRetries { get; init; } = 6;
+
+    /// <summary>Only records modified since then (sent as <see cref="SinceParameter"/>, or OAI-PMH <c>from</c>); null for all. The default is null.</summary>
+    public DateTimeOffset? Since { get; init; }
+
+    /// <summary>
+    /// The query parameter that filters by modification time (The Met: <c>metadataDate</c>). When set (and always for
+    /// OAI-PMH) the source is incremental: every record carries the watermark the next run may start from. The default is null.
+    /// </summary>
+    public string? SinceParameter { get; init; }
+
+    /// <summary>How <see cref="Since"/> is written; null: <c>yyyy-MM-dd</c> for OAI-PMH (day granularity, which every repository supports), else <c>yyyy-MM-ddTHH:mm:ssZ</c>.</summary>
+    public string? SinceFormat { get; init; }
+
+    /// <summary>How far before this run's start the next run's watermark is set, so records changed at the boundary are read again, never missed (the upsert absorbs the repeats). The default is 1 hour.</summary>
+    public TimeSpan Overlap { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>The OAI-PMH <c>metadataPrefix</c>. The default is <c>oai_dc</c> (every repository has it); <c>lido</c> for LIDO.</summary>
+    public string MetadataPrefix { get; init; } = "oai_dc";
+
+    /// <summary>The OAI-PMH <c>set</c>; null for the whole repository. The default is null.</summary>
+    public string? OaiSet { get; init; }
+
+    /// <summary>The largest page body held in memory when it must be read twice (an envelope, OAI-PMH); larger ones go to a temporary file. The default is 8 MiB.</summary>
+    public int SpoolMemoryLimit { get; init; } = 8 * 1024 * 1024;
+
+    /// <summary>True when the run sets a watermark: a since parameter is configured, or the source is OAI-PMH.</summary>
+    public bool IsIncremental => SinceParameter is { Length: > 0 } || Paging == PagingStyle.OaiPmh;
+
+    internal string EffectiveSinceFormat => SinceFormat ?? (Paging == PagingStyle.OaiPmh ? "yyyy-MM-dd" : "yyyy-MM-dd'T'HH:mm:ss'Z'");
 
     /// <summary>Throws when the request is not usable.</summary>
     public void Validate()
@@ -45,6 +123,31 @@ public sealed class PollRequest
         }
         if (string.IsNullOrWhiteSpace(Source)) throw new ArgumentException("A source name is required (-Source).", nameof(Source));
         if (PageSize is < 1 or > 100_000) throw new ArgumentOutOfRangeException(nameof(PageSize), PageSize, "Use a page size from 1 to 100,000.");
+        if (ThrottleLimit is < 1 or > 256) throw new ArgumentOutOfRangeException(nameof(ThrottleLimit), ThrottleLimit, "Use a throttle limit from 1 to 256.");
+        if (MaxBodyRetries is < 0 or > 100) throw new ArgumentOutOfRangeException(nameof(MaxBodyRetries), MaxBodyRetries, "Use 0 to 100 re-reads.");
+        if (SpoolMemoryLimit < 64 * 1024) throw new ArgumentOutOfRangeException(nameof(SpoolMemoryLimit), SpoolMemoryLimit, "Keep at least 64 KiB in memory.");
+        if (Overlap < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(Overlap), Overlap, "The overlap cannot be negative.");
+        if (ItemUri is not null && !ItemUri.Contains("{id}", StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"The item URL '{ItemUri}' has no {{id}}; write where the id goes, for example https://api.example.org/objects/{{id}}.", nameof(ItemUri));
+        }
+        if (ItemUri is not null && Paging == PagingStyle.OaiPmh) throw new ArgumentException("ID fan-out (-ItemUri) does not apply to OAI-PMH.", nameof(ItemUri));
+        if (Paging == PagingStyle.OaiPmh && string.IsNullOrWhiteSpace(MetadataPrefix)) throw new ArgumentException("OAI-PMH needs a metadataPrefix (-MetadataPrefix), for example oai_dc or lido.", nameof(MetadataPrefix));
+        foreach (var (name, path) in new[] { (nameof(NextPath), NextPath), (nameof(ItemsPath), ItemsPath), (nameof(TotalPath), TotalPath), (nameof(TotalPagesPath), TotalPagesPath), (nameof(ItemPath), ItemPath) })
+        {
+            if (path is null) continue;
+            try
+            {
+                JsonPath.Parse(path);
+            }
+            catch (FormatException ex)
+            {
+                throw new ArgumentException($"{name}: {ex.Message}", name, ex);
+            }
+        }
+        ArgumentNullException.ThrowIfNull(FieldMap);
+        _ = FieldMap.Expressions();
         Resilience.Validate();
+        RateLimit.Validate();
     }
 }

@@ -31,6 +31,15 @@ public sealed class MuseumRecord
     /// <summary>The access tier the record arrived with (absent means public).</summary>
     public AccessTier AccessTier { get; init; }
 
+    /// <summary>
+    /// The access tier the compliance rules assigned (<see cref="Compliance.ComplianceEngine"/>); null until they ran.
+    /// <see cref="AccessTier"/> keeps the tier the record arrived with.
+    /// </summary>
+    public AccessTier? AssignedAccessTier { get; internal set; }
+
+    /// <summary>The id of the compliance rule that decided <see cref="AssignedAccessTier"/> (for example <c>rights-in-copyright</c>, <c>embargo-active</c>); null until the rules ran.</summary>
+    public string? TierRule { get; internal set; }
+
     /// <summary>The IIIF Presentation manifest URL.</summary>
     public string? IiifManifestUrl { get; init; }
 
@@ -63,6 +72,12 @@ public sealed class MuseumRecord
     /// Stored with the checkpoint when the <see cref="EndOfFeed"/> record is committed; null when the source has none.
     /// </summary>
     public string? Watermark { get; init; }
+
+    /// <summary>
+    /// True when the source says the record was deleted (OAI-PMH <c>status="deleted"</c>). A deletion carries the
+    /// <see cref="ObjectId"/> and, as <see cref="RawJson"/>, the header the source sent; its other fields are empty.
+    /// </summary>
+    public bool IsDeleted { get; init; }
 
     /// <summary>The page's sequence number within the run (1-based).</summary>
     public long PageNumber { get; init; }

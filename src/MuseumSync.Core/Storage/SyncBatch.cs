@@ -1,3 +1,5 @@
+using MuseumSync.Storage.Leases;
+
 namespace MuseumSync.Storage;
 
 /// <summary>One unit of work for <see cref="ISyncStore.CommitBatchAsync"/>.</summary>
@@ -12,6 +14,15 @@ public sealed class SyncBatch
     /// <summary>Invalid records to dead-letter.</summary>
     public required IReadOnlyList<MuseumRecord> DeadLetters { get; init; }
 
+    /// <summary>
+    /// Records the source reported deleted (<see cref="MuseumRecord.IsDeleted"/>): their rows (source, object id) are
+    /// deleted after the upserts, in the same transaction. The default is none.
+    /// </summary>
+    public IReadOnlyList<MuseumRecord> Deletions { get; init; } = Array.Empty<MuseumRecord>();
+
+    /// <summary>Dead letters that were replayed and now passed validation: removed from the dead-letter table in the same transaction. The default is none.</summary>
+    public IReadOnlyList<ResolvedDeadLetter> ResolvedDeadLetters { get; init; } = Array.Empty<ResolvedDeadLetter>();
+
     /// <summary>The position to store as the checkpoint, or null to leave it where it is (the batch ended mid-page).</summary>
     public string? CheckpointPosition { get; init; }
 
@@ -24,9 +35,17 @@ public sealed class SyncBatch
     /// <summary>The endpoint the checkpoint position belongs to (masked), for information.</summary>
     public string? Endpoint { get; init; }
 
+    /// <summary>The lease the batch is committed under: checked and renewed in the transaction, which rolls back (<see cref="SyncLeaseLostException"/>) when another worker holds it. Null commits without a lease.</summary>
+    public SyncLease? Lease { get; init; }
+
     /// <summary>When the batch is committed.</summary>
     public DateTimeOffset Now { get; init; } = DateTimeOffset.UtcNow;
 }
+
+/// <summary>A dead letter that a replay fixed: the row (source, payload) to remove.</summary>
+/// <param name="Source">The dead letter's source.</param>
+/// <param name="Payload">Its payload exactly as stored.</param>
+public sealed record ResolvedDeadLetter(string Source, string Payload);
 
 /// <summary>What one batch did.</summary>
 /// <param name="Inserted">New records.</param>
@@ -34,4 +53,11 @@ public sealed class SyncBatch
 /// <param name="Unchanged">Records with the same content hash, not rewritten.</param>
 /// <param name="DeadLettered">New dead letters.</param>
 /// <param name="DeadLettersSeenBefore">Dead letters already stored (the same payload again), not duplicated.</param>
-public sealed record BatchResult(int Inserted, int Updated, int Unchanged, int DeadLettered, int DeadLettersSeenBefore);
+public sealed record BatchResult(int Inserted, int Updated, int Unchanged, int DeadLettered, int DeadLettersSeenBefore)
+{
+    /// <summary>Rows deleted because the source reported the record deleted.</summary>
+    public int Deleted { get; init; }
+
+    /// <summary>Dead letters removed because their replay passed validation.</summary>
+    public int DeadLettersResolved { get; init; }
+}

@@ -11,6 +11,8 @@ public sealed class BatchBuilder
 {
     private readonly List<MuseumRecord> _valid;
     private readonly List<MuseumRecord> _invalid = new();
+    private readonly List<MuseumRecord> _deleted = new();
+    private readonly List<ResolvedDeadLetter> _resolved = new();
     private readonly string? _sourceOverride;
     private string? _source;
     private long _currentPage = -1;
@@ -33,7 +35,17 @@ public sealed class BatchBuilder
     public int BatchSize { get; }
 
     /// <summary>Records in the open batch.</summary>
-    public int Count => _valid.Count + _invalid.Count;
+    public int Count => _valid.Count + _invalid.Count + _deleted.Count;
+
+    /// <summary>
+    /// True when <paramref name="record"/> is a deletion the store applies: the source reported it deleted and it has an
+    /// object id. (A deletion without an id is dead-lettered like any other invalid record.)
+    /// </summary>
+    public static bool IsDeletion(MuseumRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return record.IsDeleted && !string.IsNullOrWhiteSpace(record.ObjectId);
+    }
 
     /// <summary>The source of the open batch.</summary>
     public string? Source => _source;
@@ -76,8 +88,33 @@ public sealed class BatchBuilder
                 _currentPage = -1;
             }
         }
-        (record.IsValid ? _valid : _invalid).Add(record);
+        if (IsDeletion(record))
+        {
+            _deleted.Add(record);
+        }
+        else
+        {
+            if (record.IsValid && _deleted.Count > 0)
+            {
+                // Deleted, then sent again within one batch: the later record wins (the store deletes after it upserts).
+                _deleted.RemoveAll(d => string.Equals(d.ObjectId, record.ObjectId, StringComparison.Ordinal));
+            }
+            (record.IsValid ? _valid : _invalid).Add(record);
+        }
         return Count >= BatchSize;
+    }
+
+    /// <summary>
+    /// Adds a dead letter's record again after re-validation (<see cref="DeadLetterReplay"/>): when it is valid now, the
+    /// batch also removes the dead letter; when it is still invalid, the dead letter's attempt count goes up. Returns
+    /// true when the batch is full.
+    /// </summary>
+    public bool AddReplay(MuseumRecord record, DeadLetter letter)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(letter);
+        if (record.IsValid) _resolved.Add(new ResolvedDeadLetter(letter.Source, letter.Payload));
+        return Add(record);
     }
 
     /// <summary>Takes the open batch (null when empty and there is no checkpoint to store).</summary>
@@ -89,6 +126,8 @@ public sealed class BatchBuilder
             Source = _source ?? _sourceOverride ?? "default",
             Records = _valid.ToArray(),
             DeadLetters = _invalid.ToArray(),
+            Deletions = _deleted.Count == 0 ? Array.Empty<MuseumRecord>() : _deleted.ToArray(),
+            ResolvedDeadLetters = _resolved.Count == 0 ? Array.Empty<ResolvedDeadLetter>() : _resolved.ToArray(),
             AdvanceCheckpoint = _hasCandidate,
             CheckpointPosition = _candidate,
             Watermark = _watermark,
@@ -97,6 +136,8 @@ public sealed class BatchBuilder
         };
         _valid.Clear();
         _invalid.Clear();
+        _deleted.Clear();
+        _resolved.Clear();
         _hasCandidate = false;
         _candidate = null;
         _watermark = null;

@@ -27,6 +27,12 @@ public sealed class SyncSummary
     /// <summary>Invalid records already in the dead-letter table (the same payload again).</summary>
     public long DeadLettersSeenBefore { get; init; }
 
+    /// <summary>Rows deleted because the source reported the record deleted.</summary>
+    public long Deleted { get; init; }
+
+    /// <summary>Replayed dead letters that passed validation and left the dead-letter table.</summary>
+    public long DeadLettersResolved { get; init; }
+
     /// <summary>Batches committed.</summary>
     public long Batches { get; init; }
 
@@ -39,10 +45,13 @@ public sealed class SyncSummary
     /// <summary>Records received per second of <see cref="Duration"/>.</summary>
     public double RecordsPerSecond { get; init; }
 
-    /// <summary>Where the records went.</summary>
+    /// <summary>Where the records went (the SQLite file, or the server and database; never a secret).</summary>
     public string? Database { get; init; }
+
+    /// <summary>The store provider (<c>Sqlite</c>, <c>SqlServer</c>, <c>PostgreSql</c>).</summary>
+    public string? Provider { get; init; }
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"{Source}: {Status}; {Inserted} inserted, {Updated} updated, {Unchanged} unchanged, {DeadLettered} dead-lettered in {Batches} batches";
+        $"{Source}: {Status}; {Inserted} inserted, {Updated} updated, {Unchanged} unchanged, {Deleted} deleted, {DeadLettered} dead-lettered in {Batches} batches";
 }

@@ -1,43 +1,39 @@
 using System.Management.Automation;
 using MuseumSync.PowerShell.Internal;
-using MuseumSync.Storage.Sqlite;
 
 namespace MuseumSync.PowerShell.Commands;
 
 /// <summary>
 /// <para type="synopsis">Gets the stored sync checkpoints.</para>
-/// <para type="description">Returns one object per source: the cursor the next run resumes from, the time of the last committed batch, and the committed and dead-lettered totals.</para>
+/// <para type="description">Returns one object per source: the cursor the next run resumes from, the time of the last committed batch, and the committed and dead-lettered totals. Reads SQLite (-Database) or SQL Server / PostgreSQL (-ConnectionString).</para>
+/// <example><code>Get-SyncCheckpoint -Database ./museum.db</code></example>
+/// <example><code>Get-SyncCheckpoint -Source met -ConnectionString 'Server=sql01;Database=Mirror;Integrated Security=true;Encrypt=true'</code></example>
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "SyncCheckpoint")]
+[Cmdlet(VerbsCommon.Get, "SyncCheckpoint", DefaultParameterSetName = DatabaseSet)]
 [OutputType(typeof(SyncCheckpoint))]
-public sealed class GetSyncCheckpointCommand : PSCmdlet
+public sealed class GetSyncCheckpointCommand : SyncStoreCommand
 {
     /// <summary>Only this source (wildcards allowed); all sources when omitted.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     public string? Source { get; set; }
 
-    /// <summary>The SQLite database file.</summary>
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public string Database { get; set; } = null!;
-
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        var path = CmdletPaths.Resolve(this, Database);
+        ResetStoreOptions();
         IReadOnlyList<SyncCheckpoint> checkpoints;
         try
         {
-            checkpoints = Task.Run(async () =>
+            checkpoints = StoreErrors.Run(async () =>
             {
-                await using var store = await SqliteSyncStore.OpenAsync(path, create: false, CancellationToken.None).ConfigureAwait(false);
+                await using var store = OpenStore(create: false, initialize: false, CancellationToken.None);
                 return await store.GetCheckpointsAsync(null, CancellationToken.None).ConfigureAwait(false);
-            }).GetAwaiter().GetResult();
+            });
         }
         catch (SyncStoreException ex)
         {
-            WriteError(ErrorRecords.From(ex, Database));
+            WriteError(StoreErrors.From(ex, StoreDescription));
             return;
         }
         var pattern = Source is null ? null : new WildcardPattern(Source, WildcardOptions.IgnoreCase);
@@ -51,7 +47,7 @@ public sealed class GetSyncCheckpointCommand : PSCmdlet
         if (!found && Source is not null && !WildcardPattern.ContainsWildcardCharacters(Source))
         {
             WriteError(new ErrorRecord(
-                new ItemNotFoundException($"There is no checkpoint for source '{Source}' in '{path}'. Sources with checkpoints: {(checkpoints.Count == 0 ? "none" : string.Join(", ", checkpoints.Select(c => c.Source)))}."),
+                new ItemNotFoundException($"There is no checkpoint for source '{Source}' in '{StoreDescription}'. Sources with checkpoints: {(checkpoints.Count == 0 ? "none" : string.Join(", ", checkpoints.Select(c => c.Source)))}."),
                 "SyncCheckpointNotFound", ErrorCategory.ObjectNotFound, Source));
         }
     }

@@ -1,26 +1,22 @@
 using System.Management.Automation;
 using MuseumSync.PowerShell.Internal;
-using MuseumSync.Storage.Sqlite;
 
 namespace MuseumSync.PowerShell.Commands;
 
 /// <summary>
 /// <para type="synopsis">Gets the records that failed validation, with their payload and reasons.</para>
-/// <para type="description">Returns one MuseumSync.DeadLetter per distinct rejected payload: the raw payload, the reasons (field, rule, message), the page URL and correlation id it came from, when it was first and last seen, and how often.</para>
+/// <para type="description">Returns one MuseumSync.DeadLetter per distinct rejected payload: the raw payload, the reasons (field, rule, message), the page URL and correlation id it came from, when it was first and last seen, and how often. Pipe them into Sync-MuseumRecord after a mapping or rule fix: the ones that pass now are committed and leave the dead-letter table.</para>
+/// <example><code>Get-SyncDeadLetter -Source met -Reason iso8601-date -Database ./museum.db</code></example>
+/// <example><code>Get-SyncDeadLetter -Source met -Database ./museum.db | Sync-MuseumRecord -Database ./museum.db</code></example>
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "SyncDeadLetter")]
+[Cmdlet(VerbsCommon.Get, "SyncDeadLetter", DefaultParameterSetName = DatabaseSet)]
 [OutputType(typeof(DeadLetter))]
-public sealed class GetSyncDeadLetterCommand : PSCmdlet
+public sealed class GetSyncDeadLetterCommand : SyncStoreCommand
 {
     /// <summary>Only this source; all sources when omitted.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string? Source { get; set; }
-
-    /// <summary>The SQLite database file.</summary>
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public string Database { get; set; } = null!;
 
     /// <summary>Only dead letters with a reason whose rule or field matches this pattern (wildcards allowed).</summary>
     [Parameter]
@@ -35,20 +31,20 @@ public sealed class GetSyncDeadLetterCommand : PSCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        var path = CmdletPaths.Resolve(this, Database);
+        ResetStoreOptions();
         IReadOnlyList<DeadLetter> letters;
         try
         {
             var query = new DeadLetterQuery { Source = Source, Since = Since is { } s ? new DateTimeOffset(s.ToUniversalTime()) : null };
-            letters = Task.Run(async () =>
+            letters = StoreErrors.Run(async () =>
             {
-                await using var store = await SqliteSyncStore.OpenAsync(path, create: false, CancellationToken.None).ConfigureAwait(false);
+                await using var store = OpenStore(create: false, initialize: false, CancellationToken.None);
                 return await store.GetDeadLettersAsync(query, CancellationToken.None).ConfigureAwait(false);
-            }).GetAwaiter().GetResult();
+            });
         }
         catch (SyncStoreException ex)
         {
-            WriteError(ErrorRecords.From(ex, Database));
+            WriteError(StoreErrors.From(ex, StoreDescription));
             return;
         }
         var pattern = Reason is null ? null : new WildcardPattern(Reason, WildcardOptions.IgnoreCase);

@@ -55,5 +55,17 @@ internal static class SqliteSchema
         (2, "checkpoint watermark for incremental sync", """
             ALTER TABLE sync_checkpoints ADD COLUMN watermark TEXT;
             """),
+        (3, "leases: one worker per source or partition", """
+            CREATE TABLE IF NOT EXISTS sync_leases (
+                resource           TEXT    NOT NULL PRIMARY KEY,
+                holder_id          TEXT    NOT NULL,
+                holder_host        TEXT    NOT NULL,
+                holder_pid         INTEGER NOT NULL,
+                holder_started_utc TEXT,
+                acquired_utc       TEXT    NOT NULL,
+                renewed_utc        TEXT    NOT NULL,
+                expires_utc        TEXT    NOT NULL
+            );
+            """),
     ];
 }

@@ -1,19 +1,24 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using MuseumSync.Storage.Leases;
 
 namespace MuseumSync.Storage.Sqlite;
 
 /// <summary>
 /// The embedded default store: one SQLite file in WAL mode. Each batch is one <c>BEGIN IMMEDIATE</c> transaction of
-/// prepared statements: look up the stored hash, upsert what changed, insert new dead letters, update the checkpoint.
+/// prepared statements: look up the stored hash, upsert what changed, delete what the source deleted, insert new dead
+/// letters, remove resolved ones, check the lease, update the checkpoint.
 /// </summary>
-public sealed class SqliteSyncStore : ISyncStore
+public sealed partial class SqliteSyncStore : ISyncStore
 {
     private readonly SqliteConnection _connection;
+    private readonly SemaphoreSlim _gate = new(1, 1);
     private RawStatement? _lookup;
     private RawStatement? _upsert;
+    private RawStatement? _delete;
     private SqliteCommand? _deadInsert;
     private SqliteCommand? _deadSeen;
+    private SqliteCommand? _deadResolve;
     private SqliteCommand? _checkpoint;
 
     private SqliteSyncStore(string path, SqliteConnection connection)
@@ -27,6 +32,9 @@ public sealed class SqliteSyncStore : ISyncStore
 
     /// <inheritdoc />
     public string Provider => "Sqlite";
+
+    /// <inheritdoc />
+    public string DisplayName => DatabasePath;
 
     /// <summary>Opens (and with <paramref name="create"/>, creates) the database file.</summary>
     public static async Task<SqliteSyncStore> OpenAsync(string path, bool create, CancellationToken cancellationToken)
@@ -61,43 +69,106 @@ public sealed class SqliteSyncStore : ISyncStore
     }
 
     /// <inheritdoc />
-    public async Task InitializeAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<SchemaMigration>> InitializeAsync(CancellationToken cancellationToken)
     {
-        await ExecAsync(_connection, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_utc TEXT NOT NULL);", cancellationToken).ConfigureAwait(false);
-        foreach (var (version, description, sql) in SqliteSchema.Migrations)
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            using var tx = _connection.BeginTransaction(deferred: false);
-            using (var check = _connection.CreateCommand())
+            var applied = new List<SchemaMigration>();
+            await ExecAsync(_connection, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_utc TEXT NOT NULL);", cancellationToken).ConfigureAwait(false);
+            foreach (var (version, description, sql) in SqliteSchema.Migrations)
             {
-                check.Transaction = tx;
-                check.CommandText = "SELECT COUNT(*) FROM schema_migrations WHERE version = $v";
-                check.Parameters.AddWithValue("$v", version);
-                if (Convert.ToInt64(await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) > 0)
+                using var tx = _connection.BeginTransaction(deferred: false);
+                using (var check = _connection.CreateCommand())
                 {
-                    continue;
+                    check.Transaction = tx;
+                    check.CommandText = "SELECT COUNT(*) FROM schema_migrations WHERE version = $v";
+                    check.Parameters.AddWithValue("$v", version);
+                    if (Convert.ToInt64(await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) > 0)
+                    {
+                        continue;
+                    }
                 }
+                using (var migrate = _connection.CreateCommand())
+                {
+                    migrate.Transaction = tx;
+                    migrate.CommandText = sql;
+                    await migrate.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+                using (var record = _connection.CreateCommand())
+                {
+                    record.Transaction = tx;
+                    record.CommandText = "INSERT INTO schema_migrations (version, description, applied_utc) VALUES ($v, $d, $t)";
+                    record.Parameters.AddWithValue("$v", version);
+                    record.Parameters.AddWithValue("$d", description);
+                    record.Parameters.AddWithValue("$t", Iso(DateTimeOffset.UtcNow));
+                    await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+                tx.Commit();
+                applied.Add(new SchemaMigration(version, description));
             }
-            using (var migrate = _connection.CreateCommand())
-            {
-                migrate.Transaction = tx;
-                migrate.CommandText = sql;
-                await migrate.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-            using (var record = _connection.CreateCommand())
-            {
-                record.Transaction = tx;
-                record.CommandText = "INSERT INTO schema_migrations (version, description, applied_utc) VALUES ($v, $d, $t)";
-                record.Parameters.AddWithValue("$v", version);
-                record.Parameters.AddWithValue("$d", description);
-                record.Parameters.AddWithValue("$t", Iso(DateTimeOffset.UtcNow));
-                await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-            tx.Commit();
+            return applied;
+        }
+        catch (SqliteException ex)
+        {
+            throw new SyncStoreException($"Could not create or upgrade the MuseumSync schema in '{DatabasePath}': {ex.Message}", ex.IsTransient, ex);
+        }
+        finally
+        {
+            _gate.Release();
         }
     }
 
     /// <inheritdoc />
+    public async Task<SchemaStatus> GetSchemaStatusAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var done = new HashSet<int>();
+            using var cmd = _connection.CreateCommand();
+            cmd.CommandText = "SELECT version FROM schema_migrations";
+            try
+            {
+                using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await r.ReadAsync(cancellationToken).ConfigureAwait(false)) done.Add(r.GetInt32(0));
+            }
+            catch (SqliteException ex) when (IsNoSuchTable(ex))
+            {
+                // Not installed yet.
+            }
+            return new SchemaStatus
+            {
+                Provider = Provider,
+                Database = DisplayName,
+                CurrentVersion = done.Count == 0 ? 0 : done.Max(),
+                LatestVersion = SqliteSchema.Migrations[^1].Version,
+                Pending = SqliteSchema.Migrations.Where(m => !done.Contains(m.Version)).Select(m => new SchemaMigration(m.Version, m.Description)).ToArray(),
+            };
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private static bool IsNoSuchTable(SqliteException ex) => ex.SqliteErrorCode == 1 && ex.Message.Contains("no such table", StringComparison.Ordinal);
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<SyncCheckpoint>> GetCheckpointsAsync(string? source, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await ReadCheckpointsAsync(source, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<IReadOnlyList<SyncCheckpoint>> ReadCheckpointsAsync(string? source, CancellationToken cancellationToken)
     {
         using var cmd = _connection.CreateCommand();
         cmd.CommandText = "SELECT source, endpoint, position, last_sync_utc, records_committed, dead_lettered, batches, watermark FROM sync_checkpoints"
@@ -123,7 +194,7 @@ public sealed class SqliteSyncStore : ISyncStore
                 });
             }
         }
-        catch (SqliteException ex) when (ex.SqliteErrorCode == 1 && ex.Message.Contains("no such table", StringComparison.Ordinal))
+        catch (SqliteException ex) when (IsNoSuchTable(ex))
         {
             return list; // a database no sync has written to yet
         }
@@ -134,6 +205,19 @@ public sealed class SqliteSyncStore : ISyncStore
     public async Task<IReadOnlyList<DeadLetter>> GetDeadLettersAsync(DeadLetterQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await ReadDeadLettersAsync(query, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<IReadOnlyList<DeadLetter>> ReadDeadLettersAsync(DeadLetterQuery query, CancellationToken cancellationToken)
+    {
         using var cmd = _connection.CreateCommand();
         var where = new List<string>();
         if (query.Source is not null)
@@ -171,7 +255,7 @@ public sealed class SqliteSyncStore : ISyncStore
                 });
             }
         }
-        catch (SqliteException ex) when (ex.SqliteErrorCode == 1 && ex.Message.Contains("no such table", StringComparison.Ordinal))
+        catch (SqliteException ex) when (IsNoSuchTable(ex))
         {
             return list;
         }
@@ -184,14 +268,28 @@ public sealed class SqliteSyncStore : ISyncStore
     public async Task<BatchResult> CommitBatchAsync(SyncBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return CommitBatch(batch, cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private BatchResult CommitBatch(SyncBatch batch, CancellationToken cancellationToken)
+    {
         PrepareCommands();
         var now = Iso(batch.Now);
-        int inserted = 0, updated = 0, unchanged = 0, dead = 0, deadSeen = 0;
+        int inserted = 0, updated = 0, unchanged = 0, dead = 0, deadSeen = 0, deleted = 0, resolved = 0;
         try
         {
             using var tx = _connection.BeginTransaction(deferred: false);
             _deadInsert!.Transaction = tx;
             _deadSeen!.Transaction = tx;
+            _deadResolve!.Transaction = tx;
             _checkpoint!.Transaction = tx;
 
             Span<byte> stored = stackalloc byte[16];
@@ -224,6 +322,14 @@ public sealed class SqliteSyncStore : ISyncStore
                 u.Execute();
             }
 
+            foreach (var r in batch.Deletions)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                _delete!.Text(1, batch.Source);
+                _delete.Text(2, r.ObjectId);
+                deleted += _delete.Execute();
+            }
+
             foreach (var r in batch.DeadLetters)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -252,6 +358,18 @@ public sealed class SqliteSyncStore : ISyncStore
                 }
             }
 
+            foreach (var d in batch.ResolvedDeadLetters)
+            {
+                _deadResolve.Parameters[0].Value = d.Source;
+                _deadResolve.Parameters[1].Value = RecordHash.Payload(d.Payload);
+                resolved += _deadResolve.ExecuteNonQuery();
+            }
+
+            if (batch.Lease is { } lease && !RenewLease(lease, tx))
+            {
+                throw new SyncLeaseLostException($"The lease on '{lease.Resource}' in '{DatabasePath}' is held by another worker now (this one did not renew it in time). The batch was rolled back; this run stops, and the other worker carries on from the checkpoint.");
+            }
+
             var c = _checkpoint.Parameters;
             c[0].Value = batch.Source;
             c[1].Value = (object?)batch.Endpoint ?? DBNull.Value;
@@ -270,7 +388,7 @@ public sealed class SqliteSyncStore : ISyncStore
         {
             throw new SyncStoreException($"Could not commit a batch of {batch.Records.Count} records and {batch.DeadLetters.Count} dead letters to '{DatabasePath}': {ex.Message}. Nothing of this batch was written; run again to resume from the checkpoint.", ex.IsTransient, ex);
         }
-        return new BatchResult(inserted, updated, unchanged, dead, deadSeen);
+        return new BatchResult(inserted, updated, unchanged, dead, deadSeen) { Deleted = deleted, DeadLettersResolved = resolved };
     }
 
     private void PrepareCommands()
@@ -294,6 +412,8 @@ public sealed class SqliteSyncStore : ISyncStore
             VALUES ($source, $id, $payload, $hash, $reasons, $url, $pos, $corr, $now, $now)
             ON CONFLICT (source, payload_hash) DO NOTHING
             """, "$source", "$id", "$payload", "$hash", "$reasons", "$url", "$pos", "$corr", "$now");
+        _delete = new RawStatement(_connection, "DELETE FROM museum_records WHERE source = ?1 AND object_id = ?2");
+        _deadResolve = Command("DELETE FROM sync_dead_letters WHERE source = $source AND payload_hash = $hash", "$source", "$hash");
         _deadSeen = Command("UPDATE sync_dead_letters SET last_seen_utc = $now, attempt_count = attempt_count + 1 WHERE source = $source AND payload_hash = $hash", "$source", "$hash", "$now");
         _checkpoint = Command("""
             INSERT INTO sync_checkpoints (source, endpoint, position, last_sync_utc, records_committed, dead_lettered, batches, watermark)
@@ -324,7 +444,7 @@ public sealed class SqliteSyncStore : ISyncStore
         _ => "public",
     };
 
-    private static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+    internal static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
 
     private static async Task ExecAsync(SqliteConnection c, string sql, CancellationToken ct)
     {
@@ -338,10 +458,12 @@ public sealed class SqliteSyncStore : ISyncStore
     {
         _lookup?.Dispose();
         _upsert?.Dispose();
-        foreach (var c in new[] { _deadInsert, _deadSeen, _checkpoint })
+        _delete?.Dispose();
+        foreach (var c in new[] { _deadInsert, _deadSeen, _deadResolve, _checkpoint, _leaseRenew })
         {
             c?.Dispose();
         }
         await _connection.DisposeAsync().ConfigureAwait(false);
+        _gate.Dispose();
     }
 }

@@ -1,0 +1,85 @@
+namespace MuseumSync.Http;
+
+/// <summary>A stream that first replays bytes already read from another (to look at a body's first byte), then reads on.</summary>
+internal sealed class PrefixStream : Stream
+{
+    private readonly byte[] _prefix;
+    private readonly int _length;
+    private readonly Stream _inner;
+    private int _offset;
+
+    private PrefixStream(byte[] prefix, int length, Stream inner)
+    {
+        _prefix = prefix;
+        _length = length;
+        _inner = inner;
+    }
+
+    /// <summary>Reads until the first byte that is not whitespace (or the end), and returns it with a stream that still starts at the beginning.</summary>
+    public static async Task<(Stream Stream, int FirstByte)> PeekAsync(Stream inner, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[4096];
+        var length = 0;
+        while (length < buffer.Length)
+        {
+            var n = await inner.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+            if (n == 0) break;
+            for (var i = length; i < length + n; i++)
+            {
+                var b = buffer[i];
+                if (b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n') continue;
+                if (b == 0xEF && i + 2 < length + n && buffer[i + 1] == 0xBB && buffer[i + 2] == 0xBF)
+                {
+                    i += 2;
+                    continue;
+                }
+                return (new PrefixStream(buffer, length + n, inner), b);
+            }
+            length += n;
+        }
+        return (new PrefixStream(buffer, length, inner), -1);
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (_offset < _length)
+        {
+            var n = Math.Min(buffer.Length, _length - _offset);
+            _prefix.AsMemory(_offset, n).CopyTo(buffer);
+            _offset += n;
+            return n;
+        }
+        return await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _inner.Dispose();
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+
+namespace MuseumSync.Metrics;
+
+/// <summary>
+/// The counters of one source's run, updated from any thread (poller, committer, pipeline) without locks, and written
+/// as Prometheus text by <see cref="PrometheusTextFormatter"/>. Every value is cumulative for the run, so a textfile
+/// collector reading the file at any moment sees a consistent, monotonic series.
+/// </summary>
+public sealed class SyncMetrics
+{
+    private long _fetched;
+    private long _committed;
+    private long _deadLettered;
+    private long _retries;
+    private long _throttleWaits;
+    private long _throttleWaitTicks;
+    private long _circuitOpens;
+    private long _queueDepth;
+    private long _lastSuccessUnixMs;
+    private readonly ConcurrentDictionary<int, long> _requestsByStatus = new();
+
+    /// <summary>Creates the metrics of <paramref name="source"/>.</summary>
+    public SyncMetrics(string source, double[]? commitLatencyBucketsSeconds = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(source);
+        Source = source;
+        CommitLatency = new Histogram(commitLatencyBucketsSeconds ?? Histogram.DefaultCommitBuckets);
+    }
+
+    /// <summary>The source the metrics belong to (the <c>source</c> label).</summary>
+    public string Source { get; }
+
+    /// <summary>Commit latency of each batch, in seconds.</summary>
+    public Histogram CommitLatency { get; }
+
+    /// <summary>Records read from the source.</summary>
+    public long RecordsFetched => Interlocked.Read(ref _fetched);
+
+    /// <summary>Valid records committed.</summary>
+    public long RecordsCommitted => Interlocked.Read(ref _committed);
+
+    /// <summary>Records written to the dead-letter table.</summary>
+    public long RecordsDeadLettered => Interlocked.Read(ref _deadLettered);
+
+    /// <summary>Request retries.</summary>
+    public long Retries => Interlocked.Read(ref _retries);
+
+    /// <summary>Times a request waited for a rate limit or a throttle to pass.</summary>
+    public long ThrottleWaits => Interlocked.Read(ref _throttleWaits);
+
+    /// <summary>Total time spent waiting for rate limits and throttles.</summary>
+    public TimeSpan ThrottleWaitTime => TimeSpan.FromTicks(Interlocked.Read(ref _throttleWaitTicks));
+
+    /// <summary>Times the circuit breaker opened.</summary>
+    public long CircuitBreakerOpens => Interlocked.Read(ref _circuitOpens);
+
+    /// <summary>Records fetched but not yet committed.</summary>
+    public long QueueDepth => Interlocked.Read(ref _queueDepth);
+
+    /// <summary>When a batch was last committed; null before the first.</summary>
+    public DateTimeOffset? LastSuccess
+    {
+        get
+        {
+            var ms = Interlocked.Read(ref _lastSuccessUnixMs);
+            return ms == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(ms);
+        }
+    }
+
+    /// <summary>HTTP responses by status code (0: no response, a network error).</summary>
+    public IReadOnlyDictionary<int, long> RequestsByStatus => new SortedDictionary<int, long>(_requestsByStatus);
+
+    /// <summary>Counts fetched records.</summary>
+    public void AddFetched(long count = 1)
+    {
+        Interlocked.Add(ref _fetched, count);
+        Interlocked.Add(ref _queueDepth, count);
+    }
+
+    /// <summary>Counts a committed batch: its valid records, its dead letters and how long the commit took.</summary>
+    public void AddCommitted(long records, long deadLettered, TimeSpan latency, DateTimeOffset now)
+    {
+        Interlocked.Add(ref _committed, records);
+        Interlocked.Add(ref _deadLettered, deadLettered);
+        Interlocked.Add(ref _queueDepth, -(records + deadLettered));
+        CommitLatency.Observe(latency.TotalSeconds);
+        Interlocked.Exchange(ref _lastSuccessUnixMs, now.ToUnixTimeMilliseconds());
+    }
+
+    /// <summary>Counts an HTTP response (status 0 for a request that got none).</summary>
+    public void AddRequest(int status) => _requestsByStatus.AddOrUpdate(status, 1, static (_, n) => n + 1);
+
+    /// <summary>Counts a retry.</summary>
+    public void AddRetry() => Interlocked.Increment(ref _retries);
+
+    /// <summary>Counts a wait for a rate limit or throttle.</summary>
+    public void AddThrottleWait(TimeSpan wait)
+    {
+        Interlocked.Increment(ref _throttleWaits);
+        Interlocked.Add(ref _throttleWaitTicks, Math.Max(0, wait.Ticks));
+    }
+
+    /// <summary>Counts a circuit breaker opening.</summary>
+    public void AddCircuitOpen() => Interlocked.Increment(ref _circuitOpens);
+}

@@ -1,0 +1,92 @@
+using System.Xml;
+using System.Xml.Linq;
+
+namespace MuseumSync.Oai;
+
+/// <summary>One record of an OAI-PMH <c>ListRecords</c> page: its header, and the metadata element when it is not a deletion.</summary>
+internal sealed record OaiRecord(string Identifier, string? Datestamp, bool IsDeleted, XElement? Metadata, string RawXml);
+
+/// <summary>
+/// Reads a spooled OAI-PMH <c>ListRecords</c> answer with <see cref="XmlReader"/> (no DTDs): first the envelope facts
+/// (the error code, the <c>resumptionToken</c>, which comes after the records), then the records one at a time.
+/// </summary>
+internal static class OaiPmhPage
+{
+    public const string Namespace = "http://www.openarchives.org/OAI/2.0/";
+
+    public static XmlReaderSettings Settings { get; } = new()
+    {
+        DtdProcessing = DtdProcessing.Prohibit,
+        XmlResolver = null,
+        IgnoreWhitespace = true,
+        IgnoreComments = true,
+        IgnoreProcessingInstructions = true,
+        CloseInput = true,
+    };
+
+    /// <summary>The first pass: the error (code, text), the resumptionToken and how many records the page holds.</summary>
+    public static (string? ErrorCode, string? ErrorText, string? ResumptionToken, long? CompleteListSize, int Records, bool IsOaiPmh) Scan(Stream stream)
+    {
+        string? errorCode = null, errorText = null, token = null;
+        long? size = null;
+        var records = 0;
+        var isOai = false;
+        using var reader = XmlReader.Create(stream, Settings);
+        while (reader.Read())
+        {
+            if (reader.NodeType != XmlNodeType.Element) continue;
+            if (reader.Depth == 0)
+            {
+                isOai = reader.LocalName == "OAI-PMH";
+                if (!isOai) break;
+                continue;
+            }
+            if (reader.NamespaceURI != Namespace) continue;
+            switch (reader.LocalName)
+            {
+                case "error":
+                    errorCode = reader.GetAttribute("code");
+                    errorText = reader.ReadElementContentAsString();
+                    break;
+                case "record":
+                    records++;
+                    reader.Skip();
+                    break;
+                case "resumptionToken":
+                    if (long.TryParse(reader.GetAttribute("completeListSize"), out var n)) size = n;
+                    token = reader.ReadElementContentAsString().Trim();
+                    break;
+            }
+        }
+        return (errorCode, errorText, string.IsNullOrEmpty(token) ? null : token, size, records, isOai);
+    }
+
+    /// <summary>The second pass: the records in order.</summary>
+    public static IEnumerable<OaiRecord> Records(Stream stream)
+    {
+        using var reader = XmlReader.Create(stream, Settings);
+        reader.MoveToContent();
+        while (!reader.EOF)
+        {
+            if (reader.NodeType == XmlNodeType.Element && reader.LocalName == "record" && reader.NamespaceURI == Namespace)
+            {
+                var record = (XElement)XNode.ReadFrom(reader);
+                yield return Parse(record);
+                continue;
+            }
+            reader.Read();
+        }
+    }
+
+    private static OaiRecord Parse(XElement record)
+    {
+        XNamespace oai = Namespace;
+        var header = record.Element(oai + "header");
+        var identifier = header?.Element(oai + "identifier")?.Value.Trim() ?? string.Empty;
+        var datestamp = header?.Element(oai + "datestamp")?.Value.Trim();
+        var deleted = string.Equals((string?)header?.Attribute("status"), "deleted", StringComparison.OrdinalIgnoreCase);
+        var metadata = record.Element(oai + "metadata")?.Elements().FirstOrDefault();
+        var raw = deleted && header is not null ? header.ToString(SaveOptions.DisableFormatting) : record.ToString(SaveOptions.DisableFormatting);
+        return new OaiRecord(identifier, datestamp, deleted, metadata, raw);
+    }
+}

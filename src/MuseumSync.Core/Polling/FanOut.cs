@@ -1,0 +1,304 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using MuseumSync.Http;
+using MuseumSync.Json;
+using MuseumSync.Mapping;
+using MuseumSync.Paging;
+using MuseumSync.Resilience;
+using MuseumSync.Validation;
+
+namespace MuseumSync.Polling;
+
+/// <summary>
+/// ID fan-out, the shape of The Met's API: an id-list endpoint (paged in any style; <c>{"ids":[…],"next_cursor":…}</c>
+/// and <c>{"total":N,"objectIDs":[…]}</c> are both recognised), then one GET per id at up to
+/// <see cref="PollRequest.ThrottleLimit"/> at a time. Records come out in id-list order (fetched concurrently, put back in
+/// order), a chunk of at most <see cref="PollRequest.PageSize"/> ids at a time, so the last record of each chunk carries
+/// the end-of-page mark. An id that answers 404 is a dead letter, 410 a deletion.
+/// </summary>
+internal static class FanOut
+{
+    private const int MaxItemBytes = 64 * 1024 * 1024;
+
+    public static async IAsyncEnumerable<MuseumRecord> ReadAsync(PollRun run)
+    {
+        var request = run.Request;
+        var token = run.Token;
+        var (listPosition, skip) = FanOutPosition.Parse(request.StartPosition);
+        long pageNumber = 0;
+        using var gate = new SemaphoreSlim(request.ThrottleLimit, request.ThrottleLimit);
+        while (true)
+        {
+            var listUrl = run.Pager.PageUrl(listPosition);
+            var (spool, scan, facts) = await ReadListAsync(run, listUrl, token).ConfigureAwait(false);
+            string? listNext;
+            using (spool)
+            {
+                facts.Count = scan.ItemCount;
+                listNext = run.Pager.Next(listPosition, facts);
+                if (scan.ItemsOffset < 0 || scan.ItemsIsObject)
+                {
+                    throw new MuseumPollException(
+                        $"The id list {run.Pipeline.Mask(listUrl)} holds no array of ids; point -Uri at the id-list endpoint (for example …/objects or …/ids) or name the array with -ItemsPath.",
+                        "MuseumPollNoIdList", isTransient: false, UrlMasker.Strip(listUrl, run.Pipeline.SecretNames), 200, null);
+                }
+                var ids = spool.OpenRead();
+                ids.Seek(scan.ItemsOffset, SeekOrigin.Begin);
+                using var items = new JsonArrayItems(ids);
+                var index = 0;
+                while (index < skip && await items.ReadAsync(token).ConfigureAwait(false)) index++;
+                while (index < scan.ItemCount)
+                {
+                    if (request.MaxPages is { } max && pageNumber >= max) yield break;
+                    pageNumber++;
+                    run.Stats.Page();
+                    var chunkStart = index;
+                    var chunk = new List<string?>(Math.Min(request.PageSize, scan.ItemCount - index));
+                    while (chunk.Count < request.PageSize && await items.ReadAsync(token).ConfigureAwait(false))
+                    {
+                        chunk.Add(items.CurrentType is JsonTokenType.String or JsonTokenType.Number ? items.CurrentText?.Trim() : null);
+                        index++;
+                    }
+                    if (chunk.Count == 0) break;
+                    var last = index >= scan.ItemCount;
+                    var chunkPosition = FanOutPosition.Format(listPosition, chunkStart);
+                    var resume = last ? run.ResumeAfter(chunkPosition, listNext) : FanOutPosition.Format(listPosition, index);
+                    var origin = new RecordOrigin(request.Source, chunkPosition, pageNumber, 0, null, null, default, run.Watermark);
+                    await foreach (var record in ChunkAsync(run, chunk, origin, resume, last && listNext is null, gate).ConfigureAwait(false))
+                    {
+                        yield return record;
+                    }
+                }
+            }
+            if (listNext is null) yield break;
+            if (string.Equals(listNext, listPosition, StringComparison.Ordinal))
+            {
+                run.Verbose?.Invoke($"the id list named the page just read ({MuseumPoller.Describe(listNext)}) as the next one again; stopping here instead of looping");
+                yield break;
+            }
+            listPosition = listNext;
+            skip = 0;
+        }
+    }
+
+    /// <summary>Reads one id-list page whole (it is small: ids only), reading it again when its body breaks off.</summary>
+    private static async Task<(PageSpool Spool, JsonPageScan Scan, PageFacts Facts)> ReadListAsync(PollRun run, Uri url, CancellationToken token)
+    {
+        var correlationId = CorrelationIds.New();
+        var masked = run.Pipeline.Mask(url);
+        var jitter = new DecorrelatedJitter(run.Request.Resilience.BaseDelay, run.Request.Resilience.MaxDelay, run.Request.Resilience.Randomizer);
+        var failures = 0;
+        while (true)
+        {
+            var started = Stopwatch.GetTimestamp();
+            using var response = await run.Pipeline.SendAsync(url, "application/json", correlationId, null, token).ConfigureAwait(false);
+            var facts = MuseumPoller.HeaderFacts(run, response, url);
+            PageSpool? spool = null;
+            try
+            {
+                using var body = new IdleTimeoutStream(await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false), run.Request.Resilience.AttemptTimeout, token);
+                spool = await PageSpool.FillAsync(body, run.Request.SpoolMemoryLimit, token).ConfigureAwait(false);
+                using var first = spool.OpenRead();
+                var scan = await JsonPageScan.ScanAsync(first, run.ItemsPath, run.Watched, token).ConfigureAwait(false);
+                run.BodyFacts(scan, url, ref facts);
+                facts.Count = scan.ItemCount;
+                run.Verbose?.Invoke(string.Create(CultureInfo.InvariantCulture,
+                    $"GET {masked} -> {(int)response.StatusCode} in {Stopwatch.GetElapsedTime(started).TotalMilliseconds:0} ms (id list '{scan.ItemsPath}': {scan.ItemCount} ids); correlation {correlationId}; next {MuseumPoller.Describe(run.Pager.Next(null, facts))}"));
+                return (spool, scan, facts);
+            }
+            catch (Exception ex) when (MuseumPoller.IsBodyFailure(ex, token) || ex is JsonException)
+            {
+                spool?.Dispose();
+                failures++;
+                run.Stats.BodyBreak();
+                if (failures > run.Request.MaxBodyRetries)
+                {
+                    throw new MuseumPollException(
+                        $"The id list {masked} could not be read {failures} times (last: {ex.Message}); correlation {correlationId}. Run again to resume from the checkpoint.",
+                        "MuseumPollBodyBroken", isTransient: true, UrlMasker.Strip(url, run.Pipeline.SecretNames), (int)response.StatusCode, correlationId, ex);
+                }
+                var delay = jitter.Next();
+                run.Verbose?.Invoke(string.Create(CultureInfo.InvariantCulture, $"the id list {masked} broke off ({ex.GetType().Name}: {ex.Message}); reading it again in {delay.TotalMilliseconds:0} ms; correlation {correlationId}"));
+                await Task.Delay(delay, run.Time, token).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>One chunk: fetched concurrently (at most ThrottleLimit in flight), handed out in id-list order.</summary>
+    private static async IAsyncEnumerable<MuseumRecord> ChunkAsync(PollRun run, List<string?> chunk, RecordOrigin origin, string? resume, bool endOfFeed, SemaphoreSlim gate)
+    {
+        // The same id listed twice in a chunk is fetched once.
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var ids = new List<string?>(chunk.Count);
+        foreach (var id in chunk)
+        {
+            if (id is null || seen.Add(id)) ids.Add(id);
+        }
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(run.Token);
+        var window = new Queue<Task<MuseumRecord>>();
+        var ahead = run.Request.ThrottleLimit * 2;
+        var next = 0;
+        var handed = 0;
+        try
+        {
+            while (handed < ids.Count)
+            {
+                while (next < ids.Count && window.Count < ahead)
+                {
+                    window.Enqueue(FetchAsync(run, ids[next], origin with { LineNumber = next + 1 }, resume, gate, cts.Token));
+                    next++;
+                }
+                var record = await window.Dequeue().ConfigureAwait(false);
+                handed++;
+                if (handed == ids.Count)
+                {
+                    record.EndOfPage = true;
+                    record.EndOfFeed = endOfFeed;
+                }
+                yield return record;
+            }
+        }
+        finally
+        {
+            await cts.CancelAsync().ConfigureAwait(false);
+            foreach (var pending in window)
+            {
+                try
+                {
+                    await pending.ConfigureAwait(false);
+                }
+                catch (Exception)
+                {
+                    // The chunk is abandoned (an error or Ctrl+C); its other requests end here.
+                }
+            }
+        }
+    }
+
+    private static async Task<MuseumRecord> FetchAsync(PollRun run, string? id, RecordOrigin origin, string? resume, SemaphoreSlim gate, CancellationToken token)
+    {
+        if (string.IsNullOrEmpty(id))
+        {
+            return RecordFactory.Problem(null, "{\"id\":null}", new ValidationIssue("(id)", RecordValidator.RuleType,
+                "The id list holds an element that is not an id (a number or a string) here; it was skipped. Check -ItemsPath."), origin, resume);
+        }
+        await gate.WaitAsync(token).ConfigureAwait(false);
+        try
+        {
+            var url = new Uri(run.Request.ItemUri!.Replace("{id}", Uri.EscapeDataString(id), StringComparison.Ordinal));
+            var correlationId = CorrelationIds.New();
+            var masked = run.Pipeline.Mask(url);
+            origin = origin with { SourceUrl = masked, CorrelationId = correlationId };
+            var jitter = new DecorrelatedJitter(run.Request.Resilience.BaseDelay, run.Request.Resilience.MaxDelay, run.Request.Resilience.Randomizer);
+            var failures = 0;
+            while (true)
+            {
+                var started = Stopwatch.GetTimestamp();
+                using var response = await run.Pipeline.SendAsync(url, "application/json", correlationId, static s => s is 404 or 410, token).ConfigureAwait(false);
+                origin = origin with { FetchedAt = run.Time.GetUtcNow() };
+                var status = (int)response.StatusCode;
+                var raw = $"{{\"id\":{JsonSerializer.Serialize(id)},\"status\":{status}}}";
+                if (status == 404)
+                {
+                    run.Verbose?.Invoke($"GET {masked} -> 404: id '{id}' is listed but has no record; dead-lettered; correlation {correlationId}");
+                    return RecordFactory.Problem(id, raw, new ValidationIssue("(item)", "http-404",
+                        $"GET {masked} answered 404 Not Found: the id list names '{id}' but the API has no record for it (correlation {correlationId})."), origin, resume);
+                }
+                if (status == 410)
+                {
+                    run.Verbose?.Invoke($"GET {masked} -> 410: id '{id}' was deleted; correlation {correlationId}");
+                    return RecordFactory.Deletion(id, raw, origin, resume);
+                }
+                byte[]? buffer = null;
+                try
+                {
+                    int length;
+                    (buffer, length) = await ReadAllAsync(response, run.Request.Resilience.AttemptTimeout, token).ConfigureAwait(false);
+                    var json = buffer.AsSpan(0, length);
+                    var record = run.ItemPath is null ? run.Factory.Create(json, origin, resume, endOfPage: false) : CreateAt(run, json, origin, resume);
+                    run.Verbose?.Invoke(string.Create(CultureInfo.InvariantCulture, $"GET {masked} -> {status} in {Stopwatch.GetElapsedTime(started).TotalMilliseconds:0} ms; correlation {correlationId}"));
+                    return record;
+                }
+                catch (Exception ex) when (MuseumPoller.IsBodyFailure(ex, token))
+                {
+                    failures++;
+                    run.Stats.BodyBreak();
+                    if (failures > run.Request.MaxBodyRetries)
+                    {
+                        throw new MuseumPollException(
+                            $"The response body of {masked} broke off {failures} times (last: {ex.Message}); correlation {correlationId}. Run again to resume from the checkpoint.",
+                            "MuseumPollBodyBroken", isTransient: true, UrlMasker.Strip(url, run.Pipeline.SecretNames), status, correlationId, ex);
+                    }
+                    var delay = jitter.Next();
+                    run.Verbose?.Invoke(string.Create(CultureInfo.InvariantCulture, $"the body of {masked} broke off ({ex.GetType().Name}: {ex.Message}); fetching it again in {delay.TotalMilliseconds:0} ms; correlation {correlationId}"));
+                    await Task.Delay(delay, run.Time, token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
+                }
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private static MuseumRecord CreateAt(PollRun run, ReadOnlySpan<byte> json, in RecordOrigin origin, string? resume)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(json.ToArray());
+            var e = doc.RootElement;
+            foreach (var segment in run.ItemPath!.Segments)
+            {
+                if (segment.IsIndex ? e.ValueKind == JsonValueKind.Array && e.GetArrayLength() > segment.Index : e.ValueKind == JsonValueKind.Object && e.TryGetProperty(segment.Name!, out _))
+                {
+                    e = segment.IsIndex ? e[segment.Index] : e.GetProperty(segment.Name!);
+                }
+                else
+                {
+                    return run.Factory.Create(json, origin, resume, endOfPage: false);
+                }
+            }
+            return run.Factory.Create(Encoding.UTF8.GetBytes(e.GetRawText()), origin, resume, endOfPage: false);
+        }
+        catch (JsonException)
+        {
+            return run.Factory.Create(json, origin, resume, endOfPage: false);
+        }
+    }
+
+    private static async Task<(byte[] Buffer, int Length)> ReadAllAsync(HttpResponseMessage response, TimeSpan idle, CancellationToken token)
+    {
+        using var body = new IdleTimeoutStream(await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false), idle, token);
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        var length = 0;
+        try
+        {
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    if (buffer.Length >= MaxItemBytes) throw new InvalidDataException($"The record is larger than {MaxItemBytes / (1024 * 1024)} MiB.");
+                    var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    Buffer.BlockCopy(buffer, 0, bigger, 0, length);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = bigger;
+                }
+                var n = await body.ReadAsync(buffer.AsMemory(length), token).ConfigureAwait(false);
+                if (n == 0) return (buffer, length);
+                length += n;
+            }
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+    }
+}

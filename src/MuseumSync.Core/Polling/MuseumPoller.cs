@@ -1,0 +1,272 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Xml;
+using MuseumSync.Http;
+using MuseumSync.Mapping;
+using MuseumSync.Paging;
+using MuseumSync.Resilience;
+using MuseumSync.Validation;
+
+namespace MuseumSync.Polling;
+
+/// <summary>
+/// Polls a museum API page by page in any paging style and format (<see cref="PagingStyle"/>, <see cref="RecordFormat"/>),
+/// or by ID fan-out (<see cref="PollRequest.ItemUri"/>), through one resilience pipeline per source. Every record carries
+/// its page position, where to resume once its page is committed, and the end-of-page and end-of-feed marks the sync's
+/// checkpoint relies on. A page is never held whole in memory; a body that breaks off is read again from its position,
+/// skipping what was already handed out, so the caller sees every record once.
+/// </summary>
+public sealed class MuseumPoller
+{
+    private readonly HttpClient _http;
+    private readonly TimeProvider _time;
+    private readonly TimeProvider _timeoutTime;
+    private readonly Action<string>? _verbose;
+
+    /// <summary>Creates a poller over a (pooled) client.</summary>
+    /// <param name="http">The client; its handler should pool connections (<see cref="MuseumHttp"/>).</param>
+    /// <param name="time">The clock for waits and timeouts. The default is the system clock.</param>
+    /// <param name="verbose">Receives one line per request, retry and wait; each names the correlation id.</param>
+    public MuseumPoller(HttpClient http, TimeProvider? time = null, Action<string>? verbose = null)
+        : this(http, time ?? TimeProvider.System, time ?? TimeProvider.System, verbose)
+    {
+    }
+
+    /// <summary>A poller whose waits (backoff, quotas, breaks) run on <paramref name="time"/> and timeouts on <paramref name="timeoutTime"/>.</summary>
+    internal MuseumPoller(HttpClient http, TimeProvider time, TimeProvider timeoutTime, Action<string>? verbose)
+    {
+        _http = http ?? throw new ArgumentNullException(nameof(http));
+        _time = time;
+        _timeoutTime = timeoutTime;
+        _verbose = verbose;
+    }
+
+    /// <summary>What the poller did on the wire, over all its runs.</summary>
+    public PollStatistics Statistics { get; } = new();
+
+    /// <summary>Reads every page from <see cref="PollRequest.StartPosition"/> to the end of the feed.</summary>
+    public async IAsyncEnumerable<MuseumRecord> PollAsync(PollRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.Validate();
+        Statistics.Source = request.Source;
+        using var runCts = request.Resilience.RunTimeout is { } limit ? new CancellationTokenSource(limit, _timeoutTime) : new CancellationTokenSource();
+        using var link = cancellationToken.Register(static s => ((CancellationTokenSource)s!).Cancel(), runCts);
+        var pipeline = new SourcePipeline(_http, request.Resilience, request.RateLimit, request.Authenticator, _time, _timeoutTime, _verbose, Statistics);
+        var run = new PollRun(request, pipeline, _time, _verbose, Statistics, runCts.Token);
+        var records = request.ItemUri is null ? PagesAsync(run) : FanOut.ReadAsync(run);
+        await using var e = records.GetAsyncEnumerator(runCts.Token);
+        while (true)
+        {
+            bool more;
+            try
+            {
+                more = await e.MoveNextAsync().ConfigureAwait(false);
+            }
+            catch (OperationCanceledException ex) when (runCts.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw new MuseumPollException(
+                    $"The poll of source '{request.Source}' ({UrlMasker.Mask(request.Uri, pipeline.SecretNames)}) ran longer than its run timeout of {request.Resilience.RunTimeout} and was stopped. The records returned so far stand; run again to resume from the checkpoint.",
+                    "MuseumPollTimeout", isTransient: true, request.Uri, null, null, ex);
+            }
+            if (!more) yield break;
+            Statistics.Record(e.Current);
+            yield return e.Current;
+        }
+    }
+
+    private static async IAsyncEnumerable<MuseumRecord> PagesAsync(PollRun run)
+    {
+        var request = run.Request;
+        var token = run.Token;
+        var position = request.StartPosition;
+        var accept = request.Paging == PagingStyle.OaiPmh || request.Format == RecordFormat.Xml
+            ? "text/xml, application/xml;q=0.9"
+            : "application/x-ndjson, application/json;q=0.9";
+        long pageNumber = 0;
+        while (request.MaxPages is null || pageNumber < request.MaxPages)
+        {
+            pageNumber++;
+            run.Stats.Page();
+            var url = run.Pager.PageUrl(position);
+            var correlationId = CorrelationIds.New();
+            var masked = run.Pipeline.Mask(url);
+            var yielded = 0;
+            var bodyFailures = 0;
+            var jitter = new DecorrelatedJitter(request.Resilience.BaseDelay, request.Resilience.MaxDelay, request.Resilience.Randomizer);
+            string? next;
+            while (true)
+            {
+                var started = Stopwatch.GetTimestamp();
+                using var response = await run.Pipeline.SendAsync(url, accept, correlationId, null, token).ConfigureAwait(false);
+                var facts = HeaderFacts(run, response, url);
+                var origin = new RecordOrigin(request.Source, position, pageNumber, 0, masked, correlationId, run.Time.GetUtcNow(), run.Watermark);
+                PageReader? reader = null;
+                Exception? broken = null;
+                Exception? unreadable = null;
+                try
+                {
+                    reader = await PageReader.OpenAsync(run, response, url, facts, token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (IsBodyFailure(ex, token))
+                {
+                    broken = ex;
+                }
+                catch (Exception ex) when (ex is JsonException or XmlException or InvalidDataException)
+                {
+                    unreadable = ex;
+                }
+                if (unreadable is not null)
+                {
+                    // Not readable as the page's format at all: one dead letter says so; paging goes on only if the headers say where.
+                    next = run.Pager.Next(position, facts);
+                    var resume = run.ResumeAfter(position, next);
+                    run.Verbose?.Invoke($"GET {masked} -> {(int)response.StatusCode}: the body is not readable ({unreadable.Message}); correlation {correlationId}; next {Describe(next)}");
+                    var problem = Malformed(run, origin with { LineNumber = 1 }, masked, 0, unreadable, resume);
+                    problem.EndOfPage = true;
+                    problem.EndOfFeed = next is null;
+                    yield return problem;
+                    break;
+                }
+
+                if (reader is not null)
+                {
+                    using (reader)
+                    {
+                        facts = reader.Facts;
+                        var provisionalNext = run.Pager.Next(position, facts);
+                        var provisionalResume = run.ResumeAfter(position, provisionalNext);
+                        run.Verbose?.Invoke(string.Create(CultureInfo.InvariantCulture,
+                            $"GET {masked} -> {(int)response.StatusCode} in {Stopwatch.GetElapsedTime(started).TotalMilliseconds:0} ms ({reader.Format}); correlation {correlationId}; next {(reader.CountKnown || !run.Pager.CountDecides ? Describe(provisionalNext) : "after the page")}"));
+                        MuseumRecord? held = null;
+                        var line = 0;
+                        Exception? malformed = null;
+                        while (true)
+                        {
+                            bool more;
+                            try
+                            {
+                                more = await reader.ReadAsync(token).ConfigureAwait(false);
+                            }
+                            catch (Exception ex) when (IsBodyFailure(ex, token))
+                            {
+                                broken = ex;
+                                break;
+                            }
+                            catch (Exception ex) when (ex is JsonException or XmlException or InvalidDataException)
+                            {
+                                malformed = ex;
+                                break;
+                            }
+                            if (!more) break;
+                            line++;
+                            if (line <= yielded) continue; // returned before the body broke off on an earlier attempt
+                            var record = reader.Create(origin with { LineNumber = line }, provisionalResume);
+                            if (held is not null)
+                            {
+                                yield return held;
+                                yielded++;
+                            }
+                            held = record;
+                        }
+
+                        if (broken is null)
+                        {
+                            if (!reader.CountKnown) facts.Count = line;
+                            next = run.Pager.Next(position, facts);
+                            var resume = run.ResumeAfter(position, next);
+                            if (malformed is not null)
+                            {
+                                if (held is not null)
+                                {
+                                    yield return held;
+                                    yielded++;
+                                }
+                                run.Verbose?.Invoke($"the body of {masked} is not valid after record {line} ({malformed.Message}); the rest of the page is dead-lettered; correlation {correlationId}");
+                                held = Malformed(run, origin with { LineNumber = line + 1 }, masked, line, malformed, resume);
+                            }
+                            else if (held is not null && !string.Equals(resume, provisionalResume, StringComparison.Ordinal))
+                            {
+                                held = reader.Recreate(run.Factory, held, resume);
+                            }
+                            if (held is not null)
+                            {
+                                held.EndOfPage = true;
+                                held.EndOfFeed = next is null;
+                                yield return held;
+                            }
+                            if (reader.Facts.Count is null && run.Pager.CountDecides)
+                            {
+                                run.Verbose?.Invoke($"page {pageNumber} of {masked} held {line} records; next {Describe(next)}; correlation {correlationId}");
+                            }
+                            break;
+                        }
+                    }
+                }
+
+                bodyFailures++;
+                run.Stats.BodyBreak();
+                if (bodyFailures > request.MaxBodyRetries)
+                {
+                    throw new MuseumPollException(
+                        $"The response body of {masked} broke off {bodyFailures} times (last: {broken!.Message}); correlation {correlationId}. The page's records before the break were returned; run again to resume from the checkpoint.",
+                        "MuseumPollBodyBroken", isTransient: true, UrlMasker.Strip(url, run.Pipeline.SecretNames), (int)response.StatusCode, correlationId, broken);
+                }
+                var delay = jitter.Next();
+                run.Verbose?.Invoke(string.Create(CultureInfo.InvariantCulture,
+                    $"the body of {masked} broke off after {yielded} records ({broken!.GetType().Name}: {broken.Message}); reading the page again from its position in {delay.TotalMilliseconds:0} ms (attempt {bodyFailures + 1}); correlation {correlationId}"));
+                await Task.Delay(delay, run.Time, token).ConfigureAwait(false);
+            }
+
+            if (next is null) yield break;
+            if (string.Equals(next, position, StringComparison.Ordinal))
+            {
+                run.Verbose?.Invoke($"the server named the page just read ({Describe(next)}) as the next one again; stopping here instead of looping");
+                yield break;
+            }
+            position = next;
+        }
+    }
+
+    internal static PageFacts HeaderFacts(PollRun run, HttpResponseMessage response, Uri url)
+    {
+        var facts = default(PageFacts);
+        if (response.Headers.TryGetValues(CursorPoller.NextCursorHeader, out var cursors))
+        {
+            var c = cursors.FirstOrDefault();
+            if (!string.IsNullOrWhiteSpace(c)) facts.HeaderCursor = c.Trim();
+        }
+        if (response.Headers.TryGetValues("Link", out var links) && LinkHeader.FindRel(links, "next", url) is { } nextUri)
+        {
+            facts.LinkNext = run.Normalize(nextUri.AbsoluteUri, url);
+        }
+        if (response.Headers.TryGetValues("X-Total-Count", out var totals) &&
+            long.TryParse(totals.FirstOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var total))
+        {
+            facts.Total = total;
+        }
+        return facts;
+    }
+
+    internal static bool IsBodyFailure(Exception ex, CancellationToken token) =>
+        !token.IsCancellationRequested && ex is IOException or HttpRequestException or TimeoutException or OperationCanceledException;
+
+    internal static string Describe(string? next) => next is null ? "(none: last page)" : next.Length <= 80 ? next : next[..77] + "...";
+
+    private static MuseumRecord Malformed(PollRun run, in RecordOrigin origin, string masked, int recordsBefore, Exception ex, string? resume)
+    {
+        var raw = JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["museumsync_error"] = "unreadable page",
+            ["url"] = masked,
+            ["position"] = origin.Position,
+            ["after_record"] = recordsBefore,
+            ["message"] = ex.Message,
+        });
+        return RecordFactory.Problem(null, raw, new ValidationIssue("(page)", RecordValidator.RuleJson,
+            $"Page {origin.PageNumber} ({masked}) is not valid after its record {recordsBefore}: {ex.Message}. The rest of the page could not be read; fix the source or report it to the API's maintainers."),
+            origin, resume);
+    }
+}

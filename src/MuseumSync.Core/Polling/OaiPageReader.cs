@@ -1,0 +1,127 @@
+using System.Xml;
+using System.Xml.Linq;
+using MuseumSync.Json;
+using MuseumSync.Mapping;
+using MuseumSync.Oai;
+using MuseumSync.Paging;
+using MuseumSync.Validation;
+
+namespace MuseumSync.Polling;
+
+/// <summary>
+/// An OAI-PMH <c>ListRecords</c> page (or a plain LIDO document: <c>lido:lidoWrap</c> or one <c>lido:lido</c>), read
+/// from its spool. The record id is the OAI header identifier, so a deletion (<c>status="deleted"</c>, which carries
+/// only the header) names the same record as its earlier versions.
+/// </summary>
+internal sealed class OaiPageReader : PageReader
+{
+    private readonly PollRun _run;
+    private readonly PageSpool _spool;
+    private readonly IEnumerator<OaiRecord> _records;
+    private readonly string _format;
+
+    private OaiPageReader(PollRun run, PageSpool spool, IEnumerator<OaiRecord> records, string format)
+    {
+        _run = run;
+        _spool = spool;
+        _records = records;
+        _format = format;
+    }
+
+    public override string Format => _format;
+
+    public static PageReader Open(PollRun run, PageSpool spool, Uri url, PageFacts facts)
+    {
+        try
+        {
+            (string? ErrorCode, string? ErrorText, string? ResumptionToken, long? CompleteListSize, int Records, bool IsOaiPmh) scan;
+            using (var first = spool.OpenRead())
+            {
+                scan = OaiPmhPage.Scan(first);
+            }
+            if (!scan.IsOaiPmh)
+            {
+                var lido = LidoRecords(spool.OpenRead()).GetEnumerator();
+                return new OaiPageReader(run, spool, lido, "LIDO XML") { Facts = facts };
+            }
+            if (scan.ErrorCode is { } code && code != "noRecordsMatch")
+            {
+                var hint = code == "badResumptionToken"
+                    ? "The stored resumptionToken has expired (repositories keep them for hours, not days); run again with -NoResume to start the list over."
+                    : "Check -Uri, -MetadataPrefix (the repository's ListMetadataFormats names them) and -Since.";
+                throw new MuseumPollException(
+                    $"The OAI-PMH repository {run.Pipeline.Mask(url)} answered error '{code}': {scan.ErrorText?.Trim()}. {hint}",
+                    "MuseumPollOaiError", isTransient: false, url, 200, null);
+            }
+            facts.BodyNext = scan.ResumptionToken;
+            facts.Total = scan.CompleteListSize;
+            facts.Count = scan.Records;
+            var records = scan.ErrorCode is null ? OaiPmhPage.Records(spool.OpenRead()).GetEnumerator() : Enumerable.Empty<OaiRecord>().GetEnumerator();
+            return new OaiPageReader(run, spool, records, $"OAI-PMH ({scan.Records} records{(scan.ErrorCode is null ? string.Empty : ", noRecordsMatch")})") { Facts = facts, CountKnown = true };
+        }
+        catch
+        {
+            spool.Dispose();
+            throw;
+        }
+    }
+
+    public override ValueTask<bool> ReadAsync(CancellationToken cancellationToken) => ValueTask.FromResult(_records.MoveNext());
+
+    public override MuseumRecord Create(in RecordOrigin origin, string? resumePosition) => Create(_run, _records.Current, origin, resumePosition);
+
+    public override MuseumRecord Recreate(RecordFactory factory, MuseumRecord held, string? resumePosition)
+    {
+        var element = XElement.Parse(held.RawJson);
+        var record = element.Name.LocalName == "header"
+            ? new OaiRecord(held.ObjectId ?? string.Empty, null, true, null, held.RawJson)
+            : ToRecord(element);
+        return Create(_run, record, OriginOf(held), resumePosition);
+    }
+
+    private static MuseumRecord Create(PollRun run, OaiRecord r, in RecordOrigin origin, string? resume)
+    {
+        if (r.IsDeleted) return RecordFactory.Deletion(r.Identifier, r.RawXml, origin, resume);
+        if (r.Metadata is null)
+        {
+            return RecordFactory.Problem(r.Identifier.Length > 0 ? r.Identifier : null, r.RawXml,
+                new ValidationIssue("metadata", RecordValidator.RuleRequired, "The OAI-PMH record has no metadata element and is not marked deleted."), origin, resume);
+        }
+        var fields = XmlRecordFields.Read(r.Metadata, r.Identifier.Length > 0 ? r.Identifier : null, out var names);
+        return RecordFactory.FromFields(fields, names, r.RawXml, origin, resume, endOfPage: false);
+    }
+
+    private static OaiRecord ToRecord(XElement element)
+    {
+        if (element.Name.LocalName == "record")
+        {
+            XNamespace oai = OaiPmhPage.Namespace;
+            var header = element.Element(oai + "header");
+            return new OaiRecord(header?.Element(oai + "identifier")?.Value.Trim() ?? string.Empty, null, false, element.Element(oai + "metadata")?.Elements().FirstOrDefault(), element.ToString(SaveOptions.DisableFormatting));
+        }
+        return new OaiRecord(string.Empty, null, false, element, element.ToString(SaveOptions.DisableFormatting));
+    }
+
+    /// <summary>Each <c>lido:lido</c> of a LIDO document, as a record without an OAI header (its id is its <c>lidoRecID</c>).</summary>
+    internal static IEnumerable<OaiRecord> LidoRecords(Stream stream)
+    {
+        using var reader = XmlReader.Create(stream, OaiPmhPage.Settings);
+        reader.MoveToContent();
+        while (!reader.EOF)
+        {
+            if (reader.NodeType == XmlNodeType.Element && reader.LocalName == "lido" && reader.NamespaceURI == XmlRecordFields.Lido.NamespaceName)
+            {
+                var lido = (XElement)XNode.ReadFrom(reader);
+                yield return new OaiRecord(string.Empty, null, false, lido, lido.ToString(SaveOptions.DisableFormatting));
+                continue;
+            }
+            reader.Read();
+        }
+    }
+
+    public override void Dispose()
+    {
+        _records.Dispose();
+        _spool.Dispose();
+    }
+}

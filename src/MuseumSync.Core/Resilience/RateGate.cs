@@ -1,0 +1,69 @@
+using System.Globalization;
+using MuseumSync.Polling;
+
+namespace MuseumSync.Resilience;
+
+/// <summary>
+/// The pace of one source: the client-side budget first, then the server's quota as its headers report it. Every
+/// request passes here before it is sent and reports its response (or failure) afterwards.
+/// </summary>
+internal sealed class RateGate
+{
+    private readonly RateLimitOptions _options;
+    private readonly ClientBudget? _budget;
+    private readonly HeaderQuota? _quota;
+    private readonly TimeProvider _time;
+    private readonly Action<string>? _log;
+    private readonly PollStatistics _stats;
+
+    public RateGate(RateLimitOptions options, TimeProvider time, Action<string>? log, PollStatistics stats)
+    {
+        _options = options;
+        _budget = ClientBudget.From(options);
+        _quota = options.UseResponseHeaders ? new HeaderQuota() : null;
+        _time = time;
+        _log = log;
+        _stats = stats;
+    }
+
+    /// <summary>Waits until a request may start; returns its ticket for <see cref="Complete"/>.</summary>
+    public async ValueTask<long> AcquireAsync(string correlationId, Uri url, CancellationToken cancellationToken)
+    {
+        if (_budget is not null)
+        {
+            var wait = _budget.Reserve(_time.GetUtcNow());
+            if (wait > TimeSpan.Zero)
+            {
+                _stats.BudgetWait(wait);
+                if (wait >= TimeSpan.FromMilliseconds(250))
+                {
+                    _log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"client budget ({_budget.Limit} per {_budget.Window.TotalSeconds:0.###} s): waiting {wait.TotalMilliseconds:0} ms; correlation {correlationId}"));
+                }
+                await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        if (_quota is null) return -1;
+        while (true)
+        {
+            if (_quota.TryAdmit(_time.GetUtcNow(), out var ticket, out var wait)) return ticket;
+            if (wait > _options.MaxQuotaWait)
+            {
+                throw new MuseumPollException(
+                    string.Create(CultureInfo.InvariantCulture, $"The quota of {Http.UrlMasker.Mask(url)} is spent and resets in {wait.TotalMinutes:0.#} minutes, longer than the {_options.MaxQuotaWait.TotalMinutes:0.#} minutes a run waits (correlation {correlationId}). Run again after the reset; the sync resumes from its checkpoint."),
+                    "MuseumPollQuotaExhausted", isTransient: true, url, 429, correlationId);
+            }
+            _stats.QuotaWait(wait);
+            _log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"rate limit: the server's quota is spent; waiting {wait.TotalMilliseconds:0} ms for its reset before {Http.UrlMasker.Mask(url)}; correlation {correlationId}"));
+            await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Reads the quota the response reports and releases the ticket.</summary>
+    public void Complete(long ticket, HttpResponseMessage? response)
+    {
+        if (_quota is null) return;
+        var now = _time.GetUtcNow();
+        RateLimitInfo? info = response is not null && RateLimitHeaders.TryRead(response.Headers, now, out var i) ? i : null;
+        _quota.Complete(ticket, info, now);
+    }
+}

@@ -1,0 +1,36 @@
+namespace MuseumSync.Resilience;
+
+/// <summary>
+/// How fast a source may be asked. Rate-limit response headers (<c>X-RateLimit-*</c>, IETF <c>RateLimit</c>) are honoured
+/// by default: once the quota is spent, the next request waits for the reset. A client-side budget serves APIs that
+/// publish a limit but send no headers.
+/// </summary>
+public sealed class RateLimitOptions
+{
+    /// <summary>At most this many requests per second (spread evenly, bursts up to the whole-number part); null for no client-side pace. The default is null.</summary>
+    public double? RequestsPerSecond { get; set; }
+
+    /// <summary>At most this many requests in any <see cref="RequestWindow"/>; null for none. The default is null.</summary>
+    public int? RequestLimit { get; set; }
+
+    /// <summary>The window of <see cref="RequestLimit"/>. The default is 1 s.</summary>
+    public TimeSpan RequestWindow { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Read <c>X-RateLimit-Remaining</c>/<c>-Reset</c> and the IETF <c>RateLimit</c> fields and wait when the quota is spent. The default is true.</summary>
+    public bool UseResponseHeaders { get; set; } = true;
+
+    /// <summary>
+    /// The longest wait for a quota reset. A longer one (a daily quota spent) ends the run with a transient error, to be
+    /// resumed from the checkpoint later, instead of blocking for hours. The default is 15 minutes.
+    /// </summary>
+    public TimeSpan MaxQuotaWait { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Throws when a value is out of range.</summary>
+    public void Validate()
+    {
+        if (RequestsPerSecond is { } rps && (double.IsNaN(rps) || rps <= 0 || rps > 100_000)) throw new ArgumentOutOfRangeException(nameof(RequestsPerSecond), rps, "Use a positive rate up to 100,000 requests per second.");
+        if (RequestLimit is { } n && n is < 1 or > 10_000_000) throw new ArgumentOutOfRangeException(nameof(RequestLimit), n, "Use a positive request limit.");
+        if (RequestWindow <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(RequestWindow), RequestWindow, "The window must be positive.");
+        if (MaxQuotaWait < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(MaxQuotaWait), MaxQuotaWait, "The maximum quota wait cannot be negative.");
+    }
+}

@@ -1,0 +1,281 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using MuseumSync.Auth;
+using MuseumSync.Http;
+using MuseumSync.Polling;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace MuseumSync.Resilience;
+
+/// <summary>
+/// Everything between a poller and the wire for ONE source: Polly retries (exponential backoff with decorrelated jitter,
+/// <c>Retry-After</c> in both forms, a cool-down for firewall throttle pages), the source's circuit breaker, the pace
+/// (client budget and server quota), a timeout per attempt, credentials (one retry of a 401 after a token refresh) and
+/// the correlation id on every request. Answers that are not data (4xx/5xx after the retries, throttle pages) become
+/// <see cref="MuseumPollException"/>s that name the masked URL and the correlation id.
+/// </summary>
+internal sealed class SourcePipeline
+{
+    private readonly HttpClient _http;
+    private readonly HttpResilienceOptions _options;
+    private readonly IRequestAuthenticator? _auth;
+    private readonly IReadOnlyCollection<string> _secretNames;
+    private readonly TimeProvider _time;
+    private readonly Action<string>? _log;
+    private readonly PollStatistics _stats;
+    private readonly RateGate _gate;
+    private readonly BreakerGate _breakerGate;
+    private readonly ResiliencePipeline<HttpResponseMessage> _retry;
+    private readonly ResiliencePipeline<HttpResponseMessage> _breaker;
+    private readonly ResiliencePipeline<HttpResponseMessage> _timeout;
+
+    /// <summary>The context key under which each execution carries its correlation id and URL, for the log lines.</summary>
+    private static readonly ResiliencePropertyKey<string> s_correlation = new("MuseumSync.CorrelationId");
+    private static readonly ResiliencePropertyKey<string> s_url = new("MuseumSync.MaskedUrl");
+
+    public SourcePipeline(
+        HttpClient http,
+        HttpResilienceOptions options,
+        RateLimitOptions rateLimit,
+        IRequestAuthenticator? authenticator,
+        TimeProvider time,
+        TimeProvider timeoutTime,
+        Action<string>? log,
+        PollStatistics stats)
+    {
+        _http = http;
+        _options = options;
+        _auth = authenticator;
+        _secretNames = authenticator?.SecretQueryParameters ?? [];
+        _time = time;
+        _log = log;
+        _stats = stats;
+        _gate = new RateGate(rateLimit, time, log, stats);
+        _breakerGate = new BreakerGate(time, log, stats);
+        _retry = BuildRetry();
+        _breaker = BuildBreaker();
+        _timeout = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = timeoutTime }.AddTimeout(options.AttemptTimeout).Build();
+    }
+
+    /// <summary>Query parameters whose values are secrets for this source.</summary>
+    public IReadOnlyCollection<string> SecretNames => _secretNames;
+
+    /// <summary>The URL as it may be logged or stored.</summary>
+    public string Mask(Uri url) => UrlMasker.Mask(url, _secretNames);
+
+    /// <summary>
+    /// Sends a GET and returns a response with data (2xx, not a throttle page), or one whose status
+    /// <paramref name="passThrough"/> accepts (a fan-out item's 404). Anything else throws after the retries.
+    /// </summary>
+    public async Task<HttpResponseMessage> SendAsync(Uri url, string accept, string correlationId, Func<int, bool>? passThrough, CancellationToken cancellationToken)
+    {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(s_correlation, correlationId);
+        context.Properties.Set(s_url, Mask(url));
+        HttpResponseMessage response;
+        try
+        {
+            response = await _retry.ExecuteAsync(
+                static (ctx, state) => new ValueTask<HttpResponseMessage>(state.Self.AttemptAsync(state.Url, state.Accept, state.CorrelationId, ctx.CancellationToken)),
+                context,
+                (Self: this, Url: url, Accept: accept, CorrelationId: correlationId)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException or TimeoutRejectedException)
+        {
+            throw new MuseumPollException(
+                $"Could not read {Mask(url)}: {ex.Message} (correlation {correlationId}). Check that the endpoint is up and reachable; the run resumes from its checkpoint next time.",
+                "MuseumPollUnreachable", isTransient: true, Strip(url), null, correlationId, ex);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+
+        if (response.IsSuccessStatusCode && !ThrottleDetector.IsHtml(response)) return response;
+        if (passThrough is not null && passThrough((int)response.StatusCode) && !ThrottleDetector.IsHtml(response)) return response;
+        using (response)
+        {
+            throw Failure(response, url, correlationId);
+        }
+    }
+
+    /// <summary>One attempt as the retry strategy sees it: wait out an open circuit and the pace, send, refresh a token once on 401.</summary>
+    private async Task<HttpResponseMessage> AttemptAsync(Uri url, string accept, string correlationId, CancellationToken cancellationToken)
+    {
+        var refreshed = false;
+        TimeSpan? rejectedFor = null;
+        while (true)
+        {
+            await _breakerGate.WaitAsync(correlationId, rejectedFor, cancellationToken).ConfigureAwait(false);
+            rejectedFor = null;
+            var ticket = await _gate.AcquireAsync(correlationId, url, cancellationToken).ConfigureAwait(false);
+            HttpResponseMessage? response = null;
+            try
+            {
+                response = await _breaker.ExecuteAsync(
+                    static (state, ct) => state.Self._timeout.ExecuteAsync(
+                        static (s, ct2) => new ValueTask<HttpResponseMessage>(s.Self.SendOnceAsync(s.Url, s.Accept, s.CorrelationId, ct2)),
+                        state,
+                        ct),
+                    (Self: this, Url: url, Accept: accept, CorrelationId: correlationId),
+                    cancellationToken).ConfigureAwait(false);
+            }
+            catch (BrokenCircuitException ex)
+            {
+                // Not sent: wait for the trial request instead of spending a retry.
+                rejectedFor = ex.RetryAfter ?? TimeSpan.FromMilliseconds(100);
+                continue;
+            }
+            catch (TimeoutRejectedException)
+            {
+                _stats.Timeout();
+                throw;
+            }
+            catch (HttpRequestException)
+            {
+                _stats.NetworkError();
+                throw;
+            }
+            finally
+            {
+                _gate.Complete(ticket, response);
+            }
+
+            var status = (int)response.StatusCode;
+            _stats.Status(status);
+            if (ThrottleDetector.IsThrottlePage(response)) _stats.ThrottlePage();
+            if (status == 401 && _auth is { CanRefresh: true } && !refreshed)
+            {
+                response.Dispose();
+                refreshed = true;
+                _stats.TokenRefresh();
+                _log?.Invoke($"401 from {Mask(url)}: refreshing the token and sending once more; correlation {correlationId}");
+                await _auth.RefreshAsync(cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+            return response;
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendOnceAsync(Uri url, string accept, string correlationId, CancellationToken cancellationToken)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Get, url);
+        foreach (var part in accept.Split(','))
+        {
+            message.Headers.Accept.Add(MediaTypeWithQualityHeaderValue.Parse(part.Trim()));
+        }
+        message.Headers.TryAddWithoutValidation(CorrelationIds.Header, correlationId);
+        if (_auth is not null) await _auth.AuthenticateAsync(message, cancellationToken).ConfigureAwait(false);
+        _stats.Request();
+        return await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+    }
+
+    private ResiliencePipeline<HttpResponseMessage> BuildRetry()
+    {
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = _time };
+        if (_options.MaxRetryAttempts == 0) return builder.Build();
+        var retry = new RetryStrategyOptions<HttpResponseMessage>
+        {
+            ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
+                .Handle<HttpRequestException>()
+                .Handle<TimeoutRejectedException>()
+                .Handle<IOException>()
+                .Handle<MuseumPollException>(e => e.IsTransient && e.ErrorId != "MuseumPollQuotaExhausted")
+                .HandleResult(r => ThrottleDetector.IsTransientStatus(r.StatusCode) || ThrottleDetector.IsThrottlePage(r)),
+            MaxRetryAttempts = _options.MaxRetryAttempts,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = _options.BaseDelay,
+            MaxDelay = _options.MaxDelay,
+            DelayGenerator = args =>
+            {
+                if (args.Outcome.Result is { } r)
+                {
+                    if (RetryAfter.From(r, _time.GetUtcNow()) is { } wait) return ValueTask.FromResult<TimeSpan?>(Cap(wait));
+                    if (ThrottleDetector.IsThrottlePage(r)) return ValueTask.FromResult<TimeSpan?>(Cap(_options.ThrottleCooldown));
+                }
+                return ValueTask.FromResult<TimeSpan?>(null);
+            },
+            OnRetry = args =>
+            {
+                _stats.Retry();
+                var what = args.Outcome.Exception is { } ex
+                    ? ex.GetType().Name + ": " + ex.Message
+                    : "HTTP " + (int)args.Outcome.Result!.StatusCode + (ThrottleDetector.IsThrottlePage(args.Outcome.Result) ? " (an HTML throttle page: cooling down)" : string.Empty);
+                args.Context.Properties.TryGetValue(s_correlation, out var correlationId);
+                args.Context.Properties.TryGetValue(s_url, out var masked);
+                _log?.Invoke(string.Create(CultureInfo.InvariantCulture,
+                    $"retry {args.AttemptNumber + 1}/{_options.MaxRetryAttempts} after {what} from {masked}; waiting {args.RetryDelay.TotalMilliseconds:0} ms; correlation {correlationId}"));
+                return default;
+            },
+        };
+        if (_options.Randomizer is { } random) retry.Randomizer = random;
+        return builder.AddRetry(retry).Build();
+    }
+
+    private ResiliencePipeline<HttpResponseMessage> BuildBreaker()
+    {
+        var o = _options.CircuitBreaker;
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = _time };
+        if (!o.Enabled) return builder.Build();
+        return builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
+        {
+            ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
+                .Handle<HttpRequestException>()
+                .Handle<TimeoutRejectedException>()
+                .Handle<IOException>()
+                .HandleResult(ThrottleDetector.IsSourceFailure),
+            FailureRatio = 1.0,
+            MinimumThroughput = o.FailureThreshold,
+            SamplingDuration = o.SamplingDuration,
+            BreakDuration = o.BreakDuration,
+            OnOpened = args =>
+            {
+                _stats.CircuitOpened();
+                _breakerGate.Opened(args.BreakDuration);
+                var what = args.Outcome.Exception is { } ex ? ex.GetType().Name : "HTTP " + (int)args.Outcome.Result!.StatusCode;
+                _log?.Invoke(string.Create(CultureInfo.InvariantCulture,
+                    $"circuit opened for source {_stats.Source} after {o.FailureThreshold} failures in a row (last: {what}); pausing {args.BreakDuration.TotalSeconds:0.#} s, then one trial request"));
+                return default;
+            },
+            OnHalfOpened = _ =>
+            {
+                _log?.Invoke($"circuit half-open for source {_stats.Source}: sending a trial request");
+                return default;
+            },
+            OnClosed = _ =>
+            {
+                _breakerGate.Closed();
+                _log?.Invoke($"circuit closed for source {_stats.Source}: requests flow again");
+                return default;
+            },
+        }).Build();
+    }
+
+    private TimeSpan Cap(TimeSpan wait) => wait > _options.MaxDelay ? _options.MaxDelay : wait;
+
+    private Uri Strip(Uri url) => _secretNames.Count == 0 ? url : UrlMasker.Strip(url, _secretNames);
+
+    private MuseumPollException Failure(HttpResponseMessage response, Uri url, string correlationId)
+    {
+        var status = (int)response.StatusCode;
+        var html = ThrottleDetector.IsHtml(response);
+        var transient = ThrottleDetector.IsTransientStatus(response.StatusCode) || ThrottleDetector.IsThrottlePage(response);
+        var hint = status switch
+        {
+            _ when html && transient => "The server answered with an HTML page instead of data (a firewall or CDN throttle) after every retry; try again later, or lower -RequestsPerSecond.",
+            400 => "The server rejected the request; check -Uri, -PageSize and the stored checkpoint (Reset it if the cursor is stale).",
+            401 or 403 => "The server refused access; check the credentials for this source.",
+            404 => "The endpoint does not exist; check -Uri.",
+            422 => "The server could not process the request's parameters; check -Uri, -Since and the paging parameters.",
+            429 => "The server kept refusing for too many requests; lower -RequestsPerSecond or -ThrottleLimit and try again later.",
+            _ => "The server kept failing after every retry; try again later.",
+        };
+        return new MuseumPollException(
+            $"GET {Mask(url)} answered {status} {response.ReasonPhrase} (correlation {correlationId}). {hint}",
+            "MuseumPollHttpError", transient, Strip(url), status, correlationId);
+    }
+}

@@ -1,0 +1,36 @@
+using System.Text.RegularExpressions;
+
+namespace MuseumSync.Storage;
+
+/// <summary>
+/// Identifiers that go into SQL text (the schema name): validated against a strict pattern, then quoted for the
+/// dialect. Every value goes as a parameter; only these names are ever spliced in.
+/// </summary>
+public static partial class SqlIdentifier
+{
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,62}$", RegexOptions.CultureInvariant)]
+    private static partial Regex Pattern();
+
+    /// <summary>Throws when <paramref name="name"/> is not a plain identifier (letters, digits, underscores; a letter or underscore first; at most 63 characters).</summary>
+    public static void Validate(string? name, string parameterName)
+    {
+        if (name is null || !Pattern().IsMatch(name))
+        {
+            throw new ArgumentException($"'{name}' is not a valid schema name: use letters, digits and underscores, starting with a letter or underscore, at most 63 characters.", parameterName);
+        }
+    }
+
+    /// <summary>The identifier quoted for SQL Server: <c>[name]</c>.</summary>
+    public static string QuoteSqlServer(string name)
+    {
+        Validate(name, nameof(name));
+        return "[" + name + "]";
+    }
+
+    /// <summary>The identifier quoted for PostgreSQL: <c>"name"</c>.</summary>
+    public static string QuotePostgres(string name)
+    {
+        Validate(name, nameof(name));
+        return "\"" + name + "\"";
+    }
+}

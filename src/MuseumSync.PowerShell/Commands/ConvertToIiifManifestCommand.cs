@@ -1,0 +1,65 @@
+using System.Management.Automation;
+using MuseumSync.Iiif;
+
+namespace MuseumSync.PowerShell.Commands;
+
+/// <summary>
+/// <para type="synopsis">Turns MuseumSync records with media into IIIF Presentation 3.0 Manifests.</para>
+/// <para type="description">Each record becomes one Manifest: the title as label, the record's fields as metadata, its rights statement as rights (in the http:// form Presentation 3.0 requires) and a requiredStatement, one canvas per image (MediaUrl, then any additionalImages in the raw record), and an image service when the media URL is a IIIF Image API URL. Every manifest passes Test-IiifManifest. A record without media, or without a manifest id (iiif_manifest_url or -BaseUri), is a non-terminating error.</para>
+/// <example><code>Invoke-MuseumPoll -Uri $uri -Source demo | ConvertTo-IiifManifest -BaseUri https://iiif.example.org/manifests/ | ForEach-Object { Set-Content -Path "$($_.ObjectId).json" -Value $_.Json }</code></example>
+/// </summary>
+[Cmdlet(VerbsData.ConvertTo, "IiifManifest")]
+[OutputType(typeof(IiifManifestDocument))]
+public sealed class ConvertToIiifManifestCommand : PSCmdlet
+{
+    private IiifManifestBuilder _builder = null!;
+
+    /// <summary>The record (from Invoke-MuseumPoll).</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public MuseumRecord InputObject { get; set; } = null!;
+
+    /// <summary>Where the manifests will be published: ids become {BaseUri}{source}/{objectId}/manifest.json. By default each record's iiif_manifest_url.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public Uri? BaseUri { get; set; }
+
+    /// <summary>Canvas width when the image size is unknown (MuseumSync does not download images).</summary>
+    [Parameter]
+    [ValidateRange(1, 1_000_000)]
+    public int CanvasWidth { get; set; } = 1000;
+
+    /// <summary>Canvas height when the image size is unknown.</summary>
+    [Parameter]
+    [ValidateRange(1, 1_000_000)]
+    public int CanvasHeight { get; set; } = 1000;
+
+    /// <summary>The language of the label (the title); "none" by default, since titles arrive in any language.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string LabelLanguage { get; set; } = "none";
+
+    /// <inheritdoc />
+    protected override void BeginProcessing()
+    {
+        try
+        {
+            _builder = new IiifManifestBuilder(new IiifManifestOptions { BaseUri = BaseUri, CanvasWidth = CanvasWidth, CanvasHeight = CanvasHeight, LabelLanguage = LabelLanguage });
+        }
+        catch (ArgumentException ex)
+        {
+            ThrowTerminatingError(new ErrorRecord(ex, "IiifManifestOptionsInvalid", ErrorCategory.InvalidArgument, BaseUri));
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        if (_builder.CannotBuild(InputObject) is { } reason)
+        {
+            WriteError(new ErrorRecord(new InvalidDataException(reason), "IiifManifestNotPossible", ErrorCategory.InvalidData, InputObject));
+            return;
+        }
+        WriteObject(_builder.Build(InputObject));
+    }
+}

@@ -1,0 +1,59 @@
+using System.Management.Automation;
+using MuseumSync.Compliance;
+using MuseumSync.PowerShell.Internal;
+
+namespace MuseumSync.PowerShell.Commands;
+
+/// <summary>
+/// <para type="synopsis">Shows the access tier the compliance rules give each record, and the rule that decided.</para>
+/// <para type="description">Rights statements and embargo dates decide: the first rights rule that matches gives the tier (built-in rules for rightsstatements.org and Creative Commons, or a .psd1 rule file), an embargo that has not passed forces restricted, a stricter tier the record arrived with is kept, and In Copyright is never public. A record whose rights cannot be classified comes back unclassified with the reason Sync-MuseumRecord would dead-letter it with. Nothing is written anywhere.</para>
+/// <example><code>Invoke-MuseumPoll -Uri $uri -Source demo | Get-MuseumAccessTier | Group-Object Rule</code></example>
+/// <example><code>$records | Get-MuseumAccessTier -RuleFile ./compliance.psd1 -Date 2030-01-01</code></example>
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "MuseumAccessTier")]
+[OutputType(typeof(ComplianceDecision))]
+public sealed class GetMuseumAccessTierCommand : PSCmdlet
+{
+    private ComplianceEngine _engine = null!;
+    private DateOnly _today;
+
+    /// <summary>The record (from Invoke-MuseumPoll).</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public MuseumRecord InputObject { get; set; } = null!;
+
+    /// <summary>A .psd1 compliance rule file; the built-in rules when omitted.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? RuleFile { get; set; }
+
+    /// <summary>Decide as of this date (embargoes); today (UTC) by default.</summary>
+    [Parameter]
+    public DateTime? Date { get; set; }
+
+    /// <inheritdoc />
+    protected override void BeginProcessing()
+    {
+        try
+        {
+            var rules = RuleFile is null ? ComplianceRuleSet.Default : ComplianceRuleFile.Load(CmdletPaths.Resolve(this, RuleFile));
+            _engine = new ComplianceEngine(rules, TimeProvider.System);
+        }
+        catch (ComplianceRulesException ex)
+        {
+            ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, ErrorCategory.InvalidData, RuleFile));
+        }
+        _today = Date is { } d ? DateOnly.FromDateTime(d) : _engine.Today;
+    }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        if (!InputObject.IsValid)
+        {
+            WriteError(new ErrorRecord(new InvalidDataException($"Record '{InputObject.ObjectId ?? "(no id)"}' of source '{InputObject.Source}' is invalid ({string.Join("; ", InputObject.Issues.Select(i => i.Message))}); it is dead-lettered before any tier is decided."), "MuseumRecordInvalid", ErrorCategory.InvalidData, InputObject));
+            return;
+        }
+        WriteObject(_engine.Decide(InputObject, _today));
+    }
+}

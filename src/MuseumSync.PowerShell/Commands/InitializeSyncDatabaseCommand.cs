@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Management.Automation;
+using MuseumSync.PowerShell.Internal;
+using MuseumSync.Storage;
+
+namespace MuseumSync.PowerShell.Commands;
+
+/// <summary>
+/// <para type="synopsis">Creates or upgrades MuseumSync's schema in a database.</para>
+/// <para type="description">Applies the versioned migrations that are missing (each once, in its own transaction, recorded in schema_migrations) and returns the schema status. Safe to run again and from several servers at once. Sync-MuseumRecord does the same on first use; run this ahead when the sync's login may not create tables, or to see what an upgrade would do (-WhatIf).</para>
+/// <example><code>Initialize-SyncDatabase -ConnectionString 'Server=sql01;Database=Mirror;Integrated Security=true;Encrypt=true' -WhatIf</code></example>
+/// <example><code>Initialize-SyncDatabase -Provider PostgreSql -ConnectionString 'Host=pg01;Database=mirror' -Credential (Get-Credential)</code></example>
+/// </summary>
+[Cmdlet(VerbsData.Initialize, "SyncDatabase", DefaultParameterSetName = DatabaseSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(SchemaStatus))]
+public sealed class InitializeSyncDatabaseCommand : SyncStoreCommand
+{
+    /// <inheritdoc />
+    protected override void EndProcessing()
+    {
+        var options = StoreOptions;
+        ISyncStore? store = null;
+        try
+        {
+            var file = options.Provider == StoreProvider.Sqlite ? options.SqliteFile() : null;
+            var confirmed = false;
+            if (file is not null && !File.Exists(file))
+            {
+                if (!ShouldProcess(file, "Create the SQLite database and apply every schema migration")) return;
+                confirmed = true;
+            }
+            store = OpenStore(create: true, initialize: false, CancellationToken.None);
+            var opened = store;
+            var status = StoreErrors.Run(() => opened.GetSchemaStatusAsync(CancellationToken.None));
+            if (status.IsCurrent)
+            {
+                WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"The MuseumSync schema in {status.Database} is at version {status.CurrentVersion}, the latest; nothing to do."));
+                WriteObject(status);
+                return;
+            }
+            var list = string.Join(", ", status.Pending.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Version} ({m.Description})")));
+            if (!confirmed && !ShouldProcess(StoreDescription, $"Apply schema migrations {list}")) return;
+            var applied = StoreErrors.Run(() => opened.InitializeAsync(CancellationToken.None));
+            var after = StoreErrors.Run(() => opened.GetSchemaStatusAsync(CancellationToken.None));
+            foreach (var m in applied) WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"Applied migration {m.Version}: {m.Description}."));
+            WriteObject(new SchemaStatus
+            {
+                Provider = after.Provider,
+                Database = after.Database,
+                Schema = after.Schema,
+                CurrentVersion = after.CurrentVersion,
+                LatestVersion = after.LatestVersion,
+                Pending = after.Pending,
+                Applied = applied,
+            });
+        }
+        catch (SyncStoreException ex)
+        {
+            ThrowTerminatingError(StoreErrors.From(ex, StoreDescription));
+        }
+        finally
+        {
+            if (store is not null) StoreErrors.Run(async () => { await store.DisposeAsync().ConfigureAwait(false); return 0; });
+        }
+    }
+}

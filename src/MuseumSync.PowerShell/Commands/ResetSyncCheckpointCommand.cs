@@ -1,0 +1,53 @@
+using System.Management.Automation;
+using MuseumSync.PowerShell.Internal;
+
+namespace MuseumSync.PowerShell.Commands;
+
+/// <summary>
+/// <para type="synopsis">Starts a source from the beginning: clears its cursor and watermark.</para>
+/// <para type="description">The next sync of the source reads every page again (the upsert leaves unchanged records alone). The totals and the records stay. The source's lease is taken for the moment of the change, so it fails plainly while a sync of the source runs.</para>
+/// <example><code>Reset-SyncCheckpoint -Source met -Database ./museum.db</code></example>
+/// <example><code>Get-SyncCheckpoint -Database ./museum.db | Reset-SyncCheckpoint -WhatIf</code></example>
+/// </summary>
+[Cmdlet(VerbsCommon.Reset, "SyncCheckpoint", DefaultParameterSetName = DatabaseSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(SyncCheckpoint))]
+public sealed class ResetSyncCheckpointCommand : SyncStoreCommand
+{
+    /// <summary>The source to start from the beginning.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string Source { get; set; } = null!;
+
+    /// <summary>Write the checkpoint after the reset.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        ResetStoreOptions();
+        if (!ShouldProcess($"checkpoint of '{Source}' in {StoreDescription}", "Reset (the next sync starts from the first page)")) return;
+        SyncCheckpoint? after;
+        try
+        {
+            after = StoreErrors.Run(async () =>
+            {
+                await using var store = OpenStore(create: false, initialize: true, CancellationToken.None);
+                return await LeasedEdit.RunAsync(store, Source, () => store.ResetCheckpointAsync(Source, CancellationToken.None), CancellationToken.None).ConfigureAwait(false);
+            });
+        }
+        catch (Exception ex) when (ex is SyncStoreException or SyncSourceBusyException)
+        {
+            WriteError(StoreErrors.From(ex, StoreDescription));
+            return;
+        }
+        if (after is null)
+        {
+            WriteError(new ErrorRecord(new ItemNotFoundException($"There is no checkpoint for source '{Source}' in '{StoreDescription}'; nothing to reset."),
+                "SyncCheckpointNotFound", ErrorCategory.ObjectNotFound, Source));
+            return;
+        }
+        WriteVerbose($"Checkpoint of '{Source}' reset: the next sync starts from the first page.");
+        if (PassThru) WriteObject(after);
+    }
+}

@@ -1,0 +1,142 @@
+using System.Management.Automation;
+using System.Net.Http.Headers;
+using MuseumSync.Http;
+using MuseumSync.Iiif;
+using MuseumSync.PowerShell.Internal;
+
+namespace MuseumSync.PowerShell.Commands;
+
+/// <summary>
+/// <para type="synopsis">Validates IIIF Presentation 3.0 Manifests and Collections.</para>
+/// <para type="description">Checks files, URLs, JSON text or the output of ConvertTo-IiifManifest against the Presentation 3.0 rules (the official 3.0 JSON Schema's, class by class): required id, type, label and items, language maps, canvas dimensions and durations, annotation pages and annotations, rights URIs, behaviors and @context. Presentation 2.x and 4.0 documents are rejected as such. One result per document; each error is one line with its JSON path and rule.</para>
+/// <example><code>Test-IiifManifest -Path ./manifests/*.json | Where-Object { -not $_.IsValid } | ForEach-Object { $_.Errors }</code></example>
+/// <example><code>Test-IiifManifest -Uri https://iiif.example.org/manifests/1/manifest.json</code></example>
+/// <example><code>Invoke-MuseumPoll -Uri $uri -Source demo | ConvertTo-IiifManifest | Test-IiifManifest</code></example>
+/// </summary>
+[Cmdlet(VerbsDiagnostic.Test, "IiifManifest", DefaultParameterSetName = PathSet)]
+[OutputType(typeof(IiifValidationResult))]
+public sealed class TestIiifManifestCommand : PSCmdlet, IDisposable
+{
+    /// <summary>Files by path, wildcards allowed.</summary>
+    public const string PathSet = "Path";
+
+    /// <summary>Files by literal path.</summary>
+    public const string LiteralPathSet = "LiteralPath";
+
+    /// <summary>Documents by URL.</summary>
+    public const string UriSet = "Uri";
+
+    /// <summary>JSON text (or ConvertTo-IiifManifest output).</summary>
+    public const string JsonSet = "Json";
+
+    private const long MaxDownloadBytes = 32L * 1024 * 1024;
+    private readonly CancellationTokenSource _cts = new();
+    private readonly IiifValidator _validator = new();
+
+    /// <summary>Manifest or Collection files; wildcards allowed.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName")]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = null!;
+
+    /// <summary>Files, taken literally (no wildcards).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralPath { get; set; } = null!;
+
+    /// <summary>Manifest or Collection URLs, fetched with a GET.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = UriSet, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public Uri[] Uri { get; set; } = null!;
+
+    /// <summary>JSON text; ConvertTo-IiifManifest output binds here by its Json property.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = JsonSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string Json { get; set; } = null!;
+
+    /// <summary>Seconds one -Uri request may take.</summary>
+    [Parameter(ParameterSetName = UriSet)]
+    [ValidateRange(1, 3600)]
+    public int TimeoutSec { get; set; } = 30;
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        switch (ParameterSetName)
+        {
+            case JsonSet:
+                WriteObject(_validator.Validate(Json, "(json)"));
+                break;
+            case UriSet:
+                foreach (var uri in Uri) Fetch(uri);
+                break;
+            default:
+                foreach (var file in StandardsPaths.Files(this, ParameterSetName == LiteralPathSet ? LiteralPath : Path, ParameterSetName == LiteralPathSet))
+                {
+                    try
+                    {
+                        using var stream = File.OpenRead(file);
+                        WriteObject(_validator.Validate(stream, file));
+                    }
+                    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                    {
+                        WriteError(new ErrorRecord(ex, "IiifFileUnreadable", ErrorCategory.ReadError, file));
+                    }
+                }
+                break;
+        }
+    }
+
+    private void Fetch(Uri uri)
+    {
+        if (!uri.IsAbsoluteUri || (uri.Scheme != System.Uri.UriSchemeHttp && uri.Scheme != System.Uri.UriSchemeHttps))
+        {
+            WriteError(new ErrorRecord(new ArgumentException($"'{uri}' is not an absolute http(s) URL."), "IiifUriInvalid", ErrorCategory.InvalidArgument, uri));
+            return;
+        }
+        try
+        {
+            var bytes = Task.Run(async () =>
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_cts.Token);
+                timeout.CancelAfter(TimeSpan.FromSeconds(TimeoutSec));
+                using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/ld+json"));
+                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json", 0.9));
+                using var response = await MuseumHttp.Shared.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+                if (!response.IsSuccessStatusCode)
+                {
+                    throw new HttpRequestException($"GET {UrlMasker.Mask(uri)} answered {(int)response.StatusCode} {response.ReasonPhrase}.", null, response.StatusCode);
+                }
+                await using var body = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
+                using var buffer = new MemoryStream();
+                var chunk = new byte[81920];
+                int read;
+                while ((read = await body.ReadAsync(chunk, timeout.Token).ConfigureAwait(false)) > 0)
+                {
+                    if (buffer.Length + read > MaxDownloadBytes) throw new InvalidDataException($"{UrlMasker.Mask(uri)} is larger than {MaxDownloadBytes / 1024 / 1024} MB; not a manifest MuseumSync will read.");
+                    buffer.Write(chunk, 0, read);
+                }
+                return buffer.ToArray();
+            }).GetAwaiter().GetResult();
+            WriteObject(_validator.Validate(new MemoryStream(bytes), UrlMasker.Mask(uri)));
+        }
+        catch (OperationCanceledException) when (_cts.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or InvalidDataException)
+        {
+            var message = ex is OperationCanceledException ? $"GET {UrlMasker.Mask(uri)} took longer than {TimeoutSec} s. Try again, or raise -TimeoutSec." : ex.Message;
+            WriteError(new ErrorRecord(new IOException(message, ex), "IiifFetchFailed", ErrorCategory.ConnectionError, uri));
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void StopProcessing() => _cts.Cancel();
+
+    /// <inheritdoc />
+    public void Dispose() => _cts.Dispose();
+}

@@ -1,0 +1,189 @@
+using System.Collections;
+using System.Management.Automation;
+using MuseumSync.Lido;
+using MuseumSync.Lido.Quality;
+using MuseumSync.PowerShell.Internal;
+
+namespace MuseumSync.PowerShell.Commands;
+
+/// <summary>
+/// <para type="synopsis">Validates LIDO records against the official LIDO XSD (1.0 or 1.1) and MuseumSync's quality rules.</para>
+/// <para type="description">Reads LIDO files (one lido:lido, or a lido:lidoWrap of many records), XML text, or MuseumSync records (converted to LIDO first) and writes one result per record: its lidoRecID, file, IsValid, and every error and warning with line, column, XPath, rule and message. Files stream: a 1 GB lidoWrap is validated in bounded memory. DTDs and external entities are never processed, and nothing the document names is fetched.</para>
+/// <example><code>Test-LidoRecord -Path ./export/*.xml | Where-Object { -not $_.IsValid }</code></example>
+/// <example><code>Test-LidoRecord -Path ./harvest.xml -ExcludeRule rights-uri -RuleSeverity @{ 'link-url' = 'Error' }</code></example>
+/// <example><code>Invoke-MuseumPoll -Uri $uri -Source demo | Test-LidoRecord -SchemaPath ./schemas/lido</code></example>
+/// </summary>
+[Cmdlet(VerbsDiagnostic.Test, "LidoRecord", DefaultParameterSetName = PathSet)]
+[OutputType(typeof(LidoValidationResult))]
+public sealed class TestLidoRecordCommand : PSCmdlet, IDisposable
+{
+    /// <summary>Files by path, wildcards allowed.</summary>
+    public const string PathSet = "Path";
+
+    /// <summary>Files by literal path.</summary>
+    public const string LiteralPathSet = "LiteralPath";
+
+    /// <summary>XML text.</summary>
+    public const string XmlSet = "Xml";
+
+    /// <summary>MuseumSync records.</summary>
+    public const string RecordSet = "InputObject";
+
+    private readonly CancellationTokenSource _cts = new();
+    private LidoValidator _validator = null!;
+
+    /// <summary>LIDO files; wildcards allowed.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName")]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = null!;
+
+    /// <summary>LIDO files, taken literally (no wildcards).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralPath { get; set; } = null!;
+
+    /// <summary>LIDO XML text.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = XmlSet)]
+    [ValidateNotNullOrEmpty]
+    public string Xml { get; set; } = null!;
+
+    /// <summary>A record from Invoke-MuseumPoll; it is converted to LIDO 1.1 (as ConvertTo-LidoXml does) and validated.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = RecordSet, ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public MuseumRecord InputObject { get; set; } = null!;
+
+    /// <summary>The LIDO version to validate against; by default it is read from the document's xsi:schemaLocation (1.1 when it names none).</summary>
+    [Parameter]
+    [ValidateSet("1.0", "1.1")]
+    public string? Version { get; set; }
+
+    /// <summary>A folder holding lido-v1.1.xsd (or lido-v1.0.xsd) and its imports; by default the per-user cache, filled once from the official location.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? SchemaPath { get; set; }
+
+    /// <summary>Only these quality rules (wildcards allowed); all by default. The README lists the rule ids: record-id, record-source, title, work-type, legal-body, rights-uri, date, metadata-date, link-url, uri-identifier, language, empty-value.</summary>
+    [Parameter]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? Rule { get; set; }
+
+    /// <summary>Quality rules to silence (wildcards allowed); -ExcludeRule * checks the XSD only.</summary>
+    [Parameter]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? ExcludeRule { get; set; }
+
+    /// <summary>Severity per rule: @{ 'link-url' = 'Error'; 'title' = 'Warning' }.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public Hashtable? RuleSeverity { get; set; }
+
+    /// <summary>Skip the XSD and run the quality rules only (no schema needed).</summary>
+    [Parameter]
+    public SwitchParameter SkipSchema { get; set; }
+
+    /// <inheritdoc />
+    protected override void BeginProcessing()
+    {
+        var options = new LidoValidationOptions
+        {
+            Version = Version is null ? null : LidoVersions.TryParse(Version, out var v) ? v : null,
+            Schema = new LidoSchemaOptions { SchemaPath = SchemaPath is null ? null : CmdletPaths.Resolve(this, SchemaPath) },
+            ValidateSchema = !SkipSchema,
+            Rules = SelectRules(),
+            Severities = Severities(),
+        };
+        _validator = new LidoValidator(options);
+    }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        switch (ParameterSetName)
+        {
+            case XmlSet:
+                Write(() => _validator.ValidateXml(Xml, "(xml)", _cts.Token), "(xml)");
+                break;
+            case RecordSet:
+                if (LidoWriter.CannotWrite(InputObject) is { } reason)
+                {
+                    WriteError(new ErrorRecord(new InvalidDataException($"{reason} Fix the record at the source; nothing was validated."), "LidoConversionNotPossible", ErrorCategory.InvalidData, InputObject));
+                    return;
+                }
+                var name = $"{InputObject.Source}/{InputObject.ObjectId}";
+                Write(() => _validator.ValidateXml(LidoWriter.ToXml(InputObject), name, _cts.Token), InputObject);
+                break;
+            default:
+                foreach (var file in StandardsPaths.Files(this, ParameterSetName == LiteralPathSet ? LiteralPath : Path, ParameterSetName == LiteralPathSet))
+                {
+                    Write(() => _validator.ValidateFile(file, _cts.Token), file);
+                }
+                break;
+        }
+    }
+
+    private void Write(Func<IEnumerable<LidoValidationResult>> results, object target)
+    {
+        try
+        {
+            foreach (var result in results()) WriteObject(result);
+        }
+        catch (LidoSchemaUnavailableException ex)
+        {
+            ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, ErrorCategory.ResourceUnavailable, SchemaPath));
+        }
+        catch (OperationCanceledException) when (_cts.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            WriteError(new ErrorRecord(ex, "LidoFileUnreadable", ErrorCategory.ReadError, target));
+        }
+    }
+
+    private string[]? SelectRules()
+    {
+        if (Rule is null && ExcludeRule is null) return null;
+        var include = (Rule ?? ["*"]).Select(p => new WildcardPattern(p, WildcardOptions.IgnoreCase)).ToList();
+        var exclude = (ExcludeRule ?? []).Select(p => new WildcardPattern(p, WildcardOptions.IgnoreCase)).ToList();
+        foreach (var pattern in Rule ?? [])
+        {
+            if (!LidoQualityRules.All.Any(r => new WildcardPattern(pattern, WildcardOptions.IgnoreCase).IsMatch(r.Id)))
+            {
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-Rule '{pattern}' matches no LIDO quality rule. The rules are: {string.Join(", ", LidoQualityRules.All.Select(r => r.Id))}."), "LidoRuleUnknown", ErrorCategory.InvalidArgument, pattern));
+            }
+        }
+        return LidoQualityRules.All.Select(r => r.Id).Where(id => include.Any(p => p.IsMatch(id)) && !exclude.Any(p => p.IsMatch(id))).ToArray();
+    }
+
+    private Dictionary<string, LidoSeverity>? Severities()
+    {
+        if (RuleSeverity is null) return null;
+        var result = new Dictionary<string, LidoSeverity>(StringComparer.OrdinalIgnoreCase);
+        foreach (DictionaryEntry entry in RuleSeverity)
+        {
+            var key = entry.Key?.ToString() ?? string.Empty;
+            var matches = LidoQualityRules.All.Where(r => new WildcardPattern(key, WildcardOptions.IgnoreCase).IsMatch(r.Id)).ToList();
+            var parsed = Enum.TryParse<LidoSeverity>(entry.Value?.ToString(), ignoreCase: true, out var severity) && Enum.IsDefined(severity);
+            if (matches.Count == 0 || !parsed)
+            {
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException(matches.Count == 0
+                    ? $"-RuleSeverity names '{key}', which matches no LIDO quality rule. The rules are: {string.Join(", ", LidoQualityRules.All.Select(r => r.Id))}."
+                    : $"-RuleSeverity gives '{key}' the severity '{entry.Value}'. Use Error or Warning."), "LidoRuleSeverityInvalid", ErrorCategory.InvalidArgument, RuleSeverity));
+            }
+            foreach (var m in matches) result[m.Id] = severity;
+        }
+        return result;
+    }
+
+    /// <inheritdoc />
+    protected override void StopProcessing() => _cts.Cancel();
+
+    /// <inheritdoc />
+    public void Dispose() => _cts.Dispose();
+}
