@@ -9,7 +9,7 @@ namespace MuseumSync.PowerShell.Tests;
 public sealed class DeadLetterReplayTests
 {
     // A dead letter that today's rules accept: what an older, stricter rule (or a mapping since fixed) rejected.
-    private const string FixedPayload = """{"ObjectID":"replay-1","title":"Fixed since","creation_date_iso":"1889"}""";
+    private const string FixedPayload = """{"ObjectID":"replay-1","title":"Fixed since","creation_date_iso":"1889","rights_statement":"http://rightsstatements.org/vocab/NoC-US/1.0/"}""";
 
     [Fact]
     public async Task ReplayDeadLetters_Sqlite_CommitsTheGoodOnesAndKeepsTheRest()

@@ -23,7 +23,7 @@ public sealed class PollPipelineTests : IDisposable
     private string Db => Path.Combine(_dir, "museum.db");
 
     private static string Record(string id, string? tier = null) =>
-        $$"""{"ObjectID":"{{id}}","title":"Object {{id}}","creation_date_iso":"1889-06-15"{{(tier is null ? "" : $",\"access_tier\":\"{tier}\"")}}}""";
+        $$"""{"ObjectID":"{{id}}","title":"Object {{id}}","creation_date_iso":"1889-06-15","rights_statement":"https://creativecommons.org/publicdomain/zero/1.0/"{{(tier is null ? "" : $",\"access_tier\":\"{tier}\"")}}}""";
 
     /// <summary>The bench's shape: /ids pages of ids with next_cursor, /assets/{id} one record (MS-0007 is invalid, MS-0011 is unknown).</summary>
     private static async Task ServeIdsAsync(HttpContext ctx)

@@ -19,10 +19,8 @@ public sealed class PostgresCrashRecoveryTests
             PageLatency = TimeSpan.FromMilliseconds(15),
         });
         using var pg = new PostgresDatabase();
-        // No -Database on the poll: the checkpoint lives in PostgreSQL; the poll starts at the cursor Get-SyncCheckpoint reads from there.
-        var command = $"$cp = Get-SyncCheckpoint -Source demo {pg.Parameters} -ErrorAction SilentlyContinue; " +
-                      $"$start = if ($cp -and $cp.Cursor) {{ @{{ Cursor = $cp.Cursor }} }} else {{ @{{}} }}; " +
-                      $"Invoke-MuseumPoll -Uri '{api.ObjectsUri}' -Source demo -PageSize 50 @start | " +
+        // The checkpoint lives in PostgreSQL: the poll resumes from it through the same store parameters as the sync.
+        var command = $"Invoke-MuseumPoll -Uri '{api.ObjectsUri}' -Source demo -PageSize 50 {pg.Parameters} | " +
                       $"Sync-MuseumRecord -Source demo {pg.Parameters} -BatchSize 37 -ErrorAction SilentlyContinue | Out-Null";
         var totalPages = (api.Collection.Lines.Count + 49) / 50;
         var kills = 0;

@@ -25,6 +25,9 @@ internal static class RecordHash
         h.Append(MemoryMarshal.AsBytes(numbers));
         Append(h, r.IiifManifestUrl);
         Append(h, r.MediaUrl);
+        Span<int> assigned = [r.AssignedAccessTier is { } tier ? (int)tier : -1];
+        h.Append(MemoryMarshal.AsBytes(assigned));
+        Append(h, r.TierRule);
         return h.GetCurrentHash();
     }
 

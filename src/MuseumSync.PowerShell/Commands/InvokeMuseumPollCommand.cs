@@ -9,6 +9,7 @@ using MuseumSync.Polling;
 using MuseumSync.PowerShell.Internal;
 using MuseumSync.Profiles;
 using MuseumSync.Resilience;
+using MuseumSync.Storage;
 using MuseumSync.Storage.Sqlite;
 
 namespace MuseumSync.PowerShell.Commands;
@@ -58,6 +59,26 @@ public sealed class InvokeMuseumPollCommand : PSCmdlet, IDisposable
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string? Database { get; set; }
+
+    /// <summary>Resume from the checkpoint in this SQL Server or PostgreSQL database instead (see -Provider).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string? ConnectionString { get; set; }
+
+    /// <summary>The provider of -ConnectionString: SqlServer (the default), PostgreSql or Sqlite.</summary>
+    [Parameter]
+    [ValidateSet("SqlServer", "PostgreSql", "Sqlite", IgnoreCase = true)]
+    public string? Provider { get; set; }
+
+    /// <summary>A SQL login for -ConnectionString (the OAuth2 client credential is -Credential).</summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? StoreCredential { get; set; }
+
+    /// <summary>The schema of the MuseumSync tables on SQL Server and PostgreSQL (default museumsync).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Schema { get; set; }
 
     /// <summary>A preset for a museum API: paging, limits, throttling, key placement and field mapping.</summary>
     [Parameter]
@@ -281,7 +302,7 @@ public sealed class InvokeMuseumPollCommand : PSCmdlet, IDisposable
             ThrowTerminatingError(new ErrorRecord(ex, "MuseumPollInvalidArgument", ErrorCategory.InvalidArgument, Profile));
             return;
         }
-        var (start, watermark) = Cursor is not null ? (Cursor, null) : NoResume || Database is null ? (null, null) : ReadCheckpoint();
+        var (start, watermark) = Cursor is not null ? (Cursor, null) : NoResume || (Database is null && ConnectionString is null) ? (null, null) : ReadCheckpoint();
         var verbose = IsVerbose();
         var pump = new AsyncPump(capacity: 4096);
         Action<string>? log = verbose ? m => pump.Post(new VerboseMessage(m), _cts.Token) : null;
@@ -445,28 +466,38 @@ public sealed class InvokeMuseumPollCommand : PSCmdlet, IDisposable
 
     private (string? Cursor, string? Watermark) ReadCheckpoint()
     {
-        var path = CmdletPaths.Resolve(this, Database!);
-        if (!File.Exists(path))
+        StoreOptions options;
+        try
         {
-            WriteVerbose($"No database at '{path}' yet; starting '{Source}' from the first page.");
+            options = StoreSelection.Create(this, Database, ConnectionString, Provider, StoreCredential, Schema)!;
+        }
+        catch (ArgumentException ex)
+        {
+            ThrowTerminatingError(new ErrorRecord(ex, "MuseumPollInvalidStore", ErrorCategory.InvalidArgument, Database ?? (object)"-ConnectionString"));
+            return (null, null);
+        }
+        var where = options.Describe();
+        if (options.Provider == StoreProvider.Sqlite && options.SqliteFile() is { } file && !File.Exists(file))
+        {
+            WriteVerbose($"No database at '{file}' yet; starting '{Source}' from the first page.");
             return (null, null);
         }
         try
         {
             var result = Task.Run(async () =>
             {
-                await using var store = await SqliteSyncStore.OpenAsync(path, create: false, _cts.Token).ConfigureAwait(false);
+                await using var store = await SyncStoreFactory.OpenAsync(options, create: false, _cts.Token).ConfigureAwait(false);
                 var list = await store.GetCheckpointsAsync(Source, _cts.Token).ConfigureAwait(false);
                 return list.Count > 0 ? list[0] : null;
             }).GetAwaiter().GetResult();
             WriteVerbose(result is null
-                ? $"No checkpoint for '{Source}' in '{path}'; starting from the first page."
+                ? $"No checkpoint for '{Source}' in {where}; starting from the first page."
                 : $"Resuming '{Source}' from checkpoint {(result.Cursor is null ? "(start)" : $"'{result.Cursor}'")} of {result.LastSyncTime:u}{(result.Watermark is null ? string.Empty : $", watermark {result.Watermark}")}.");
             return (result?.Cursor, result?.Watermark);
         }
         catch (SyncStoreException ex)
         {
-            ThrowTerminatingError(ErrorRecords.From(ex, Database));
+            ThrowTerminatingError(ErrorRecords.From(ex, where));
             return (null, null);
         }
     }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Management.Automation;
+using MuseumSync.Compliance;
 using MuseumSync.PowerShell.Internal;
 using MuseumSync.Storage;
 using MuseumSync.Storage.Leases;
@@ -25,6 +26,7 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand, IDisposable
     private readonly LeaseIdentity _identity = LeaseIdentity.Create();
     private BatchBuilder _builder = null!;
     private DeadLetterReplay? _replay;
+    private ComplianceEngine? _compliance;
     private ISyncStore? _store;
     private bool _whatIf;
     private string? _endpoint;
@@ -63,6 +65,15 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand, IDisposable
     [ValidateRange(5, 86_400)]
     public int LeaseTimeoutSec { get; set; } = 120;
 
+    /// <summary>A compliance rule file (.psd1, see the README, "Compliance routing") whose rules decide each record's assigned access tier before the built-in rules; without it the built-in rules decide. Records the rules cannot classify are dead-lettered.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ComplianceRules { get; set; }
+
+    /// <summary>Store records without applying the compliance rules: access_tier_assigned and tier_rule stay NULL and no record is dead-lettered for its rights.</summary>
+    [Parameter]
+    public SwitchParameter SkipCompliance { get; set; }
+
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
@@ -79,6 +90,16 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand, IDisposable
         catch (ArgumentException ex)
         {
             ThrowTerminatingError(new ErrorRecord(ex, "SyncProfileUnknown", ErrorCategory.InvalidArgument, Profile));
+        }
+        try
+        {
+            _compliance = SkipCompliance
+                ? null
+                : new ComplianceEngine(ComplianceRules is null ? ComplianceRuleSet.Default : ComplianceRuleFile.Load(CmdletPaths.Resolve(this, ComplianceRules)), TimeProvider.System);
+        }
+        catch (ComplianceRulesException ex)
+        {
+            ThrowTerminatingError(ErrorRecords.From(ex, ComplianceRules));
         }
         _whatIf = IsWhatIf();
         _clock.Start();
@@ -107,6 +128,7 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand, IDisposable
                     "SyncMuseumRecordInvalidInput", ErrorCategory.InvalidType, InputObject));
                 return;
         }
+        record = _compliance?.Apply(record, out _) ?? record;
         _received++;
         if (_builder.NeedsFlushBefore(record)) Flush();
         ThrowIfLeaseLost();

@@ -70,5 +70,10 @@ internal static class PostgresSchema
                 expires_utc        timestamptz NOT NULL
             );
             """),
+        (4, "compliance: assigned access tier and the rule that decided it", """
+            ALTER TABLE {s}.museum_records ADD COLUMN IF NOT EXISTS access_tier_assigned text
+                CONSTRAINT ck_museum_records_access_tier_assigned CHECK (access_tier_assigned IN ('public', 'research', 'restricted'));
+            ALTER TABLE {s}.museum_records ADD COLUMN IF NOT EXISTS tier_rule text;
+            """),
     ];
 }

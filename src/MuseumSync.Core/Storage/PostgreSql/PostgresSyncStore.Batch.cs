@@ -138,6 +138,8 @@ public sealed partial class PostgresSyncStore
             await WriteTextAsync(w, r.Position, ct).ConfigureAwait(false);
             await WriteTextAsync(w, r.SourceUrl, ct).ConfigureAwait(false);
             await WriteTextAsync(w, r.CorrelationId, ct).ConfigureAwait(false);
+            await WriteTextAsync(w, r.AssignedAccessTier is { } assigned ? SqliteSyncStore.TierText(assigned) : null, ct).ConfigureAwait(false);
+            await WriteTextAsync(w, r.TierRule, ct).ConfigureAwait(false);
         }
         await w.CompleteAsync(ct).ConfigureAwait(false);
     }

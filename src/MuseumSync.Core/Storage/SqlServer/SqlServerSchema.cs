@@ -77,5 +77,10 @@ internal static class SqlServerSchema
                 expires_utc        datetime2(3)  NOT NULL
             );
             """),
+        (4, "compliance: assigned access tier and the rule that decided it", """
+            ALTER TABLE {s}.museum_records ADD
+                access_tier_assigned varchar(10)   NULL CONSTRAINT ck_museum_records_access_tier_assigned CHECK (access_tier_assigned IN ('public', 'research', 'restricted')),
+                tier_rule            nvarchar(max) NULL;
+            """),
     ];
 }

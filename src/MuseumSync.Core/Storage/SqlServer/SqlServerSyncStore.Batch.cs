@@ -27,6 +27,8 @@ public sealed partial class SqlServerSyncStore
         new("position", typeof(string), p => p.Record.Position),
         new("source_url", typeof(string), p => p.Record.SourceUrl),
         new("correlation_id", typeof(string), p => p.Record.CorrelationId),
+        new("access_tier_assigned", typeof(string), p => p.Record.AssignedAccessTier is { } assigned ? SqliteSyncStore.TierText(assigned) : null),
+        new("tier_rule", typeof(string), p => p.Record.TierRule),
     ];
 
     /// <inheritdoc />

@@ -67,5 +67,9 @@ internal static class SqliteSchema
                 expires_utc        TEXT    NOT NULL
             );
             """),
+        (4, "compliance: assigned access tier and the rule that decided it", """
+            ALTER TABLE museum_records ADD COLUMN access_tier_assigned TEXT CHECK (access_tier_assigned IN ('public', 'research', 'restricted'));
+            ALTER TABLE museum_records ADD COLUMN tier_rule TEXT;
+            """),
     ];
 }

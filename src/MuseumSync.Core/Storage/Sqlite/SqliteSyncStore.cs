@@ -319,6 +319,8 @@ public sealed partial class SqliteSyncStore : ISyncStore
                 u.Text(14, r.SourceUrl);
                 u.Text(15, r.CorrelationId);
                 u.Text(16, now);
+                u.Text(17, r.AssignedAccessTier is { } assigned ? TierText(assigned) : null);
+                u.Text(18, r.TierRule);
                 u.Execute();
             }
 
@@ -398,14 +400,15 @@ public sealed partial class SqliteSyncStore : ISyncStore
         _upsert = new RawStatement(_connection, """
             INSERT INTO museum_records (source, object_id, accession_number, title, creation_date, rights_statement, embargo_date,
                 access_tier, iiif_manifest_url, media_url, raw_json, content_hash, position, source_url, correlation_id,
-                first_seen_utc, last_changed_utc)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)
+                first_seen_utc, last_changed_utc, access_tier_assigned, tier_rule)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?17, ?18)
             ON CONFLICT (source, object_id) DO UPDATE SET
                 accession_number = excluded.accession_number, title = excluded.title, creation_date = excluded.creation_date,
                 rights_statement = excluded.rights_statement, embargo_date = excluded.embargo_date, access_tier = excluded.access_tier,
                 iiif_manifest_url = excluded.iiif_manifest_url, media_url = excluded.media_url, raw_json = excluded.raw_json,
                 content_hash = excluded.content_hash, position = excluded.position, source_url = excluded.source_url,
-                correlation_id = excluded.correlation_id, last_changed_utc = excluded.last_changed_utc
+                correlation_id = excluded.correlation_id, last_changed_utc = excluded.last_changed_utc,
+                access_tier_assigned = excluded.access_tier_assigned, tier_rule = excluded.tier_rule
             """);
         _deadInsert = Command("""
             INSERT INTO sync_dead_letters (source, object_id, payload, payload_hash, reasons, source_url, position, correlation_id, first_seen_utc, last_seen_utc)

@@ -32,6 +32,34 @@ public abstract partial class StoreContractTests
         Assert.Equal("corr", row["correlation_id"]);
         Assert.Equal("2025-01-01T10:00:00.000Z", row["first_seen_utc"]);
         Assert.Equal("2025-01-01T10:00:00.000Z", row["last_changed_utc"]);
+        Assert.Null(row["access_tier_assigned"]); // the compliance rules did not run on this record
+        Assert.Null(row["tier_rule"]);
+    }
+
+    [StoreFact]
+    public async Task CommitBatch_AssignedTier_StoredBesideTheArrivedTierAndAChangedDecisionRewritesTheRow()
+    {
+        var one = Rec("1");
+        one.AssignedAccessTier = AccessTier.Restricted;
+        one.TierRule = "embargo-active";
+        await CommitAsync(Batch([one, Rec("2")], now: T1));
+
+        var row = (await Db.RowAsync("SELECT access_tier, access_tier_assigned, tier_rule FROM {t}museum_records WHERE object_id = @p0", "1"))!;
+        Assert.Equal("research", row["access_tier"]);
+        Assert.Equal("restricted", row["access_tier_assigned"]);
+        Assert.Equal("embargo-active", row["tier_rule"]);
+
+        var changed = Rec("1");
+        changed.AssignedAccessTier = AccessTier.Research;
+        changed.TierRule = "rights-in-copyright";
+        var result = await CommitAsync(Batch([changed, Rec("2")], now: T2));
+
+        Assert.Equal(new BatchResult(0, 1, 1, 0, 0), result);
+        row = (await Db.RowAsync("SELECT access_tier, access_tier_assigned, tier_rule, last_changed_utc FROM {t}museum_records WHERE object_id = @p0", "1"))!;
+        Assert.Equal("research", row["access_tier"]);
+        Assert.Equal("research", row["access_tier_assigned"]);
+        Assert.Equal("rights-in-copyright", row["tier_rule"]);
+        Assert.Equal("2025-01-02T10:00:00.000Z", row["last_changed_utc"]);
     }
 
     [StoreFact]

@@ -4,7 +4,7 @@ namespace MuseumSync.Core.Tests.Storage.Contract;
 
 public abstract partial class StoreContractTests
 {
-    private const int SchemaVersion = 3;
+    private const int SchemaVersion = 4;
 
     [StoreFact]
     public async Task Initialize_Twice_AppliesEachMigrationOnce()
