@@ -34,4 +34,15 @@ public sealed class SchemaStatus
 
     /// <inheritdoc />
     public override string ToString() => $"{Provider} {Database}: schema version {CurrentVersion} of {LatestVersion}";
+
+    /// <summary>The status of a store whose <paramref name="applied"/> versions are recorded, against its migration list.</summary>
+    internal static SchemaStatus From(string provider, string database, string? schema, IReadOnlySet<int> applied, IReadOnlyList<(int Version, string Description, string Sql)> migrations) => new()
+    {
+        Provider = provider,
+        Database = database,
+        Schema = schema,
+        CurrentVersion = applied.Count == 0 ? 0 : applied.Max(),
+        LatestVersion = migrations[^1].Version,
+        Pending = migrations.Where(m => !applied.Contains(m.Version)).Select(m => new SchemaMigration(m.Version, m.Description)).ToArray(),
+    };
 }

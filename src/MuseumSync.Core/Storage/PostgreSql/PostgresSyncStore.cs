@@ -124,15 +124,7 @@ public sealed partial class PostgresSyncStore : ISyncStore
             {
                 // Not installed yet.
             }
-            return new SchemaStatus
-            {
-                Provider = s.Provider,
-                Database = s.DisplayName,
-                Schema = s.SchemaName,
-                CurrentVersion = done.Count == 0 ? 0 : done.Max(),
-                LatestVersion = PostgresSchema.Migrations[^1].Version,
-                Pending = PostgresSchema.Migrations.Where(m => !done.Contains(m.Version)).Select(m => new SchemaMigration(m.Version, m.Description)).ToArray(),
-            };
+            return SchemaStatus.From(s.Provider, s.DisplayName, s.SchemaName, done, PostgresSchema.Migrations);
         }, "read the schema version of", cancellationToken);
 
     /// <inheritdoc />
@@ -199,20 +191,7 @@ public sealed partial class PostgresSyncStore : ISyncStore
                 await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
                 while (await r.ReadAsync(ct).ConfigureAwait(false))
                 {
-                    list.Add(new DeadLetter
-                    {
-                        Id = r.GetInt64(0),
-                        Source = r.GetString(1),
-                        ObjectId = r.IsDBNull(2) ? null : r.GetString(2),
-                        Payload = r.GetString(3),
-                        Reasons = DeadLetterReasons.FromJson(r.GetString(4)),
-                        SourceUrl = r.IsDBNull(5) ? null : r.GetString(5),
-                        Position = r.IsDBNull(6) ? null : r.GetString(6),
-                        CorrelationId = r.IsDBNull(7) ? null : r.GetString(7),
-                        FirstSeen = r.GetFieldValue<DateTimeOffset>(8),
-                        LastSeen = r.GetFieldValue<DateTimeOffset>(9),
-                        AttemptCount = r.GetInt32(10),
-                    });
+                    list.Add(DeadLetterRow.Read(r, static (row, i) => row.GetFieldValue<DateTimeOffset>(i)));
                 }
             }
             catch (PostgresException ex) when (IsMissingTable(ex))

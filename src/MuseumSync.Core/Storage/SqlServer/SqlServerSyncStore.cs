@@ -128,15 +128,7 @@ public sealed partial class SqlServerSyncStore : ISyncStore
             {
                 // Not installed yet.
             }
-            return new SchemaStatus
-            {
-                Provider = s.Provider,
-                Database = s.DisplayName,
-                Schema = s.SchemaName,
-                CurrentVersion = done.Count == 0 ? 0 : done.Max(),
-                LatestVersion = SqlServerSchema.Migrations[^1].Version,
-                Pending = SqlServerSchema.Migrations.Where(m => !done.Contains(m.Version)).Select(m => new SchemaMigration(m.Version, m.Description)).ToArray(),
-            };
+            return SchemaStatus.From(s.Provider, s.DisplayName, s.SchemaName, done, SqlServerSchema.Migrations);
         }, "read the schema version of", cancellationToken);
 
     /// <inheritdoc />
@@ -192,20 +184,7 @@ public sealed partial class SqlServerSyncStore : ISyncStore
                 await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
                 while (await r.ReadAsync(ct).ConfigureAwait(false))
                 {
-                    list.Add(new DeadLetter
-                    {
-                        Id = r.GetInt64(0),
-                        Source = r.GetString(1),
-                        ObjectId = r.IsDBNull(2) ? null : r.GetString(2),
-                        Payload = r.GetString(3),
-                        Reasons = DeadLetterReasons.FromJson(r.GetString(4)),
-                        SourceUrl = r.IsDBNull(5) ? null : r.GetString(5),
-                        Position = r.IsDBNull(6) ? null : r.GetString(6),
-                        CorrelationId = r.IsDBNull(7) ? null : r.GetString(7),
-                        FirstSeen = Utc(r.GetDateTime(8)),
-                        LastSeen = Utc(r.GetDateTime(9)),
-                        AttemptCount = r.GetInt32(10),
-                    });
+                    list.Add(DeadLetterRow.Read(r, static (row, i) => Utc(row.GetDateTime(i))));
                 }
             }
             catch (SqlException ex) when (IsMissingTable(ex))

@@ -137,14 +137,7 @@ public sealed partial class SqliteSyncStore : ISyncStore
             {
                 // Not installed yet.
             }
-            return new SchemaStatus
-            {
-                Provider = Provider,
-                Database = DisplayName,
-                CurrentVersion = done.Count == 0 ? 0 : done.Max(),
-                LatestVersion = SqliteSchema.Migrations[^1].Version,
-                Pending = SqliteSchema.Migrations.Where(m => !done.Contains(m.Version)).Select(m => new SchemaMigration(m.Version, m.Description)).ToArray(),
-            };
+            return SchemaStatus.From(Provider, DisplayName, schema: null, done, SqliteSchema.Migrations);
         }
         finally
         {
@@ -239,20 +232,7 @@ public sealed partial class SqliteSyncStore : ISyncStore
             using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                list.Add(new DeadLetter
-                {
-                    Id = r.GetInt64(0),
-                    Source = r.GetString(1),
-                    ObjectId = r.IsDBNull(2) ? null : r.GetString(2),
-                    Payload = r.GetString(3),
-                    Reasons = DeadLetterReasons.FromJson(r.GetString(4)),
-                    SourceUrl = r.IsDBNull(5) ? null : r.GetString(5),
-                    Position = r.IsDBNull(6) ? null : r.GetString(6),
-                    CorrelationId = r.IsDBNull(7) ? null : r.GetString(7),
-                    FirstSeen = ParseIso(r.GetString(8)),
-                    LastSeen = ParseIso(r.GetString(9)),
-                    AttemptCount = r.GetInt32(10),
-                });
+                list.Add(DeadLetterRow.Read(r, static (row, i) => ParseIso(row.GetString(i))));
             }
         }
         catch (SqliteException ex) when (IsNoSuchTable(ex))
