@@ -46,7 +46,7 @@ $moduleDir = [System.IO.Path]::Combine($root, 'out', 'MuseumSync')
 $required = @(
     'MuseumSync.psd1'
     'MuseumSync.Format.ps1xml'
-    'MuseumSync.PowerShell.dll'
+    'MuseumSync.dll'
     'dependencies/MuseumSync.Core.dll'
     'dependencies/Polly.Core.dll'
     'dependencies/Microsoft.Data.Sqlite.dll'

@@ -1,5 +1,5 @@
 @{
-    RootModule             = 'MuseumSync.PowerShell.dll'
+    RootModule             = 'MuseumSync.dll'
     ModuleVersion          = '0.1.0'
     GUID                   = '5b0f7a53-3c1e-4f57-9d0e-6f3d2f5a9c41'
     Author                 = 'MuseumSync contributors'
