@@ -23,6 +23,7 @@
         'Initialize-SyncDatabase'
         'Set-SyncCheckpoint'
         'Reset-SyncCheckpoint'
+        'Invoke-MuseumSync'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

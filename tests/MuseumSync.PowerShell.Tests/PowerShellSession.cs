@@ -18,6 +18,8 @@ public sealed class PowerShellSession : IDisposable
 
     public List<string> Warnings { get; } = new();
 
+    public List<ProgressRecord> Progress { get; } = new();
+
     public static PowerShellSession Create(bool importModule = true)
     {
         var iss = InitialSessionState.CreateDefault2();
@@ -43,6 +45,7 @@ public sealed class PowerShellSession : IDisposable
         Errors.AddRange(ps.Streams.Error);
         Verbose.AddRange(ps.Streams.Verbose.Select(v => v.Message));
         Warnings.AddRange(ps.Streams.Warning.Select(w => w.Message));
+        Progress.AddRange(ps.Streams.Progress);
         return output;
     }
 

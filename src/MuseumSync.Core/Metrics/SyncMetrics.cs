@@ -19,6 +19,7 @@ public sealed class SyncMetrics
     private long _queueDepth;
     private long _lastSuccessUnixMs;
     private readonly ConcurrentDictionary<int, long> _requestsByStatus = new();
+    private volatile Polling.PollStatistics? _poll;
 
     /// <summary>Creates the metrics of <paramref name="source"/>.</summary>
     public SyncMetrics(string source, double[]? commitLatencyBucketsSeconds = null)
@@ -34,8 +35,17 @@ public sealed class SyncMetrics
     /// <summary>Commit latency of each batch, in seconds.</summary>
     public Histogram CommitLatency { get; }
 
+    /// <summary>
+    /// Takes the wire-side figures (responses by status, retries, throttle waits, circuit opens, records read) from
+    /// the poll feeding this run, so one file describes both halves of <c>Invoke-MuseumPoll | Sync-MuseumRecord</c>.
+    /// </summary>
+    public void Attach(Polling.PollStatistics poll) => _poll = poll ?? throw new ArgumentNullException(nameof(poll));
+
+    /// <summary>The poll whose figures are reported, if one is attached.</summary>
+    public Polling.PollStatistics? Poll => _poll;
+
     /// <summary>Records read from the source.</summary>
-    public long RecordsFetched => Interlocked.Read(ref _fetched);
+    public long RecordsFetched => Math.Max(Interlocked.Read(ref _fetched), _poll?.Records ?? 0);
 
     /// <summary>Valid records committed.</summary>
     public long RecordsCommitted => Interlocked.Read(ref _committed);
@@ -44,19 +54,19 @@ public sealed class SyncMetrics
     public long RecordsDeadLettered => Interlocked.Read(ref _deadLettered);
 
     /// <summary>Request retries.</summary>
-    public long Retries => Interlocked.Read(ref _retries);
+    public long Retries => Interlocked.Read(ref _retries) + (_poll?.Retries ?? 0);
 
     /// <summary>Times a request waited for a rate limit or a throttle to pass.</summary>
-    public long ThrottleWaits => Interlocked.Read(ref _throttleWaits);
+    public long ThrottleWaits => Interlocked.Read(ref _throttleWaits) + (_poll is { } p ? p.QuotaWaits + p.BudgetWaits : 0);
 
     /// <summary>Total time spent waiting for rate limits and throttles.</summary>
-    public TimeSpan ThrottleWaitTime => TimeSpan.FromTicks(Interlocked.Read(ref _throttleWaitTicks));
+    public TimeSpan ThrottleWaitTime => TimeSpan.FromTicks(Interlocked.Read(ref _throttleWaitTicks)) + (_poll is { } p ? p.QuotaWaitTime + p.BudgetWaitTime : TimeSpan.Zero);
 
     /// <summary>Times the circuit breaker opened.</summary>
-    public long CircuitBreakerOpens => Interlocked.Read(ref _circuitOpens);
+    public long CircuitBreakerOpens => Interlocked.Read(ref _circuitOpens) + (_poll?.CircuitBreaks ?? 0);
 
     /// <summary>Records fetched but not yet committed.</summary>
-    public long QueueDepth => Interlocked.Read(ref _queueDepth);
+    public long QueueDepth => Math.Max(0, Interlocked.Read(ref _queueDepth) + Math.Max(0, (_poll?.Records ?? 0) - Interlocked.Read(ref _fetched)));
 
     /// <summary>When a batch was last committed; null before the first.</summary>
     public DateTimeOffset? LastSuccess
@@ -69,7 +79,18 @@ public sealed class SyncMetrics
     }
 
     /// <summary>HTTP responses by status code (0: no response, a network error).</summary>
-    public IReadOnlyDictionary<int, long> RequestsByStatus => new SortedDictionary<int, long>(_requestsByStatus);
+    public IReadOnlyDictionary<int, long> RequestsByStatus
+    {
+        get
+        {
+            var all = new SortedDictionary<int, long>(_requestsByStatus);
+            if (_poll is { } p)
+            {
+                foreach (var (status, n) in p.ResponsesByStatus) all[status] = all.GetValueOrDefault(status) + n;
+            }
+            return all;
+        }
+    }
 
     /// <summary>Counts fetched records.</summary>
     public void AddFetched(long count = 1)

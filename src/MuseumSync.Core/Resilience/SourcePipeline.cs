@@ -170,7 +170,17 @@ internal sealed class SourcePipeline
         message.Headers.TryAddWithoutValidation(CorrelationIds.Header, correlationId);
         if (_auth is not null) await _auth.AuthenticateAsync(message, cancellationToken).ConfigureAwait(false);
         _stats.Request();
-        return await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            _stats.Response((int)response.StatusCode);
+            return response;
+        }
+        catch (HttpRequestException)
+        {
+            _stats.Response(0);
+            throw;
+        }
     }
 
     private ResiliencePipeline<HttpResponseMessage> BuildRetry()

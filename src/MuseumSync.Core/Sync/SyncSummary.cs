@@ -1,13 +1,16 @@
 namespace MuseumSync;
 
-/// <summary>What one <c>Sync-MuseumRecord</c> run did. One is written at the end of every run.</summary>
+/// <summary>What one source's run did: <c>Sync-MuseumRecord</c> writes one at the end of every run, <c>Invoke-MuseumSync</c> one per source.</summary>
 public sealed class SyncSummary
 {
     /// <summary>The source the records were stored under.</summary>
     public string? Source { get; init; }
 
-    /// <summary>Completed, Stopped (Ctrl+C), Failed, or WhatIf.</summary>
+    /// <summary>Completed, Failed, Busy (another worker holds the source), Stopped (Ctrl+C), or WhatIf.</summary>
     public string Status { get; init; } = "Completed";
+
+    /// <summary>Why the source failed (null when it did not): what went wrong, where, and what to do.</summary>
+    public string? Error { get; init; }
 
     /// <summary>Records received from the pipeline.</summary>
     public long Received { get; init; }
@@ -53,5 +56,5 @@ public sealed class SyncSummary
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"{Source}: {Status}; {Inserted} inserted, {Updated} updated, {Unchanged} unchanged, {Deleted} deleted, {DeadLettered} dead-lettered in {Batches} batches";
+        $"{Source}: {Status}{(Error is null ? string.Empty : " (" + Error + ")")}; {Inserted} inserted, {Updated} updated, {Unchanged} unchanged, {Deleted} deleted, {DeadLettered} dead-lettered in {Batches} batches";
 }

@@ -319,26 +319,18 @@ public sealed class InvokeMuseumPollCommand : PSCmdlet, IDisposable
             var map = FieldMapParameter.Apply(profile.FieldMap, FieldMap);
             if (ParameterSetName == PathParameterSet)
             {
-                var dump = new DumpRequest
-                {
-                    Path = CmdletPaths.Resolve(this, Path!),
-                    Source = Source,
-                    StartPosition = start,
-                    PageSize = Bound(nameof(PageSize)) ? PageSize : 1000,
-                    MaxPages = MaxPages > 0 ? MaxPages : null,
-                    FieldMap = map,
-                };
-                dump.Validate();
+                var dump = BuildDump(CmdletPaths.Resolve(this, Path!), map, start, Bound);
                 produce = ct => DumpReader.ReadAsync(dump, TimeProvider.System, log, ct);
             }
             else
             {
-                var request = BuildRequest(profile, map, start, watermark, warnOrLog);
+                var request = BuildRequest(profile, map, start, watermark, warnOrLog, Bound, WriteVerbose);
                 request.Validate();
                 target = request.Uri;
                 WriteVerbose(Describe(profile, request));
                 var poller = new MuseumPoller(MuseumHttp.ForConcurrency(request.ThrottleLimit), TimeProvider.System, warnOrLog);
                 statistics = poller.Statistics;
+                LivePolls.Register(Source, statistics);
                 produce = ct => poller.PollAsync(request, ct);
             }
         }
@@ -346,6 +338,25 @@ public sealed class InvokeMuseumPollCommand : PSCmdlet, IDisposable
         {
             ThrowTerminatingError(new ErrorRecord(ex, "MuseumPollInvalidArgument", ErrorCategory.InvalidArgument, target));
             return;
+        }
+
+        var progress = new ProgressReporter(this, activityId: 1, "Invoke-MuseumPoll");
+        var stats = statistics;
+        void Write(PipelineMessage message)
+        {
+            switch (message)
+            {
+                case OutputMessage o:
+                    WriteObject(o.Value);
+                    if (progress.Due) progress.Tick(stats, (o.Value as MuseumRecord)?.Position);
+                    break;
+                case VerboseMessage v:
+                    WriteVerbose(v.Text);
+                    break;
+                case WarningMessage w:
+                    WriteWarning(w.Text);
+                    break;
+            }
         }
 
         try
@@ -375,33 +386,61 @@ public sealed class InvokeMuseumPollCommand : PSCmdlet, IDisposable
             Finish(statistics);
             ThrowTerminatingError(new ErrorRecord(ex, "MuseumPollInvalidArgument", ErrorCategory.InvalidArgument, target));
         }
+        progress.Complete();
         Finish(statistics);
     }
 
-    private PollRequest BuildRequest(SourceProfile profile, Mapping.FieldMap map, string? start, string? watermark, Action<string> log)
+    /// <summary>The dump read these parameters describe (shared with Invoke-MuseumSync, like <see cref="BuildRequest"/>).</summary>
+    internal DumpRequest BuildDump(string fullPath, Mapping.FieldMap map, string? start, Func<string, bool> bound)
+    {
+        var dump = new DumpRequest
+        {
+            Path = fullPath,
+            Source = Source,
+            StartPosition = start,
+            PageSize = bound(nameof(PageSize)) ? PageSize : 1000,
+            MaxPages = MaxPages > 0 ? MaxPages : null,
+            FieldMap = map,
+        };
+        dump.Validate();
+        return dump;
+    }
+
+    /// <summary>
+    /// The poll request these parameters describe. Shared with Invoke-MuseumSync, which fills an instance of this class
+    /// from a config file's source entry: one place decides names, defaults and profile fallbacks for both paths.
+    /// </summary>
+    /// <param name="profile">The source profile (defaults for what is not bound).</param>
+    /// <param name="map">The field map.</param>
+    /// <param name="start">The position to start from (a checkpoint or -Cursor).</param>
+    /// <param name="watermark">The checkpoint's watermark, for incremental sources.</param>
+    /// <param name="log">Where the poller's retry and wait decisions go.</param>
+    /// <param name="bound">True for a parameter the caller gave (the rest come from the profile).</param>
+    /// <param name="verbose">Where the decisions made here are said.</param>
+    internal PollRequest BuildRequest(SourceProfile profile, Mapping.FieldMap map, string? start, string? watermark, Action<string> log, Func<string, bool> bound, Action<string> verbose)
     {
         var uri = Uri ?? profile.Uri ?? throw new ArgumentException($"Give the endpoint with -Uri (the {profile.Name} profile has no default endpoint).");
         var paging = Paging is not null ? Enum.Parse<PagingStyle>(Paging, ignoreCase: true) : profile.Paging;
-        var pageSize = Bound(nameof(PageSize)) ? PageSize : profile.PageSize;
+        var pageSize = bound(nameof(PageSize)) ? PageSize : profile.PageSize;
         if (profile.MaxPageSize is { } maxSize && pageSize > maxSize)
         {
-            WriteVerbose($"{profile.Name} serves at most {maxSize} records per page; -PageSize {pageSize} is lowered to {maxSize}.");
+            verbose($"{profile.Name} serves at most {maxSize} records per page; -PageSize {pageSize} is lowered to {maxSize}.");
             pageSize = maxSize;
         }
         var sinceParameter = SinceParameter ?? profile.SinceParameter;
         var incremental = sinceParameter is not null || paging == PagingStyle.OaiPmh;
         DateTimeOffset? since = null;
-        if (Bound(nameof(Since)))
+        if (bound(nameof(Since)))
         {
             since = Since.Kind == DateTimeKind.Unspecified ? new DateTimeOffset(DateTime.SpecifyKind(Since, DateTimeKind.Utc)) : new DateTimeOffset(Since);
         }
         else if (incremental && watermark is not null && DateTimeOffset.TryParse(watermark, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var w))
         {
             since = w;
-            WriteVerbose($"Incremental: only records modified since the checkpoint's watermark {watermark}.");
+            verbose($"Incremental: only records modified since the checkpoint's watermark {watermark}.");
         }
         var apiKeyIn = ApiKeyIn is not null ? Enum.Parse<ApiKeyLocation>(ApiKeyIn, ignoreCase: true) : profile.ApiKeyLocation;
-        var throttle = Bound(nameof(ThrottleLimit)) ? ThrottleLimit : profile.ThrottleLimit;
+        var throttle = bound(nameof(ThrottleLimit)) ? ThrottleLimit : profile.ThrottleLimit;
         var auth = PollAuthentication.Create(ApiKey, ApiKeyVariable, ApiKeyName ?? profile.ApiKeyName, apiKeyIn, BearerToken, BearerTokenVariable,
             Credential, ClientId, ClientSecretVariable, TokenUri, Scope, MuseumHttp.ForConcurrency(throttle), log);
         return new PollRequest
@@ -428,7 +467,7 @@ public sealed class InvokeMuseumPollCommand : PSCmdlet, IDisposable
             Since = since,
             SinceParameter = sinceParameter,
             SinceFormat = profile.SinceFormat,
-            Overlap = Bound(nameof(Overlap)) ? Overlap : profile.Overlap,
+            Overlap = bound(nameof(Overlap)) ? Overlap : profile.Overlap,
             MetadataPrefix = MetadataPrefix ?? profile.MetadataPrefix ?? "oai_dc",
             OaiSet = OaiSet,
             Authenticator = auth,
@@ -437,14 +476,14 @@ public sealed class InvokeMuseumPollCommand : PSCmdlet, IDisposable
                 MaxRetryAttempts = MaxRetries,
                 AttemptTimeout = TimeSpan.FromSeconds(TimeoutSec),
                 RunTimeout = RunTimeoutSec > 0 ? TimeSpan.FromSeconds(RunTimeoutSec) : null,
-                ThrottleCooldown = Bound(nameof(ThrottleCooldownSec)) ? TimeSpan.FromSeconds(ThrottleCooldownSec) : profile.ThrottleCooldown,
+                ThrottleCooldown = bound(nameof(ThrottleCooldownSec)) ? TimeSpan.FromSeconds(ThrottleCooldownSec) : profile.ThrottleCooldown,
                 CircuitBreaker = new CircuitBreakerOptions { BreakDuration = TimeSpan.FromSeconds(CircuitBreakSec) },
             },
             RateLimit = new RateLimitOptions
             {
-                RequestsPerSecond = Bound(nameof(RequestsPerSecond)) ? RequestsPerSecond : Bound(nameof(RequestLimit)) ? null : profile.RequestsPerSecond,
-                RequestLimit = Bound(nameof(RequestLimit)) ? RequestLimit : Bound(nameof(RequestsPerSecond)) ? null : profile.RequestLimit,
-                RequestWindow = Bound(nameof(RequestLimit)) ? TimeSpan.FromSeconds(RequestWindowSec) : profile.RequestWindow,
+                RequestsPerSecond = bound(nameof(RequestsPerSecond)) ? RequestsPerSecond : bound(nameof(RequestLimit)) ? null : profile.RequestsPerSecond,
+                RequestLimit = bound(nameof(RequestLimit)) ? RequestLimit : bound(nameof(RequestsPerSecond)) ? null : profile.RequestLimit,
+                RequestWindow = bound(nameof(RequestLimit)) ? TimeSpan.FromSeconds(RequestWindowSec) : profile.RequestWindow,
             },
         };
     }
@@ -499,22 +538,6 @@ public sealed class InvokeMuseumPollCommand : PSCmdlet, IDisposable
         {
             ThrowTerminatingError(ErrorRecords.From(ex, where));
             return (null, null);
-        }
-    }
-
-    private void Write(PipelineMessage message)
-    {
-        switch (message)
-        {
-            case OutputMessage o:
-                WriteObject(o.Value);
-                break;
-            case VerboseMessage v:
-                WriteVerbose(v.Text);
-                break;
-            case WarningMessage w:
-                WriteWarning(w.Text);
-                break;
         }
     }
 

@@ -2,9 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Management.Automation;
 using MuseumSync.Compliance;
+using MuseumSync.Metrics;
+using MuseumSync.Polling;
 using MuseumSync.PowerShell.Internal;
 using MuseumSync.Storage;
-using MuseumSync.Storage.Leases;
 using MuseumSync.Sync;
 
 namespace MuseumSync.PowerShell.Commands;
@@ -22,18 +23,15 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand, IDisposable
 {
     private readonly CancellationTokenSource _cts = new();
     private readonly Stopwatch _clock = new();
-    private readonly Dictionary<string, LeaseKeeper> _leases = new(StringComparer.Ordinal);
-    private readonly LeaseIdentity _identity = LeaseIdentity.Create();
-    private BatchBuilder _builder = null!;
+    private readonly HashSet<string> _leased = new(StringComparer.Ordinal);
+    private SyncWriter _writer = null!;
     private DeadLetterReplay? _replay;
     private ComplianceEngine? _compliance;
-    private ISyncStore? _store;
+    private MetricsFileWriter? _metricsFile;
+    private ProgressReporter? _progress;
     private bool _whatIf;
-    private string? _endpoint;
-    private string? _lastSource;
-    private long _received, _inserted, _updated, _unchanged, _deleted, _dead, _deadSeen, _resolved, _batches, _skippedBatches;
-    private string? _checkpoint;
-    private bool _checkpointMoved;
+    private long _batchesAsked;
+    private long _started;
 
     /// <summary>The record to store (a MuseumSync.MuseumRecord from Invoke-MuseumPoll), or a MuseumSync.DeadLetter (from Get-SyncDeadLetter) to validate and commit again.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
@@ -74,15 +72,30 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand, IDisposable
     [Parameter]
     public SwitchParameter SkipCompliance { get; set; }
 
+    /// <summary>Write Prometheus metrics (text exposition format) to this file, atomically, at the end of the run and every -MetricsIntervalSec during it: for the node_exporter / windows_exporter textfile collector. The HTTP figures come from the Invoke-MuseumPoll feeding this run.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? MetricsPath { get; set; }
+
+    /// <summary>Seconds between metrics file writes during the run (0: only at the end).</summary>
+    [Parameter]
+    [ValidateRange(0, 86_400)]
+    public int MetricsIntervalSec { get; set; } = 15;
+
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
-        _ = StoreOptions; // a terminating error now when the store parameters cannot work
-        if (Partition is not null && !SyncPartition.TryParse(Partition, CultureInfo.InvariantCulture, out _))
+        _started = Stopwatch.GetTimestamp();
+        var options = StoreOptions; // a terminating error now when the store parameters cannot work
+        SyncPartition? partition = null;
+        if (Partition is not null)
         {
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-Partition '{Partition}' is not a partition: write N/M with 1 <= N <= M, for example 2/8."), "SyncPartitionInvalid", ErrorCategory.InvalidArgument, Partition));
+            if (!SyncPartition.TryParse(Partition, CultureInfo.InvariantCulture, out var p))
+            {
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-Partition '{Partition}' is not a partition: write N/M with 1 <= N <= M, for example 2/8."), "SyncPartitionInvalid", ErrorCategory.InvalidArgument, Partition));
+            }
+            partition = p;
         }
-        _builder = new BatchBuilder(BatchSize, Source);
         try
         {
             _replay = new DeadLetterReplay(Profile is null ? null : Profiles.SourceProfiles.Get(Profile).FieldMap);
@@ -102,10 +115,23 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand, IDisposable
             ThrowTerminatingError(ErrorRecords.From(ex, ComplianceRules));
         }
         _whatIf = IsWhatIf();
+        _writer = new SyncWriter(ct => SyncStoreFactory.OpenAndInitializeAsync(options, ct), new SyncWriterOptions
+        {
+            BatchSize = BatchSize,
+            Source = Source,
+            Partition = partition,
+            UseLeases = !_whatIf,
+            LeaseDuration = TimeSpan.FromSeconds(LeaseTimeoutSec),
+            Compliance = _compliance,
+            StoreDescription = StoreDescription,
+            ShouldCommit = AskCommit,
+        });
+        if (MetricsPath is not null) StartMetrics(CmdletPaths.Resolve(this, MetricsPath));
+        _progress = new ProgressReporter(this, activityId: 2, "Sync-MuseumRecord");
         _clock.Start();
         // PowerShell runs every BeginProcessing before the first ProcessRecord: leasing here means a busy source stops the
         // pipeline before Invoke-MuseumPoll has fetched a single page.
-        if (!_whatIf && Source is not null) EnsureLease(Source);
+        if (!_whatIf && Source is not null) Lease(Source);
     }
 
     /// <inheritdoc />
@@ -128,170 +154,122 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand, IDisposable
                     "SyncMuseumRecordInvalidInput", ErrorCategory.InvalidType, InputObject));
                 return;
         }
-        record = _compliance?.Apply(record, out _) ?? record;
-        _received++;
-        if (_builder.NeedsFlushBefore(record)) Flush();
-        ThrowIfLeaseLost();
-        if (!_whatIf) EnsureLease(Source ?? record.Source);
-        _endpoint ??= Endpoint(record.SourceUrl);
-        _lastSource = Source ?? record.Source;
-        if (!record.IsValid && !BatchBuilder.IsDeletion(record)) WriteDeadLetterError(record, replay is not null);
-        if (replay is null ? _builder.Add(record) : _builder.AddReplay(record, replay)) Flush();
+        if (!_whatIf) Lease(Source ?? record.Source);
+        var add = _writer.AddAsync(record, replay, _cts.Token);
+        var stored = add.IsCompletedSuccessfully ? add.Result : Wait(add.AsTask());
+        if (!stored.IsValid && !BatchBuilder.IsDeletion(stored)) WriteDeadLetterError(stored, replay is not null);
+        if (_writer.HasMessages) DrainMessages();
+        _progress!.Tick(_writer);
     }
 
     /// <inheritdoc />
     protected override void EndProcessing()
     {
-        Flush();
+        Wait(_writer.CompleteAsync(_cts.Token));
         _clock.Stop();
-        WriteObject(new SyncSummary
-        {
-            Source = _lastSource ?? Source,
-            Status = _skippedBatches > 0 && _batches == 0 ? "WhatIf" : "Completed",
-            Received = _received,
-            Inserted = _inserted,
-            Updated = _updated,
-            Unchanged = _unchanged,
-            Deleted = _deleted,
-            DeadLettered = _dead,
-            DeadLettersSeenBefore = _deadSeen,
-            DeadLettersResolved = _resolved,
-            Batches = _batches,
-            Checkpoint = _checkpointMoved ? _checkpoint : null,
-            Duration = _clock.Elapsed,
-            RecordsPerSecond = _clock.Elapsed.TotalSeconds > 0 ? Math.Round(_received / _clock.Elapsed.TotalSeconds, 1) : 0,
-            Database = StoreDescription,
-            Provider = StoreOptions.Provider.ToString(),
-        });
-        ReleaseLeases();
+        DrainMessages();
+        _progress?.Complete();
+        StopMetrics();
+        WriteObject(_writer.Summarize(_writer.OnlySkipped ? "WhatIf" : "Completed", _clock.Elapsed, StoreOptions.Provider.ToString()));
     }
 
-    private ISyncStore EnsureStore()
+    private bool AskCommit(SyncBatch batch)
     {
-        if (_store is not null) return _store;
+        var action = string.Create(CultureInfo.InvariantCulture,
+            $"Commit batch {++_batchesAsked} of source '{batch.Source}': {batch.Records.Count} records, {batch.Deletions.Count} deletions, {batch.DeadLetters.Count} dead letters{(batch.AdvanceCheckpoint ? $", checkpoint -> {batch.CheckpointPosition ?? "(start)"}" : string.Empty)}");
+        return ShouldProcess(StoreDescription, action);
+    }
+
+    /// <summary>Takes the source's lease on the pipeline thread (once per source), so every later call of the writer runs without waiting for it.</summary>
+    private void Lease(string source)
+    {
+        if (!_leased.Add(source)) return;
         try
         {
-            _store = OpenStore(create: true, initialize: true, _cts.Token);
+            Wait(_writer.EnsureLeaseAsync(source, _cts.Token).AsTask());
+        }
+        finally
+        {
+            DrainMessages();
+        }
+    }
+
+    /// <summary>Waits for the writer on the pipeline thread; its errors become this cmdlet's terminating errors.</summary>
+    private T Wait<T>(Task<T> task)
+    {
+        Wait((Task)task);
+        return task.Result;
+    }
+
+    private void Wait(Task task)
+    {
+        try
+        {
+            task.GetAwaiter().GetResult();
         }
         catch (OperationCanceledException) when (_cts.IsCancellationRequested)
         {
             throw new PipelineStoppedException();
         }
-        catch (SyncStoreException ex)
+        catch (SyncSourceBusyException busy)
         {
-            ThrowTerminatingError(StoreErrors.From(ex, StoreDescription));
-        }
-        return _store!;
-    }
-
-    private void EnsureLease(string source)
-    {
-        if (_leases.ContainsKey(source)) return;
-        var store = EnsureStore();
-        var partition = Partition is null ? (SyncPartition?)null : SyncPartition.Parse(Partition, CultureInfo.InvariantCulture);
-        var request = new LeaseRequest { Resource = LeaseResource.For(source, partition), Identity = _identity, Duration = TimeSpan.FromSeconds(LeaseTimeoutSec) };
-        LeaseAttempt attempt;
-        try
-        {
-            attempt = StoreErrors.Run(() => store.TryAcquireLeaseAsync(request, _cts.Token));
-        }
-        catch (OperationCanceledException) when (_cts.IsCancellationRequested)
-        {
-            throw new PipelineStoppedException();
-        }
-        catch (SyncStoreException ex)
-        {
-            ThrowTerminatingError(StoreErrors.From(ex, StoreDescription));
-            return;
-        }
-        if (!attempt.Acquired)
-        {
-            var busy = new SyncSourceBusyException(attempt.Holder!, StoreDescription);
             // Said as a warning too: -ErrorAction SilentlyContinue (used to hide the per-record dead-letter errors) also
             // silences a cmdlet's terminating error, and a busy source must always be said plainly.
             WriteWarning(busy.Message);
             ThrowTerminatingError(StoreErrors.From(busy, StoreDescription));
         }
-        if (attempt.TookOverFrom is { } previous)
-        {
-            WriteWarning($"Took over the lease on '{request.Resource}' from a worker that is gone ({previous}); its last batch was rolled back, this run resumes from the checkpoint.");
-        }
-        var lease = attempt.Lease!;
-        WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"Leased '{lease.Resource}' in {StoreDescription} as {_identity.Host} pid {_identity.ProcessId} (renewed by every batch; expires {lease.ExpiresAt:u} unless renewed)."));
-        _leases[source] = new LeaseKeeper(store, lease, TimeProvider.System);
-    }
-
-    private void ThrowIfLeaseLost()
-    {
-        foreach (var keeper in _leases.Values)
-        {
-            if (!keeper.IsLost) continue;
-            ThrowTerminatingError(StoreErrors.From(new SyncLeaseLostException(
-                $"The lease on '{keeper.Lease.Resource}' in {StoreDescription} was taken by another worker (this one could not renew it within {LeaseTimeoutSec} s). This run stops; nothing after the last committed batch was written."), StoreDescription));
-        }
-    }
-
-    private void Flush()
-    {
-        var batch = _builder.Take(_endpoint, DateTimeOffset.UtcNow);
-        if (batch is null) return;
-        var action = string.Create(CultureInfo.InvariantCulture,
-            $"Commit batch {_batches + _skippedBatches + 1} of source '{batch.Source}': {batch.Records.Count} records, {batch.Deletions.Count} deletions, {batch.DeadLetters.Count} dead letters{(batch.AdvanceCheckpoint ? $", checkpoint -> {batch.CheckpointPosition ?? "(start)"}" : string.Empty)}");
-        if (!ShouldProcess(StoreDescription, action))
-        {
-            _skippedBatches++;
-            return;
-        }
-        var store = EnsureStore();
-        if (!_whatIf) EnsureLease(batch.Source);
-        var leased = _leases.TryGetValue(batch.Source, out var keeper) ? keeper.Lease : null;
-        if (leased is not null) batch = WithLease(batch, leased);
-        var started = Stopwatch.GetTimestamp();
-        BatchResult result;
-        try
-        {
-            result = StoreErrors.Run(() => store.CommitBatchAsync(batch, _cts.Token));
-        }
-        catch (OperationCanceledException) when (_cts.IsCancellationRequested)
-        {
-            throw new PipelineStoppedException();
-        }
         catch (Exception ex) when (ex is SyncStoreException or SyncLeaseLostException or ArgumentException)
         {
             ThrowTerminatingError(StoreErrors.From(ex, StoreDescription));
-            return;
         }
-        _batches++;
-        _inserted += result.Inserted;
-        _updated += result.Updated;
-        _unchanged += result.Unchanged;
-        _deleted += result.Deleted;
-        _dead += result.DeadLettered;
-        _deadSeen += result.DeadLettersSeenBefore;
-        _resolved += result.DeadLettersResolved;
-        if (batch.AdvanceCheckpoint)
-        {
-            _checkpoint = batch.CheckpointPosition;
-            _checkpointMoved = true;
-        }
-        WriteVerbose(string.Create(CultureInfo.InvariantCulture,
-            $"batch {_batches}: {result.Inserted} inserted, {result.Updated} updated, {result.Unchanged} unchanged, {result.Deleted} deleted, {result.DeadLettered} dead-lettered ({result.DeadLettersSeenBefore} seen before, {result.DeadLettersResolved} resolved); checkpoint {(batch.AdvanceCheckpoint ? batch.CheckpointPosition ?? "(start)" : "unchanged (page not complete)")}; committed in {Stopwatch.GetElapsedTime(started).TotalMilliseconds:0} ms"));
     }
 
-    private static SyncBatch WithLease(SyncBatch b, SyncLease lease) => new()
+    private void DrainMessages()
     {
-        Source = b.Source,
-        Records = b.Records,
-        DeadLetters = b.DeadLetters,
-        Deletions = b.Deletions,
-        ResolvedDeadLetters = b.ResolvedDeadLetters,
-        CheckpointPosition = b.CheckpointPosition,
-        AdvanceCheckpoint = b.AdvanceCheckpoint,
-        Watermark = b.Watermark,
-        Endpoint = b.Endpoint,
-        Lease = lease,
-        Now = b.Now,
-    };
+        while (_writer.TryTakeMessage(out var message))
+        {
+            if (message.IsWarning) WriteWarning(message.Text);
+            else WriteVerbose(message.Text);
+        }
+    }
+
+    private void StartMetrics(string path)
+    {
+        try
+        {
+            _metricsFile = new MetricsFileWriter(path, CurrentMetrics, TimeSpan.FromSeconds(MetricsIntervalSec));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            ThrowTerminatingError(new ErrorRecord(ex, "SyncMetricsPathInvalid", ErrorCategory.InvalidArgument, MetricsPath));
+        }
+    }
+
+    private IEnumerable<SyncMetrics> CurrentMetrics()
+    {
+        var all = _writer.Metrics;
+        foreach (var m in all)
+        {
+            if (m.Poll is null && LivePolls.Find(m.Source, _started) is { } poll) m.Attach(poll);
+        }
+        return all;
+    }
+
+    private void StopMetrics()
+    {
+        if (_metricsFile is null) return;
+        var file = _metricsFile;
+        _metricsFile = null;
+        try
+        {
+            file.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            WriteVerbose($"metrics={file.FilePath} writes={file.Writes}");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            WriteWarning($"Could not write the metrics file '{file.FilePath}': {ex.Message} The sync itself is complete.");
+        }
+    }
 
     private void WriteDeadLetterError(MuseumRecord record, bool replayed)
     {
@@ -305,51 +283,29 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand, IDisposable
         WriteError(new ErrorRecord(new InvalidDataException(message), "MuseumRecordInvalid", ErrorCategory.InvalidData, record));
     }
 
-    private static string? Endpoint(string? url)
-    {
-        if (url is null) return null;
-        var q = url.IndexOf('?', StringComparison.Ordinal);
-        return q < 0 ? url : url[..q];
-    }
-
-    /// <summary>Stops renewing and gives the leases back (a crashed run's leases expire, or are taken over at once on the same host).</summary>
-    private void ReleaseLeases()
-    {
-        if (_leases.Count == 0) return;
-        var store = _store;
-        var keepers = _leases.Values.ToArray();
-        _leases.Clear();
-        try
-        {
-            StoreErrors.Run(async () =>
-            {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-                foreach (var keeper in keepers)
-                {
-                    await keeper.DisposeAsync().ConfigureAwait(false);
-                    if (store is not null && !keeper.IsLost) await store.ReleaseLeaseAsync(keeper.Lease, timeout.Token).ConfigureAwait(false);
-                }
-                return 0;
-            });
-        }
-        catch (Exception ex) when (ex is SyncStoreException or OperationCanceledException)
-        {
-            // The lease expires by itself; nothing is lost.
-        }
-    }
-
     /// <inheritdoc />
-    protected override void StopProcessing() => _cts.Cancel();
+    protected override void StopProcessing()
+    {
+        _cts.Cancel();
+        _writer?.Cancel();
+    }
 
     /// <inheritdoc />
     public void Dispose()
     {
-        ReleaseLeases();
-        if (_store is not null)
+        if (_metricsFile is not null)
         {
-            _store.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            _store = null;
+            try
+            {
+                _metricsFile.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // A metrics failure never fails a sync.
+            }
+            _metricsFile = null;
         }
+        _writer?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _cts.Dispose();
     }
 }

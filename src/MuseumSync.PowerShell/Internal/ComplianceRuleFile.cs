@@ -1,5 +1,3 @@
-using System.Collections;
-using System.Management.Automation.Language;
 using MuseumSync.Compliance;
 
 namespace MuseumSync.PowerShell.Internal;
@@ -13,32 +11,10 @@ internal static class ComplianceRuleFile
 {
     public static ComplianceRuleSet Load(string path)
     {
-        if (!File.Exists(path))
-        {
-            throw new ComplianceRulesException($"The compliance rule file '{path}' does not exist. Give the path of a .psd1 file (see the README, \"Compliance routing\").");
-        }
-        var ast = Parser.ParseFile(path, out _, out var errors);
-        if (errors.Length > 0)
-        {
-            var e = errors[0];
-            throw new ComplianceRulesException($"The compliance rule file '{path}' does not parse: {e.Message} (line {e.Extent.StartLineNumber}, column {e.Extent.StartColumnNumber}).");
-        }
-        var hashtable = ast.EndBlock?.Statements.Count == 1 && ast.BeginBlock is null && ast.ProcessBlock is null && ast.ParamBlock is null
-            ? ast.Find(a => a is HashtableAst, searchNestedScriptBlocks: false) as HashtableAst
-            : null;
-        if (hashtable is null || hashtable.Parent?.Parent is not PipelineAst)
-        {
-            throw new ComplianceRulesException($"The compliance rule file '{path}' must hold exactly one hashtable, @{{ Rules = @( … ) }}, and nothing else.");
-        }
-        object? value;
-        try
-        {
-            value = hashtable.SafeGetValue();
-        }
-        catch (InvalidOperationException ex)
-        {
-            throw new ComplianceRulesException($"The compliance rule file '{path}' may hold only plain values (text, numbers, $true/$false, arrays and hashtables), no commands or variables: {ex.Message}", ex);
-        }
-        return ComplianceRuleSetReader.Read((IDictionary)value!, path);
+        var data = DataFile.Read(path, "The compliance rule file", "@{ Rules = @( … ) }",
+            (message, inner) => new ComplianceRulesException(message.EndsWith("does not exist.", StringComparison.Ordinal)
+                ? message[..^1] + ". Give the path of a .psd1 file (see the README, \"Compliance routing\")."
+                : message, inner));
+        return ComplianceRuleSetReader.Read(data, path);
     }
 }

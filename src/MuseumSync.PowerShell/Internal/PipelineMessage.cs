@@ -11,3 +11,9 @@ internal sealed record WarningMessage(string Text) : PipelineMessage;
 
 /// <summary>An output object.</summary>
 internal sealed record OutputMessage(object Value) : PipelineMessage;
+
+/// <summary>Time to update the progress bar.</summary>
+internal sealed record ProgressTick : PipelineMessage
+{
+    public static readonly ProgressTick Instance = new();
+}

@@ -1,0 +1,305 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Management.Automation;
+using MuseumSync.Compliance;
+using MuseumSync.Http;
+using MuseumSync.Metrics;
+using MuseumSync.Polling;
+using MuseumSync.PowerShell.Internal;
+using MuseumSync.Profiles;
+using MuseumSync.Storage;
+using MuseumSync.Sync;
+
+namespace MuseumSync.PowerShell.Commands;
+
+/// <summary>
+/// <para type="synopsis">Syncs every source a config file names, in one call: the scheduled-task path.</para>
+/// <para type="description">Reads a .psd1 config (store, sources, defaults, metrics) as data, checks every key, then syncs each source in turn through the same core as Invoke-MuseumPoll | Sync-MuseumRecord, without a PowerShell pipeline in between. Writes one MuseumSync.SyncSummary per source. A failed source does not stop the others; when any failed, an error is written per failed source and $LASTEXITCODE is 1, so pwsh -Command and scheduled tasks exit non-zero.</para>
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "MuseumSync", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(SyncSummary))]
+public sealed class InvokeMuseumSyncCommand : PSCmdlet, IDisposable
+{
+    private readonly CancellationTokenSource _cts = new();
+
+    /// <summary>The config file (.psd1): Store, Sources, optional Defaults, MetricsPath and MetricsIntervalSec.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName", "Path")]
+    [ValidateNotNullOrEmpty]
+    public string ConfigPath { get; set; } = null!;
+
+    /// <summary>Sync only these sources of the file (by Name); the default is every enabled source.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? Source { get; set; }
+
+    /// <summary>Write Prometheus metrics to this file (overrides the file's MetricsPath), atomically, at the end and every -MetricsIntervalSec.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? MetricsPath { get; set; }
+
+    /// <summary>Seconds between metrics file writes during the run (0: only at the end). The default is the file's MetricsIntervalSec, else 15.</summary>
+    [Parameter]
+    [ValidateRange(0, 86_400)]
+    public int MetricsIntervalSec { get; set; } = 15;
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        var path = CmdletPaths.Resolve(this, ConfigPath);
+        SyncConfig config;
+        try
+        {
+            config = SyncConfig.Load(path);
+        }
+        catch (SyncConfigException ex)
+        {
+            SetExitCode(1);
+            ThrowTerminatingError(new ErrorRecord(ex, "SyncConfigInvalid", ErrorCategory.InvalidData, path));
+            return;
+        }
+        var selected = Select(config);
+        var writers = new List<SyncWriter>();
+        var metricsPath = MetricsPath is not null ? CmdletPaths.Resolve(this, MetricsPath) : config.MetricsPath;
+        var interval = MyInvocation.BoundParameters.ContainsKey(nameof(MetricsIntervalSec)) ? MetricsIntervalSec : config.MetricsIntervalSec ?? MetricsIntervalSec;
+        MetricsFileWriter? metrics = null;
+        if (metricsPath is not null)
+        {
+            try
+            {
+                metrics = new MetricsFileWriter(metricsPath, () => writers.ToArray().SelectMany(w => w.Metrics), TimeSpan.FromSeconds(interval));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+            {
+                SetExitCode(1);
+                ThrowTerminatingError(new ErrorRecord(ex, "SyncMetricsPathInvalid", ErrorCategory.InvalidArgument, metricsPath));
+            }
+        }
+
+        var where = config.Store.Describe();
+        var summaries = new List<SyncSummary>();
+        ISyncStore? store = null;
+        try
+        {
+            foreach (var source in selected)
+            {
+                if (!ShouldProcess(where, $"Sync source '{source.Name}'"))
+                {
+                    WriteObject(new SyncSummary { Source = source.Name, Status = "WhatIf", Database = where, Provider = config.Store.Provider.ToString() });
+                    continue;
+                }
+                if (store is null)
+                {
+                    try
+                    {
+                        store = StoreErrors.Run(() => SyncStoreFactory.OpenAndInitializeAsync(config.Store, _cts.Token));
+                    }
+                    catch (OperationCanceledException) when (_cts.IsCancellationRequested)
+                    {
+                        throw new PipelineStoppedException();
+                    }
+                    catch (SyncStoreException ex)
+                    {
+                        // Nothing can run without the store: one error says so, and the exit code is 1.
+                        SetExitCode(1);
+                        ThrowTerminatingError(StoreErrors.From(ex, where));
+                    }
+                }
+                var summary = RunSource(source, store!, config.Store, writers);
+                summaries.Add(summary);
+                WriteObject(summary);
+            }
+        }
+        finally
+        {
+            if (metrics is not null) StopMetrics(metrics);
+            store?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+
+        var failed = summaries.Where(s => s.Status == "Failed").ToList();
+        foreach (var f in failed)
+        {
+            WriteError(new ErrorRecord(new InvalidOperationException($"Source '{f.Source}' failed: {f.Error}"), "SyncSourceFailed", ErrorCategory.NotSpecified, f.Source));
+        }
+        SetExitCode(failed.Count > 0 ? 1 : 0);
+    }
+
+    private List<SyncConfigSource> Select(SyncConfig config)
+    {
+        if (Source is null) return config.Sources.ToList();
+        var unknown = Source.Where(n => !config.Sources.Any(s => string.Equals(s.Name, n, StringComparison.Ordinal))).ToList();
+        if (unknown.Count > 0)
+        {
+            SetExitCode(1);
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException($"{string.Join(", ", unknown.Select(u => "'" + u + "'"))} {(unknown.Count == 1 ? "is" : "are")} not an enabled source of {Path.GetFileName(config.FilePath)}; its sources are {string.Join(", ", config.Sources.Select(s => s.Name))}."),
+                "SyncSourceUnknown", ErrorCategory.ObjectNotFound, unknown[0]));
+        }
+        return config.Sources.Where(s => Source.Contains(s.Name, StringComparer.Ordinal)).ToList();
+    }
+
+    /// <summary>Polls one source into the store through the shared core (MuseumPoller → SyncWriter); every failure becomes the summary's Error.</summary>
+    private SyncSummary RunSource(SyncConfigSource source, ISyncStore store, StoreOptions storeOptions, List<SyncWriter> writers)
+    {
+        var clock = Stopwatch.StartNew();
+        var where = storeOptions.Describe();
+        var verbose = IsVerbose();
+        var pump = new AsyncPump(capacity: 1024);
+        Action<string>? log = verbose ? m => pump.Post(new VerboseMessage(m), _cts.Token) : null;
+        Action<string> warnOrLog = m =>
+        {
+            if (m.StartsWith("circuit opened", StringComparison.Ordinal)) pump.Post(new WarningMessage(m), _cts.Token);
+            else log?.Invoke(m);
+        };
+        var progress = new ProgressReporter(this, activityId: 3, "Invoke-MuseumSync");
+        SyncWriter? writer = null;
+        try
+        {
+            var poll = source.Poll;
+            var profile = poll.Profile is null ? SourceProfiles.Generic : SourceProfiles.Get(poll.Profile);
+            var map = FieldMapParameter.Apply(profile.FieldMap, poll.FieldMap);
+            var (start, watermark) = poll.NoResume ? (null, null) : ReadCheckpoint(store, source.Name);
+            Func<CancellationToken, IAsyncEnumerable<MuseumRecord>> produce;
+            PollStatistics? statistics = null;
+            if (poll.Path is not null)
+            {
+                var dump = poll.BuildDump(poll.Path, map, start, source.PollBound.Contains);
+                produce = ct => DumpReader.ReadAsync(dump, TimeProvider.System, log, ct);
+            }
+            else
+            {
+                var request = poll.BuildRequest(profile, map, start, watermark, warnOrLog, source.PollBound.Contains, m => WriteVerbose($"{source.Name}: {m}"));
+                request.Validate();
+                var poller = new MuseumPoller(MuseumHttp.ForConcurrency(request.ThrottleLimit), TimeProvider.System, warnOrLog);
+                statistics = poller.Statistics;
+                produce = ct => poller.PollAsync(request, ct);
+            }
+            var sync = source.Sync;
+            var compliance = sync.SkipCompliance
+                ? null
+                : new ComplianceEngine(sync.ComplianceRules is null ? ComplianceRuleSet.Default : ComplianceRuleFile.Load(sync.ComplianceRules), TimeProvider.System);
+            SyncPartition? partition = sync.Partition is null ? null : SyncPartition.Parse(sync.Partition, CultureInfo.InvariantCulture);
+            writer = new SyncWriter(store, new SyncWriterOptions
+            {
+                BatchSize = sync.BatchSize,
+                Source = source.Name,
+                Partition = partition,
+                LeaseDuration = TimeSpan.FromSeconds(sync.LeaseTimeoutSec),
+                Compliance = compliance,
+                StoreDescription = where,
+            });
+            lock (writers) writers.Add(writer);
+            if (statistics is not null) writer.MetricsFor(source.Name).Attach(statistics);
+            var w = writer;
+            pump.Run(
+                async ct =>
+                {
+                    await w.EnsureLeaseAsync(source.Name, ct).ConfigureAwait(false);
+                    var next = Environment.TickCount64;
+                    await foreach (var record in produce(ct).ConfigureAwait(false))
+                    {
+                        await w.AddAsync(record, null, ct).ConfigureAwait(false);
+                        if (w.HasMessages || Environment.TickCount64 >= next)
+                        {
+                            next = Environment.TickCount64 + 250;
+                            await Forward(w, pump, ct).ConfigureAwait(false);
+                        }
+                    }
+                    await w.CompleteAsync(ct).ConfigureAwait(false);
+                    await Forward(w, pump, ct).ConfigureAwait(false);
+                },
+                message => Write(message, w, progress),
+                _cts.Token);
+            if (_cts.IsCancellationRequested) throw new PipelineStoppedException();
+            progress.Complete();
+            return w.Summarize(w.OnlySkipped ? "WhatIf" : "Completed", clock.Elapsed, storeOptions.Provider.ToString());
+        }
+        catch (OperationCanceledException) when (_cts.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+        catch (SyncSourceBusyException busy)
+        {
+            WriteWarning(busy.Message);
+            return Summarize(writer, source.Name, "Busy", clock.Elapsed, storeOptions, busy.Message);
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException and not OutOfMemoryException)
+        {
+            progress.Complete();
+            var reason = ex is SyncConfigException or ArgumentException or ComplianceRulesException
+                ? ex.Message
+                : $"{ex.Message} Nothing after the last committed batch was written; the next run resumes from the checkpoint.";
+            return Summarize(writer, source.Name, "Failed", clock.Elapsed, storeOptions, reason);
+        }
+        finally
+        {
+            writer?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    private static SyncSummary Summarize(SyncWriter? writer, string source, string status, TimeSpan elapsed, StoreOptions store, string error) =>
+        writer?.Summarize(status, elapsed, store.Provider.ToString(), error)
+        ?? new SyncSummary { Source = source, Status = status, Error = error, Duration = elapsed, Database = store.Describe(), Provider = store.Provider.ToString() };
+
+    /// <summary>Hands the writer's queued lines (and a progress tick) to the pipeline thread.</summary>
+    private static async ValueTask Forward(SyncWriter writer, AsyncPump pump, CancellationToken ct)
+    {
+        while (writer.TryTakeMessage(out var m))
+        {
+            await pump.Writer.WriteAsync(m.IsWarning ? new WarningMessage(m.Text) : new VerboseMessage(m.Text), ct).ConfigureAwait(false);
+        }
+        await pump.Writer.WriteAsync(ProgressTick.Instance, ct).ConfigureAwait(false);
+    }
+
+    private void Write(PipelineMessage message, SyncWriter writer, ProgressReporter progress)
+    {
+        switch (message)
+        {
+            case VerboseMessage v:
+                WriteVerbose(v.Text);
+                break;
+            case WarningMessage w:
+                WriteWarning(w.Text);
+                break;
+            case ProgressTick:
+                progress.Tick(writer);
+                break;
+        }
+    }
+
+    private (string? Cursor, string? Watermark) ReadCheckpoint(ISyncStore store, string source)
+    {
+        var list = StoreErrors.Run(() => store.GetCheckpointsAsync(source, _cts.Token));
+        var checkpoint = list.Count > 0 ? list[0] : null;
+        WriteVerbose(checkpoint is null
+            ? $"{source}: no checkpoint; starting from the first page."
+            : $"{source}: resuming from checkpoint {(checkpoint.Cursor is null ? "(start)" : $"'{checkpoint.Cursor}'")} of {checkpoint.LastSyncTime:u}{(checkpoint.Watermark is null ? string.Empty : $", watermark {checkpoint.Watermark}")}.");
+        return (checkpoint?.Cursor, checkpoint?.Watermark);
+    }
+
+    private void StopMetrics(MetricsFileWriter metrics)
+    {
+        try
+        {
+            metrics.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            WriteVerbose($"metrics={metrics.FilePath} writes={metrics.Writes}");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            WriteWarning($"Could not write the metrics file '{metrics.FilePath}': {ex.Message} The sync itself is done.");
+        }
+    }
+
+    /// <summary>Sets $LASTEXITCODE, which pwsh -Command, pwsh -File with 'exit $LASTEXITCODE' and MuseumSync.Host turn into the process exit code.</summary>
+    private void SetExitCode(int code) => SessionState.PSVariable.Set("global:LASTEXITCODE", code);
+
+    private bool IsVerbose() =>
+        MyInvocation.BoundParameters.TryGetValue("Verbose", out var v) ? v is SwitchParameter s ? s.IsPresent : v is true
+        : GetVariableValue("VerbosePreference") is ActionPreference p && p != ActionPreference.SilentlyContinue;
+
+    /// <inheritdoc />
+    protected override void StopProcessing() => _cts.Cancel();
+
+    /// <inheritdoc />
+    public void Dispose() => _cts.Dispose();
+}
