@@ -304,7 +304,7 @@ public sealed class InvokeMuseumPollCommand : PSCmdlet, IDisposable
         }
         var (start, watermark) = Cursor is not null ? (Cursor, null) : NoResume || (Database is null && ConnectionString is null) ? (null, null) : ReadCheckpoint();
         var verbose = IsVerbose();
-        var pump = new AsyncPump(capacity: 4096);
+        var pump = new AsyncPump(capacity: 64);
         Action<string>? log = verbose ? m => pump.Post(new VerboseMessage(m), _cts.Token) : null;
         Action<string> warnOrLog = m =>
         {
@@ -346,9 +346,9 @@ public sealed class InvokeMuseumPollCommand : PSCmdlet, IDisposable
         {
             switch (message)
             {
-                case OutputMessage o:
-                    WriteObject(o.Value);
-                    if (progress.Due) progress.Tick(stats, (o.Value as MuseumRecord)?.Position);
+                case RecordChunk chunk:
+                    foreach (var record in chunk.Records) WriteObject(record);
+                    if (progress.Due) progress.Tick(stats, chunk.Records[^1].Position);
                     break;
                 case VerboseMessage v:
                     WriteVerbose(v.Text);
@@ -364,10 +364,21 @@ public sealed class InvokeMuseumPollCommand : PSCmdlet, IDisposable
             pump.Run(
                 async ct =>
                 {
+                    // Records cross to the pipeline thread in chunks (a page's end, 256 records or 50 ms, whichever comes
+                    // first): one channel hand-off per chunk instead of per record, without holding a slow feed back.
+                    var chunk = new List<MuseumRecord>(RecordChunk.MaxRecords);
+                    var flushAt = Environment.TickCount64 + RecordChunk.MaxDelayMs;
                     await foreach (var record in produce(ct).ConfigureAwait(false))
                     {
-                        await pump.Writer.WriteAsync(new OutputMessage(record), ct).ConfigureAwait(false);
+                        chunk.Add(record);
+                        if (chunk.Count >= RecordChunk.MaxRecords || record.EndOfPage || Environment.TickCount64 >= flushAt)
+                        {
+                            await pump.Writer.WriteAsync(new RecordChunk(chunk.ToArray()), ct).ConfigureAwait(false);
+                            chunk.Clear();
+                            flushAt = Environment.TickCount64 + RecordChunk.MaxDelayMs;
+                        }
                     }
+                    if (chunk.Count > 0) await pump.Writer.WriteAsync(new RecordChunk(chunk.ToArray()), ct).ConfigureAwait(false);
                 },
                 Write,
                 _cts.Token);

@@ -1,0 +1,230 @@
+using MuseumSync.Storage;
+using MuseumSync.Storage.Leases;
+using MuseumSync.Storage.Sqlite;
+using MuseumSync.Sync;
+
+namespace MuseumSync.Core.Tests.Sync;
+
+/// <summary>The shared sync core: background commits, one in flight, in order; failures reach the producer; leases.</summary>
+#pragma warning disable CA1001 // xunit disposes through IAsyncLifetime.DisposeAsync
+public sealed class SyncWriterTests : IAsyncLifetime
+#pragma warning restore CA1001
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "ms-writer-" + Guid.NewGuid().ToString("N"));
+    private SqliteSyncStore _sqlite = null!;
+    private GatedStore _store = null!;
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_dir);
+        _sqlite = await SqliteSyncStore.OpenAsync(Path.Combine(_dir, "w.db"), create: true, CancellationToken.None);
+        await _sqlite.InitializeAsync(CancellationToken.None);
+        _store = new GatedStore(_sqlite);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _store.DisposeAsync();
+        await _sqlite.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static MuseumRecord Rec(int i, int perPage = 4, bool valid = true) => new()
+    {
+        Source = "met",
+        ObjectId = "id" + i,
+        Title = "T" + i,
+        RawJson = $$"""{"ObjectID":"id{{i}}","Title":"T{{i}}"}""",
+        PageNumber = i / perPage + 1,
+        LineNumber = i % perPage + 1,
+        Position = "p" + (i / perPage),
+        ResumePosition = "p" + (i / perPage + 1),
+        EndOfPage = i % perPage == perPage - 1,
+        Issues = valid ? [] : [new ValidationIssue("title", "required", "'title' is missing.")],
+    };
+
+    [Fact]
+    public async Task CommitsRunInTheBackground_OneInFlight_InOrder_CheckpointAtTheLastCompletePage()
+    {
+        _store.Hold = true;
+        await using var writer = new SyncWriter(_store, new SyncWriterOptions { BatchSize = 4, UseLeases = false, StoreDescription = "test" });
+        for (var i = 0; i < 4; i++) await writer.AddAsync(Rec(i));
+        // Batch 1 is handed to the committer and the producer goes on without waiting for it.
+        await _store.Started.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(1, _store.Commits);
+        for (var i = 4; i < 7; i++) await writer.AddAsync(Rec(i));
+        // The next full batch must wait for batch 1: at most one commit in flight.
+        var fill = writer.AddAsync(Rec(7)).AsTask();
+        await Task.Delay(100);
+        Assert.False(fill.IsCompleted);
+        Assert.Equal(1, _store.Commits);
+        _store.Release();
+        await fill.WaitAsync(TimeSpan.FromSeconds(10));
+        _store.Hold = false;
+        _store.Release();
+        for (var i = 8; i < 10; i++) await writer.AddAsync(Rec(i));
+        await writer.CompleteAsync();
+
+        Assert.Equal(["p1", "p2"], _store.Checkpoints); // 0-3 complete page 0 → p1; 4-7 → p2; 8-9 end mid-page: the third batch leaves it at p2
+        Assert.Equal(10, writer.Inserted);
+        Assert.Equal(3, writer.Batches);
+        var cp = Assert.Single(await _sqlite.GetCheckpointsAsync("met", CancellationToken.None));
+        Assert.Equal("p2", cp.Cursor);
+        Assert.True(writer.CheckpointMoved);
+    }
+
+    [Fact]
+    public async Task FailedCommit_SurfacesAtTheProducersNextCall_AndNothingLaterIsCommitted()
+    {
+        _store.FailOn = 2;
+        await using var writer = new SyncWriter(_store, new SyncWriterOptions { BatchSize = 4, UseLeases = false });
+        for (var i = 0; i < 8; i++) await writer.AddAsync(Rec(i));
+        var ex = await Assert.ThrowsAsync<SyncStoreException>(async () =>
+        {
+            for (var i = 8; i < 40; i++) await writer.AddAsync(Rec(i));
+            await writer.CompleteAsync();
+        });
+        Assert.Contains("injected", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(2, _store.Commits); // batch 2 failed; no batch after it was started
+        Assert.Equal("p1", Assert.Single(await _sqlite.GetCheckpointsAsync("met", CancellationToken.None)).Cursor);
+    }
+
+    [Fact]
+    public async Task ShouldCommit_IsAskedOnTheCallersThread_BeforeAnyWait_AndSkippedBatchesWriteNothing()
+    {
+        var thread = Environment.CurrentManagedThreadId;
+        var asked = new List<int>();
+        await using var writer = new SyncWriter(_ => throw new InvalidOperationException("no store may be opened when every batch is skipped"), new SyncWriterOptions
+        {
+            BatchSize = 2,
+            UseLeases = false,
+            ShouldCommit = b =>
+            {
+                asked.Add(Environment.CurrentManagedThreadId);
+                return false;
+            },
+        });
+        for (var i = 0; i < 5; i++)
+        {
+            var t = writer.AddAsync(Rec(i));
+            Assert.True(t.IsCompletedSuccessfully); // skipped batches never wait
+        }
+        await writer.CompleteAsync();
+        Assert.Equal(3, asked.Count);
+        Assert.All(asked, t => Assert.Equal(thread, t));
+        Assert.True(writer.OnlySkipped);
+        Assert.Equal(0, writer.Batches);
+    }
+
+    [Fact]
+    public async Task Leases_BusySourceThrowsNamingTheHolder_ReleasedAtTheEnd()
+    {
+        var other = LeaseIdentity.Create();
+        var held = await _sqlite.TryAcquireLeaseAsync(new LeaseRequest { Resource = LeaseResource.For("met"), Identity = other, Duration = TimeSpan.FromMinutes(5) }, CancellationToken.None);
+        Assert.True(held.Acquired);
+        await using (var writer = new SyncWriter(_store, new SyncWriterOptions { BatchSize = 4, StoreDescription = "test.db", Identity = LeaseIdentity.Create() }))
+        {
+            var busy = await Assert.ThrowsAsync<SyncSourceBusyException>(() => writer.AddAsync(Rec(0)).AsTask());
+            Assert.Contains("test.db", busy.Message, StringComparison.Ordinal);
+            Assert.Equal(0, writer.Received);
+        }
+        await _sqlite.ReleaseLeaseAsync(held.Lease!, CancellationToken.None);
+
+        await using (var writer = new SyncWriter(_store, new SyncWriterOptions { BatchSize = 4 }))
+        {
+            for (var i = 0; i < 4; i++) await writer.AddAsync(Rec(i));
+            await writer.CompleteAsync();
+            Assert.Contains(_store.Batches, b => b.Lease is not null); // every batch carries the lease into its transaction
+            Assert.True(writer.TryTakeMessage(out var m) && m.Text.StartsWith("lease=met ", StringComparison.Ordinal));
+        }
+        // Released: another worker takes it at once.
+        var again = await _sqlite.TryAcquireLeaseAsync(new LeaseRequest { Resource = LeaseResource.For("met"), Identity = other, Duration = TimeSpan.FromMinutes(5) }, CancellationToken.None);
+        Assert.True(again.Acquired);
+        Assert.Null(again.TookOverFrom);
+    }
+
+    [Fact]
+    public async Task Metrics_CountFetchedCommittedDeadLetteredAndCommitLatency()
+    {
+        await using var writer = new SyncWriter(_store, new SyncWriterOptions { BatchSize = 4, UseLeases = false });
+        for (var i = 0; i < 8; i++) await writer.AddAsync(Rec(i, valid: i != 3));
+        await writer.CompleteAsync();
+        var m = Assert.Single(writer.Metrics);
+        Assert.Equal("met", m.Source);
+        Assert.Equal(8, m.RecordsFetched);
+        Assert.Equal(7, m.RecordsCommitted);
+        Assert.Equal(1, m.RecordsDeadLettered);
+        Assert.Equal(0, m.QueueDepth);
+        Assert.Equal(2, m.CommitLatency.Count);
+        Assert.NotNull(m.LastSuccess);
+        Assert.Equal(1, writer.InvalidReceived);
+        Assert.Equal(1, writer.DeadLettered);
+    }
+
+    /// <summary>Forwards to a real store; can hold commits until released and fail the Nth.</summary>
+    private sealed class GatedStore(ISyncStore inner) : ISyncStore
+    {
+        private SemaphoreSlim _gate = new(0);
+        private int _commits;
+
+        public volatile bool Hold;
+        public int FailOn;
+        public readonly SemaphoreSlim Started = new(0);
+        public readonly List<string?> Checkpoints = new();
+        public readonly List<SyncBatch> Batches = new();
+
+        public int Commits => Volatile.Read(ref _commits);
+
+        public void Release() => _gate.Release();
+
+        public string Provider => inner.Provider;
+
+        public string DisplayName => inner.DisplayName;
+
+        public async Task<BatchResult> CommitBatchAsync(SyncBatch batch, CancellationToken cancellationToken)
+        {
+            var n = Interlocked.Increment(ref _commits);
+            Started.Release();
+            if (Hold) await _gate.WaitAsync(cancellationToken);
+            if (n == FailOn) throw new SyncStoreException("injected failure", isTransient: false, null);
+            var result = await inner.CommitBatchAsync(batch, cancellationToken);
+            lock (Checkpoints)
+            {
+                Batches.Add(batch);
+                if (batch.AdvanceCheckpoint) Checkpoints.Add(batch.CheckpointPosition);
+            }
+            return result;
+        }
+
+        public Task<IReadOnlyList<SchemaMigration>> InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
+
+        public Task<SchemaStatus> GetSchemaStatusAsync(CancellationToken cancellationToken) => inner.GetSchemaStatusAsync(cancellationToken);
+
+        public Task<IReadOnlyList<SyncCheckpoint>> GetCheckpointsAsync(string? source, CancellationToken cancellationToken) => inner.GetCheckpointsAsync(source, cancellationToken);
+
+        public Task<SyncCheckpoint> SetCheckpointAsync(CheckpointChange change, CancellationToken cancellationToken) => inner.SetCheckpointAsync(change, cancellationToken);
+
+        public Task<SyncCheckpoint?> ResetCheckpointAsync(string source, CancellationToken cancellationToken) => inner.ResetCheckpointAsync(source, cancellationToken);
+
+        public Task<IReadOnlyList<DeadLetter>> GetDeadLettersAsync(DeadLetterQuery query, CancellationToken cancellationToken) => inner.GetDeadLettersAsync(query, cancellationToken);
+
+        public Task<LeaseAttempt> TryAcquireLeaseAsync(LeaseRequest request, CancellationToken cancellationToken) => inner.TryAcquireLeaseAsync(request, cancellationToken);
+
+        public Task<bool> RenewLeaseAsync(SyncLease lease, CancellationToken cancellationToken) => inner.RenewLeaseAsync(lease, cancellationToken);
+
+        public Task ReleaseLeaseAsync(SyncLease lease, CancellationToken cancellationToken) => inner.ReleaseLeaseAsync(lease, cancellationToken);
+
+        public ValueTask DisposeAsync()
+        {
+            _gate.Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+}
