@@ -126,6 +126,11 @@ public sealed class HelpTests : IClassFixture<HelpSessionFixture>
             var documented = Items(Prop(Prop(help, "parameters"), "parameter"))
                 .GroupBy(p => Prop(p, "name")?.ToString() ?? string.Empty, StringComparer.OrdinalIgnoreCase)
                 .ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
+            var actual = DocumentableParameters(command).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            foreach (var name in documented.Keys.Where(k => !actual.Contains(k) && !Cmdlet.CommonParameters.Contains(k)))
+            {
+                failures.Add($"{command.Name} -{name}: documented, but the cmdlet has no such parameter (docs/{command.Name}.md).");
+            }
             foreach (var name in DocumentableParameters(command))
             {
                 if (!documented.TryGetValue(name, out var doc))
