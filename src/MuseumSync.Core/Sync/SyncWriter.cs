@@ -158,7 +158,7 @@ public sealed class SyncWriter : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(record);
         ObjectDisposedException.ThrowIf(_completed, this);
         ThrowIfFailed();
-        record = _options.Compliance?.Apply(record, out _) ?? record;
+        record = _options.Compliance?.Apply(record) ?? record;
         var source = _options.Source ?? record.Source;
         if (_options.UseLeases && !_leases.ContainsKey(source)) await EnsureLeaseAsync(source, cancellationToken).ConfigureAwait(false);
         ThrowIfLeaseLost();

@@ -187,4 +187,43 @@ public sealed class ComplianceEngineTests
         Assert.Same(invalid, Engine().Apply(invalid, out var decision));
         Assert.Null(decision);
     }
+
+    [Fact]
+    public void ApplyFast_GivesTheSameTierRuleAndIssueAsApplyWithDecision_ForEveryKindOfRecord()
+    {
+        string?[] rights =
+        [
+            null, " ", "http://rightsstatements.org/vocab/InC/1.0/", "https://rightsstatements.org/vocab/NoC-US/1.0/",
+            "http://rightsstatements.org/vocab/NoC-OKLR/1.0/", "https://creativecommons.org/publicdomain/zero/1.0/",
+            "https://creativecommons.org/licenses/by-nc-sa/4.0/legalcode", "Copyright the artist", "  https://creativecommons.org/publicdomain/mark/1.0/  ",
+        ];
+        DateOnly?[] embargoes = [null, s_today.AddDays(-1), s_today, s_today.AddDays(30)];
+        var lenient = new ComplianceRuleSet { MissingRightsTier = AccessTier.Restricted, UnknownRightsTier = AccessTier.Research, KeepStricterArrivedTier = false };
+        foreach (var rules in new[] { ComplianceRuleSet.Default, lenient })
+        {
+            var slow = Engine(rules);
+            var fast = Engine(rules);
+            var n = 0;
+            foreach (var r in rights)
+            {
+                foreach (var e in embargoes)
+                {
+                    foreach (var arrived in Enum.GetValues<AccessTier>())
+                    {
+                        for (var repeat = 0; repeat < 2; repeat++) // the second time comes from the remembered classification
+                        {
+                            var id = (n++).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                            var a = slow.Apply(Record(r, e, arrived, id), out _);
+                            var b = fast.Apply(Record(r, e, arrived, id));
+                            var what = $"rights '{r}', embargo {e}, arrived {arrived}";
+                            Assert.True(a.AssignedAccessTier == b.AssignedAccessTier, what);
+                            Assert.True(a.TierRule == b.TierRule, what);
+                            Assert.True(a.IsValid == b.IsValid, what);
+                            Assert.Equal(a.Issues.Select(i => i.ToString()), b.Issues.Select(i => i.ToString()));
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
