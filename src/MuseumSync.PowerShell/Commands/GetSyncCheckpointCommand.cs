@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using MuseumSync.PowerShell.Completion;
 using MuseumSync.PowerShell.Internal;
 
 namespace MuseumSync.PowerShell.Commands;
@@ -13,9 +14,10 @@ namespace MuseumSync.PowerShell.Commands;
 [OutputType(typeof(SyncCheckpoint))]
 public sealed class GetSyncCheckpointCommand : SyncStoreCommand
 {
-    /// <summary>Only this source (wildcards allowed); all sources when omitted.</summary>
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    /// <summary>Only this source (wildcards allowed); all sources when omitted. Binds from the pipeline as a string or by property name (Source).</summary>
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(SourceCompleter))]
     public string? Source { get; set; }
 
     /// <inheritdoc />
