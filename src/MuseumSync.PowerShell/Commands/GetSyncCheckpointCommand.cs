@@ -14,8 +14,8 @@ namespace MuseumSync.PowerShell.Commands;
 [OutputType(typeof(SyncCheckpoint))]
 public sealed class GetSyncCheckpointCommand : SyncStoreCommand
 {
-    /// <summary>Only this source (wildcards allowed); all sources when omitted. Binds from the pipeline as a string or by property name (Source).</summary>
-    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    /// <summary>Only this source (wildcards allowed); all sources when omitted. Binds from the pipeline by property name (Source). Not by value: Get-ChildItem *.db output binds -Database (FullName), and a file must not become a source name.</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(SourceCompleter))]
     public string? Source { get; set; }

@@ -14,8 +14,8 @@ namespace MuseumSync.PowerShell.Commands;
 [OutputType(typeof(DeadLetter))]
 public sealed class GetSyncDeadLetterCommand : SyncStoreCommand
 {
-    /// <summary>Only this source; all sources when omitted. Binds from the pipeline as a string or by property name (Get-SyncCheckpoint output).</summary>
-    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    /// <summary>Only this source; all sources when omitted. Binds from the pipeline by property name (Get-SyncCheckpoint output). Not by value: Get-ChildItem *.db output binds -Database (FullName), and a file must not become a source name.</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(SourceCompleter))]
     public string? Source { get; set; }

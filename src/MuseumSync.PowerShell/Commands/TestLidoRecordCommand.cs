@@ -107,6 +107,13 @@ public sealed class TestLidoRecordCommand : PSCmdlet, IDisposable
         switch (ParameterSetName)
         {
             case XmlSet:
+                if (MyInvocation.ExpectingInput && !LooksLikeXml(Xml))
+                {
+                    // Strings piped in are XML text (ConvertTo-LidoXml output); a piped file name is a mistake worth saying plainly.
+                    var start = Xml.Length > 60 ? Xml[..60] + "…" : Xml;
+                    WriteError(new ErrorRecord(new ArgumentException($"Test-LidoRecord takes piped strings as LIDO XML text, and '{start}' is not XML. To validate files, give -Path or -LiteralPath, or pipe Get-ChildItem output."), "LidoInputNotXml", ErrorCategory.InvalidArgument, Xml));
+                    return;
+                }
                 Write(() => _validator.ValidateXml(Xml, "(xml)", _cts.Token), "(xml)");
                 break;
             case RecordSet:
@@ -146,6 +153,8 @@ public sealed class TestLidoRecordCommand : PSCmdlet, IDisposable
             WriteError(new ErrorRecord(ex, "LidoFileUnreadable", ErrorCategory.ReadError, target));
         }
     }
+
+    private static bool LooksLikeXml(string text) => text.AsSpan().TrimStart().TrimStart('\uFEFF').StartsWith("<", StringComparison.Ordinal);
 
     private string[]? SelectRules()
     {
