@@ -43,18 +43,20 @@ public sealed class PipelineBindingTests
     }
 
     [Fact]
-    public void SourceNames_IntoSetAndResetSyncCheckpoint_ByValue()
+    public void DatabaseFile_IntoSetSyncCheckpoint_WithoutSource_NeverBecomesASourceName()
     {
         using var ps = PowerShellSession.Create();
         Checkpoints(ps, Db);
 
-        var reset = Objects(ps.Invoke("'harvard' | Reset-SyncCheckpoint -Database $args[0] -PassThru", Db));
-        var set = Objects(ps.Invoke("'new1', 'new2' | Set-SyncCheckpoint -Cursor start -Database $args[0] -PassThru", Db));
+        var output = ps.Invoke("[System.IO.FileInfo]::new($args[0]) | Set-SyncCheckpoint -Cursor oops -PassThru", Db);
+        var reset = ps.Invoke("[System.IO.FileInfo]::new($args[0]) | Reset-SyncCheckpoint -PassThru", Db);
 
-        Assert.Empty(ps.Errors);
-        Assert.Null((string?)Assert.Single(reset).Cursor);
-        Assert.Equal(["new1", "new2"], set.Select(c => (string)c.Source));
-        Assert.All(set, c => Assert.Equal("start", (string)c.Cursor));
+        Assert.Empty(output);
+        Assert.Empty(reset);
+        Assert.Equal(2, ps.Errors.Count);
+        Assert.All(ps.Errors, e => Assert.StartsWith("InputObjectMissingMandatory", e.FullyQualifiedErrorId, StringComparison.Ordinal));
+        Assert.Equal(["aic", "harvard", "met"], SqliteInspector.Column(Db, "SELECT source FROM sync_checkpoints ORDER BY source"));
+        Assert.Equal("c40", SqliteInspector.Column(Db, "SELECT position FROM sync_checkpoints WHERE source = 'met'")[0]);
     }
 
     [Fact]

@@ -14,8 +14,8 @@ namespace MuseumSync.PowerShell.Commands;
 [OutputType(typeof(SyncCheckpoint))]
 public sealed class ResetSyncCheckpointCommand : SyncStoreCommand
 {
-    /// <summary>The source to start from the beginning. Binds from the pipeline as a string or by property name (Get-SyncCheckpoint output).</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    /// <summary>The source to start from the beginning. Binds from the pipeline by property name (Get-SyncCheckpoint output). Not by value: a piped file (Get-ChildItem *.db) binds -Database, and must never become a source name.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(SourceCompleter))]
     public string Source { get; set; } = null!;

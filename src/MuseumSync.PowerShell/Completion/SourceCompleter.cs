@@ -11,7 +11,7 @@ namespace MuseumSync.PowerShell.Completion;
 /// <summary>
 /// Completes <c>-Source</c> with the sources of the store the command line names: <c>-Database PATH</c>, or
 /// <c>-ConnectionString CS [-Provider] [-Credential | -StoreCredential] [-Schema]</c>. Every source a sync ever committed a
-/// batch for has a checkpoint, so the checkpoints are the list (read-only: nothing is created, migrated or locked).
+/// batch for has a checkpoint, so the checkpoints are the list, read as Get-SyncCheckpoint reads them (no file is created, no schema migrated).
 /// No store on the command line, a file that does not exist, a server that does not answer within
 /// <see cref="Timeout"/>: no completions, never an error.
 /// </summary>
