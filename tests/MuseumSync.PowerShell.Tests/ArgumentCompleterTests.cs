@@ -73,11 +73,11 @@ public sealed class ArgumentCompleterTests
     }
 
     [Fact]
-    public void Source_PositionalAndDatabaseAfterIt_StillCompletes()
+    public void Source_ByPosition_Completes()
     {
         using var ps = SessionWithSources();
 
-        // The store can come after the -Source being completed only when the cursor is before it; here it is typed first, Source by position.
+        // -Source is the first positional parameter of the checkpoint cmdlets: a bare word after the store completes as a source.
         Assert.Equal(["harvard"], Complete(ps, $"Reset-SyncCheckpoint -Database '{Db}' har").Select(r => r.CompletionText));
     }
 
