@@ -22,8 +22,9 @@ public sealed class GetMuseumAccessTierCommand : PSCmdlet
     [ValidateNotNull]
     public MuseumRecord InputObject { get; set; } = null!;
 
-    /// <summary>A .psd1 compliance rule file; the built-in rules when omitted.</summary>
+    /// <summary>A .psd1 compliance rule file (the same file Sync-MuseumRecord takes as -ComplianceRules); the built-in rules when omitted.</summary>
     [Parameter]
+    [Alias("ComplianceRules")]
     [ValidateNotNullOrEmpty]
     public string? RuleFile { get; set; }
 

@@ -13,13 +13,14 @@ namespace MuseumSync.PowerShell.Commands;
 [OutputType(typeof(RightsRule))]
 public sealed class GetMuseumComplianceRuleCommand : PSCmdlet
 {
-    /// <summary>A .psd1 compliance rule file.</summary>
-    [Parameter(Position = 0)]
+    /// <summary>A .psd1 compliance rule file (the same file Sync-MuseumRecord takes as -ComplianceRules). Binds from the pipeline by property name (FullName: Get-ChildItem *.psd1).</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName", "ComplianceRules")]
     [ValidateNotNullOrEmpty]
     public string? RuleFile { get; set; }
 
     /// <inheritdoc />
-    protected override void EndProcessing()
+    protected override void ProcessRecord()
     {
         ComplianceRuleSet rules;
         try
@@ -28,7 +29,10 @@ public sealed class GetMuseumComplianceRuleCommand : PSCmdlet
         }
         catch (ComplianceRulesException ex)
         {
-            ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, ErrorCategory.InvalidData, RuleFile));
+            // A broken rule file among several piped ones: say which, go on with the next.
+            var error = new ErrorRecord(ex, ex.ErrorId, ErrorCategory.InvalidData, RuleFile);
+            if (MyInvocation.ExpectingInput) WriteError(error);
+            else ThrowTerminatingError(error);
             return;
         }
         foreach (var rule in rules.EffectiveRules) WriteObject(rule);

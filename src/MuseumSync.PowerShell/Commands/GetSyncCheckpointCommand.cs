@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using MuseumSync.PowerShell.Completion;
 using MuseumSync.PowerShell.Internal;
 
 namespace MuseumSync.PowerShell.Commands;
@@ -13,9 +14,10 @@ namespace MuseumSync.PowerShell.Commands;
 [OutputType(typeof(SyncCheckpoint))]
 public sealed class GetSyncCheckpointCommand : SyncStoreCommand
 {
-    /// <summary>Only this source (wildcards allowed); all sources when omitted.</summary>
+    /// <summary>Only this source (wildcards allowed); all sources when omitted. Binds from the pipeline by property name (Source). Not by value: Get-ChildItem *.db output binds -Database (FullName), and a file must not become a source name.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(SourceCompleter))]
     public string? Source { get; set; }
 
     /// <inheritdoc />

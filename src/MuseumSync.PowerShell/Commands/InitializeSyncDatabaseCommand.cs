@@ -10,14 +10,16 @@ namespace MuseumSync.PowerShell.Commands;
 /// <para type="description">Applies the versioned migrations that are missing (each once, in its own transaction, recorded in schema_migrations) and returns the schema status. Safe to run again and from several servers at once. Sync-MuseumRecord does the same on first use; run this ahead when the sync's login may not create tables, or to see what an upgrade would do (-WhatIf).</para>
 /// <example><code>Initialize-SyncDatabase -ConnectionString 'Server=sql01;Database=Mirror;Integrated Security=true;Encrypt=true' -WhatIf</code></example>
 /// <example><code>Initialize-SyncDatabase -Provider PostgreSql -ConnectionString 'Host=pg01;Database=mirror' -Credential (Get-Credential)</code></example>
+/// <example><code>Get-ChildItem ./mirrors/*.db | Initialize-SyncDatabase</code></example>
 /// </summary>
 [Cmdlet(VerbsData.Initialize, "SyncDatabase", DefaultParameterSetName = DatabaseSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(SchemaStatus))]
 public sealed class InitializeSyncDatabaseCommand : SyncStoreCommand
 {
     /// <inheritdoc />
-    protected override void EndProcessing()
+    protected override void ProcessRecord()
     {
+        ResetStoreOptions(); // each piped object may name another database
         var options = StoreOptions;
         ISyncStore? store = null;
         try

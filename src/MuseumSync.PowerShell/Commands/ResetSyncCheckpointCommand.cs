@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using MuseumSync.PowerShell.Completion;
 using MuseumSync.PowerShell.Internal;
 
 namespace MuseumSync.PowerShell.Commands;
@@ -13,9 +14,10 @@ namespace MuseumSync.PowerShell.Commands;
 [OutputType(typeof(SyncCheckpoint))]
 public sealed class ResetSyncCheckpointCommand : SyncStoreCommand
 {
-    /// <summary>The source to start from the beginning.</summary>
+    /// <summary>The source to start from the beginning. Binds from the pipeline by property name (Get-SyncCheckpoint output). Not by value: a piped file (Get-ChildItem *.db) binds -Database, and must never become a source name.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(SourceCompleter))]
     public string Source { get; set; } = null!;
 
     /// <summary>Write the checkpoint after the reset.</summary>

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using MuseumSync.PowerShell.Completion;
 using MuseumSync.PowerShell.Internal;
 using MuseumSync.Storage;
 
@@ -9,24 +10,26 @@ namespace MuseumSync.PowerShell.Commands;
 /// <para type="description">Writes the checkpoint of one source (creating it when there is none), for example to skip a broken page or to start an incremental source at a known date. The source's lease is taken for the moment of the change, so it fails plainly while a sync of the source runs. The totals are kept.</para>
 /// <example><code>Set-SyncCheckpoint -Source met -Cursor 'c40' -Database ./museum.db</code></example>
 /// <example><code>Set-SyncCheckpoint -Source met -Watermark '2025-01-01T00:00:00Z' -ConnectionString $cs -PassThru</code></example>
+/// <example><code>Get-SyncCheckpoint -Database ./museum.db | Set-SyncCheckpoint -ConnectionString $cs   # copies every cursor and watermark</code></example>
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "SyncCheckpoint", DefaultParameterSetName = DatabaseSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(SyncCheckpoint))]
 public sealed class SetSyncCheckpointCommand : SyncStoreCommand
 {
-    /// <summary>The source whose checkpoint to set.</summary>
+    /// <summary>The source whose checkpoint to set. Binds from the pipeline by property name (Get-SyncCheckpoint output). Not by value: a piped file (Get-ChildItem *.db) binds -Database, and must never become a source name.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(SourceCompleter))]
     public string Source { get; set; } = null!;
 
-    /// <summary>The cursor (or next-page URL) the next run starts from; $null starts from the first page.</summary>
-    [Parameter]
+    /// <summary>The cursor (or next-page URL) the next run starts from; $null starts from the first page. Binds by property name, so a piped checkpoint is copied.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [AllowNull]
     [AllowEmptyString]
     public string? Cursor { get; set; }
 
-    /// <summary>The modification-time watermark (ISO 8601) the next incremental run starts from; $null clears it.</summary>
-    [Parameter]
+    /// <summary>The modification-time watermark (ISO 8601) the next incremental run starts from; $null clears it. Binds by property name, so a piped checkpoint is copied.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [AllowNull]
     [AllowEmptyString]
     public string? Watermark { get; set; }

@@ -12,6 +12,7 @@ namespace MuseumSync.PowerShell.Commands;
 /// <example><code>Test-IiifManifest -Path ./manifests/*.json | Where-Object { -not $_.IsValid } | ForEach-Object { $_.Errors }</code></example>
 /// <example><code>Test-IiifManifest -Uri https://iiif.example.org/manifests/1/manifest.json</code></example>
 /// <example><code>Invoke-MuseumPoll -Uri $uri -Source demo | ConvertTo-IiifManifest | Test-IiifManifest</code></example>
+/// <example><code>Get-ChildItem ./manifests -Filter *.json -Recurse | Test-IiifManifest</code></example>
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "IiifManifest", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(IiifValidationResult))]
@@ -33,16 +34,15 @@ public sealed class TestIiifManifestCommand : PSCmdlet, IDisposable
     private readonly CancellationTokenSource _cts = new();
     private readonly IiifValidator _validator = new();
 
-    /// <summary>Manifest or Collection files; wildcards allowed.</summary>
+    /// <summary>Manifest or Collection files; wildcards allowed. Binds from the pipeline by property name (Path).</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
-    [Alias("FullName")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[] Path { get; set; } = null!;
 
-    /// <summary>Files, taken literally (no wildcards).</summary>
+    /// <summary>Files, taken literally (no wildcards). Get-ChildItem output binds here (PSPath), as do FileInfo objects (FullName).</summary>
     [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LP")]
+    [Alias("PSPath", "LP", "FullName")]
     [ValidateNotNullOrEmpty]
     public string[] LiteralPath { get; set; } = null!;
 

@@ -12,6 +12,8 @@ namespace MuseumSync.PowerShell.Commands;
 /// <example><code>Test-LidoRecord -Path ./export/*.xml | Where-Object { -not $_.IsValid }</code></example>
 /// <example><code>Test-LidoRecord -Path ./harvest.xml -ExcludeRule rights-uri -RuleSeverity @{ 'link-url' = 'Error' }</code></example>
 /// <example><code>Invoke-MuseumPoll -Uri $uri -Source demo | Test-LidoRecord -SchemaPath ./schemas/lido</code></example>
+/// <example><code>Get-ChildItem ./export -Filter *.xml -Recurse | Test-LidoRecord</code></example>
+/// <example><code>$records | ConvertTo-LidoXml | Test-LidoRecord</code></example>
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "LidoRecord", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(LidoValidationResult))]
@@ -32,21 +34,20 @@ public sealed class TestLidoRecordCommand : PSCmdlet, IDisposable
     private readonly CancellationTokenSource _cts = new();
     private LidoValidator _validator = null!;
 
-    /// <summary>LIDO files; wildcards allowed.</summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("FullName")]
+    /// <summary>LIDO files; wildcards allowed. Binds from the pipeline by property name (Path).</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[] Path { get; set; } = null!;
 
-    /// <summary>LIDO files, taken literally (no wildcards).</summary>
+    /// <summary>LIDO files, taken literally (no wildcards). Get-ChildItem output binds here (PSPath), as do FileInfo objects (FullName, e.g. ConvertTo-LidoXml -OutFile).</summary>
     [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LP")]
+    [Alias("PSPath", "LP", "FullName")]
     [ValidateNotNullOrEmpty]
     public string[] LiteralPath { get; set; } = null!;
 
-    /// <summary>LIDO XML text.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = XmlSet)]
+    /// <summary>LIDO XML text; strings piped in (ConvertTo-LidoXml output) bind here.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = XmlSet, ValueFromPipeline = true)]
     [ValidateNotNullOrEmpty]
     public string Xml { get; set; } = null!;
 
@@ -106,6 +107,13 @@ public sealed class TestLidoRecordCommand : PSCmdlet, IDisposable
         switch (ParameterSetName)
         {
             case XmlSet:
+                if (MyInvocation.ExpectingInput && !LooksLikeXml(Xml))
+                {
+                    // Strings piped in are XML text (ConvertTo-LidoXml output); a piped file name is a mistake worth saying plainly.
+                    var start = Xml.Length > 60 ? Xml[..60] + "…" : Xml;
+                    WriteError(new ErrorRecord(new ArgumentException($"Test-LidoRecord takes piped strings as LIDO XML text, and '{start}' is not XML. To validate files, give -Path or -LiteralPath, or pipe Get-ChildItem output."), "LidoInputNotXml", ErrorCategory.InvalidArgument, Xml));
+                    return;
+                }
                 Write(() => _validator.ValidateXml(Xml, "(xml)", _cts.Token), "(xml)");
                 break;
             case RecordSet:
@@ -145,6 +153,8 @@ public sealed class TestLidoRecordCommand : PSCmdlet, IDisposable
             WriteError(new ErrorRecord(ex, "LidoFileUnreadable", ErrorCategory.ReadError, target));
         }
     }
+
+    private static bool LooksLikeXml(string text) => text.AsSpan().TrimStart().TrimStart('\uFEFF').StartsWith("<", StringComparison.Ordinal);
 
     private string[]? SelectRules()
     {

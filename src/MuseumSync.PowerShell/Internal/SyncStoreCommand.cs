@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using MuseumSync.PowerShell.Completion;
 using MuseumSync.Storage;
 
 namespace MuseumSync.PowerShell.Internal;
@@ -19,8 +20,9 @@ public abstract class SyncStoreCommand : PSCmdlet
 
     private StoreOptions? _options;
 
-    /// <summary>The SQLite database file.</summary>
+    /// <summary>The SQLite database file. Binds from the pipeline by property name: Database (checkpoints, schema status) or FullName (Get-ChildItem *.db).</summary>
     [Parameter(Mandatory = true, ParameterSetName = DatabaseSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName")]
     [ValidateNotNullOrEmpty]
     public string Database { get; set; } = null!;
 
@@ -32,6 +34,7 @@ public abstract class SyncStoreCommand : PSCmdlet
     /// <summary>The database behind -ConnectionString: SqlServer, PostgreSql or Sqlite. The default is SqlServer.</summary>
     [Parameter(ParameterSetName = ConnectionStringSet)]
     [ValidateSet("SqlServer", "PostgreSql", "Sqlite", IgnoreCase = true)]
+    [ArgumentCompleter(typeof(ProviderCompleter))]
     public string Provider { get; set; } = "SqlServer";
 
     /// <summary>A SQL login (SQL Server) or user (PostgreSQL), kept out of the connection string.</summary>
