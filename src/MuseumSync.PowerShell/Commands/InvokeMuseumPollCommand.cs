@@ -6,6 +6,7 @@ using MuseumSync.Auth;
 using MuseumSync.Http;
 using MuseumSync.Paging;
 using MuseumSync.Polling;
+using MuseumSync.PowerShell.Completion;
 using MuseumSync.PowerShell.Internal;
 using MuseumSync.Profiles;
 using MuseumSync.Resilience;
@@ -53,6 +54,7 @@ public sealed class InvokeMuseumPollCommand : PSCmdlet, IDisposable
     /// <summary>The source name the records are stored under.</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(SourceCompleter))]
     public string Source { get; set; } = null!;
 
     /// <summary>The SQLite database whose checkpoint (and watermark) to resume from.</summary>
@@ -68,6 +70,7 @@ public sealed class InvokeMuseumPollCommand : PSCmdlet, IDisposable
     /// <summary>The provider of -ConnectionString: SqlServer (the default), PostgreSql or Sqlite.</summary>
     [Parameter]
     [ValidateSet("SqlServer", "PostgreSql", "Sqlite", IgnoreCase = true)]
+    [ArgumentCompleter(typeof(ProviderCompleter))]
     public string? Provider { get; set; }
 
     /// <summary>A SQL login for -ConnectionString (the OAuth2 client credential is -Credential).</summary>
@@ -83,6 +86,7 @@ public sealed class InvokeMuseumPollCommand : PSCmdlet, IDisposable
     /// <summary>A preset for a museum API: paging, limits, throttling, key placement and field mapping.</summary>
     [Parameter]
     [ValidateSet("Met", "ArtInstituteOfChicago", "HarvardArtMuseums", "SmithsonianOpenAccess", "CooperHewitt", "OaiPmhLido", "OaiPmhDublinCore", "Generic", IgnoreCase = true)]
+    [ArgumentCompleter(typeof(ProfileCompleter))]
     public string? Profile { get; set; }
 
     /// <summary>How the source pages (Auto finds X-Next-Cursor, Link rel=next or a next cursor/URL in the body).</summary>

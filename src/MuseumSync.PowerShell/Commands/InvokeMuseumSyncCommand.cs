@@ -5,6 +5,7 @@ using MuseumSync.Compliance;
 using MuseumSync.Http;
 using MuseumSync.Metrics;
 using MuseumSync.Polling;
+using MuseumSync.PowerShell.Completion;
 using MuseumSync.PowerShell.Internal;
 using MuseumSync.Profiles;
 using MuseumSync.Storage;
@@ -31,6 +32,7 @@ public sealed class InvokeMuseumSyncCommand : PSCmdlet, IDisposable
     /// <summary>Sync only these sources of the file (by Name); the default is every enabled source.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ConfigSourceCompleter))]
     public string[]? Source { get; set; }
 
     /// <summary>Write Prometheus metrics to this file (overrides the file's MetricsPath), atomically, at the end and every -MetricsIntervalSec.</summary>

@@ -4,6 +4,7 @@ using System.Management.Automation;
 using MuseumSync.Compliance;
 using MuseumSync.Metrics;
 using MuseumSync.Polling;
+using MuseumSync.PowerShell.Completion;
 using MuseumSync.PowerShell.Internal;
 using MuseumSync.Storage;
 using MuseumSync.Sync;
@@ -41,6 +42,7 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand, IDisposable
     /// <summary>Store records under this source name (default: each record's own Source). Given, the source is leased before anything is fetched.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(SourceCompleter))]
     public string? Source { get; set; }
 
     /// <summary>Records per transaction.</summary>
@@ -56,6 +58,7 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand, IDisposable
     /// <summary>The profile whose field map re-validates piped dead letters (Met, ArtInstituteOfChicago, …); the default is Generic.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ProfileCompleter))]
     public string? Profile { get; set; }
 
     /// <summary>Seconds the lease lasts without a renewal (renewed by every batch and every third of this while idle); a dead worker's lease frees itself after this.</summary>

@@ -141,7 +141,7 @@ internal sealed class StoreArguments
     private static readonly Lazy<ScriptBlock> s_resolve = new(() => ScriptBlock.Create("$ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($args[0])"));
 
     /// <summary>A -Database path as the cmdlet would read it: relative to PowerShell's current location (not the process's), ~ and PSDrives expanded.</summary>
-    private static string ResolvePath(string path)
+    internal static string ResolvePath(string path)
     {
         // Completion runs on the session's pipeline thread, where a script block sees the session's location
         // (Runspace.SessionStateProxy is not usable while the completion's own pipeline runs).
