@@ -15,6 +15,12 @@
 .EXAMPLE
     ./build.ps1 -Test
     Builds, then runs every test project.
+
+.EXAMPLE
+    ./build.ps1 -Package
+    Builds, then packs the module folder into ./out/package/MuseumSync.<version>.nupkg, ready for
+    `Publish-PSResource -NupkgPath` (or publish the folder itself: `Publish-PSResource -Path ./out/MuseumSync`).
+    Without pwsh: `dotnet build build/MuseumSync.Packaging -c Release -t:Package` does the same.
 #>
 [CmdletBinding()]
 param(
@@ -23,7 +29,10 @@ param(
     [string] $Configuration = 'Release',
 
     # Run the tests after the build.
-    [switch] $Test
+    [switch] $Test,
+
+    # Pack the module folder into out/package/MuseumSync.<version>.nupkg (a PowerShellGet/PSResourceGet module package).
+    [switch] $Package
 )
 
 $ErrorActionPreference = 'Stop'
@@ -59,6 +68,24 @@ if ($missing.Count -gt 0) {
     throw "The module folder $moduleDir is incomplete; missing: $($missing -join ', ')."
 }
 "Module: $moduleDir"
+
+if ($Package) {
+    # The packager reads the manifest (version, tags, URIs, release notes) and writes the .nupkg with NuGet's own writer.
+    $packager = [System.IO.Path]::Combine($root, 'build', 'MuseumSync.Packaging', 'MuseumSync.Packaging.csproj')
+    Invoke-Dotnet -Arguments @('build', $packager, '-c', $Configuration, '--nologo', '-t:Package')
+    # The package version as NuGet normalizes it: three parts (a fourth only when not 0), then -Prerelease.
+    $manifest = Import-PowerShellDataFile -LiteralPath ([System.IO.Path]::Combine($moduleDir, 'MuseumSync.psd1'))
+    $v = [version] $manifest.ModuleVersion
+    $version = '{0}.{1}.{2}' -f $v.Major, $v.Minor, [Math]::Max($v.Build, 0)
+    if ($v.Revision -gt 0) { $version += ".$($v.Revision)" }
+    $prerelease = $manifest.PrivateData.PSData['Prerelease']
+    if ($prerelease) { $version += "-$prerelease" }
+    $nupkg = [System.IO.Path]::Combine($root, 'out', 'package', "MuseumSync.$version.nupkg")
+    if (-not [System.IO.File]::Exists($nupkg)) {
+        throw "The packager reported success but $nupkg does not exist."
+    }
+    "Package: $nupkg"
+}
 
 if ($Test) {
     Invoke-Dotnet -Arguments @('test', $solution, '-c', $Configuration, '--no-build', '--nologo')

@@ -30,9 +30,16 @@
     AliasesToExport        = @()
     PrivateData            = @{
         PSData = @{
-            Tags         = @('museum', 'collections', 'sync', 'etl', 'LIDO', 'IIIF', 'SQLite', 'SqlServer', 'PostgreSQL', 'PSEdition_Core')
-            LicenseUri   = 'https://opensource.org/licenses/MIT'
-            ReleaseNotes = 'First release: cursor-paged NDJSON polling, validation at the boundary, crash-safe SQLite sync.'
+            Tags         = @('museum', 'collections', 'sync', 'etl', 'LIDO', 'IIIF', 'SQLite', 'SqlServer', 'PostgreSQL', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
+            LicenseUri   = 'https://github.com/museumsync/MuseumSync/blob/main/LICENSE'
+            ProjectUri   = 'https://github.com/museumsync/MuseumSync'
+            ReleaseNotes = @'
+0.1.0 - first release.
+- Invoke-MuseumPoll: streams records from museum APIs in any paging style (header/body cursors, Link rel=next, page number, offset, OAI-PMH, ID fan-out) or from a local dump, with retries, rate-limit pacing, a circuit breaker and resumption from a store's checkpoint.
+- Sync-MuseumRecord: validates at the boundary, applies the compliance (rights and access tier) rules, and commits each batch with its checkpoint in one transaction into SQLite, SQL Server or PostgreSQL; invalid records are dead-lettered and can be replayed (Get-SyncDeadLetter | Sync-MuseumRecord).
+- Checkpoint cmdlets (Get/Set/Reset-SyncCheckpoint), Initialize-SyncDatabase (versioned migrations), leases for several workers.
+- Museum standards: Test-LidoRecord, ConvertTo-LidoXml, Test-IiifManifest, ConvertTo-IiifManifest, Get-MuseumAccessTier, Get-MuseumComplianceRule.
+'@
         }
     }
 }
