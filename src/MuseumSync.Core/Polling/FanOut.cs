@@ -200,17 +200,16 @@ internal static class FanOut
                 using var response = await run.Pipeline.SendAsync(url, "application/json", correlationId, static s => s is 404 or 410, token).ConfigureAwait(false);
                 origin = origin with { FetchedAt = run.Time.GetUtcNow() };
                 var status = (int)response.StatusCode;
-                var raw = $"{{\"id\":{JsonSerializer.Serialize(id)},\"status\":{status}}}";
                 if (status == 404)
                 {
                     run.Verbose?.Invoke($"GET {masked} -> 404: id '{id}' is listed but has no record; dead-lettered; correlation {correlationId}");
-                    return RecordFactory.Problem(id, raw, new ValidationIssue("(item)", "http-404",
+                    return RecordFactory.Problem(id, Raw(id, status), new ValidationIssue("(item)", "http-404",
                         $"GET {masked} answered 404 Not Found: the id list names '{id}' but the API has no record for it (correlation {correlationId})."), origin, resume);
                 }
                 if (status == 410)
                 {
                     run.Verbose?.Invoke($"GET {masked} -> 410: id '{id}' was deleted; correlation {correlationId}");
-                    return RecordFactory.Deletion(id, raw, origin, resume);
+                    return RecordFactory.Deletion(id, Raw(id, status), origin, resume);
                 }
                 byte[]? buffer = null;
                 try
@@ -247,6 +246,9 @@ internal static class FanOut
             gate.Release();
         }
     }
+
+    /// <summary>What a fan-out item without a body is stored as: its id and the status the API answered.</summary>
+    private static string Raw(string id, int status) => string.Create(CultureInfo.InvariantCulture, $"{{\"id\":{JsonSerializer.Serialize(id)},\"status\":{status}}}");
 
     private static MuseumRecord CreateAt(PollRun run, ReadOnlySpan<byte> json, in RecordOrigin origin, string? resume)
     {

@@ -163,10 +163,8 @@ internal sealed class SourcePipeline
     private async Task<HttpResponseMessage> SendOnceAsync(Uri url, string accept, string correlationId, CancellationToken cancellationToken)
     {
         using var message = new HttpRequestMessage(HttpMethod.Get, url);
-        foreach (var part in accept.Split(','))
-        {
-            message.Headers.Accept.Add(MediaTypeWithQualityHeaderValue.Parse(part.Trim()));
-        }
+        // Our own constant media types: added as text, not parsed and re-serialised on every request.
+        message.Headers.TryAddWithoutValidation("Accept", accept);
         message.Headers.TryAddWithoutValidation(CorrelationIds.Header, correlationId);
         if (_auth is not null) await _auth.AuthenticateAsync(message, cancellationToken).ConfigureAwait(false);
         _stats.Request();
