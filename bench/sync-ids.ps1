@@ -14,7 +14,7 @@
 param(
     [int] $PageSize = 1000,
     [int] $BatchSize = 5000,
-    [int] $ThrottleLimit = 8
+    [int] $ThrottleLimit = 32
 )
 $ErrorActionPreference = 'Stop'
 $base = $env:MS_BENCH_URL
