@@ -4,13 +4,14 @@ using Npgsql;
 
 namespace MuseumSync.Benchmarks;
 
-internal sealed record BenchOptions(string Store, int Rows, int Batch, bool RowOnly)
+internal sealed record BenchOptions(string Store, int Rows, int Batch, bool RowOnly, bool ParseMode = false, int Repeat = 5)
 {
     public static BenchOptions Parse(string[] args)
     {
         string store = "all";
-        int rows = 100_000, batch = 1000;
-        var rowOnly = false;
+        int? rows = null;
+        int batch = 1000, repeat = 5;
+        bool rowOnly = false, parse = false;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -19,23 +20,27 @@ internal sealed record BenchOptions(string Store, int Rows, int Batch, bool RowO
                 case "--rows": rows = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--batch": batch = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--row-only": rowOnly = true; break;
-                default: throw new ArgumentException($"Unknown argument '{args[i]}'. Use --store sqlite|postgres|sqlserver|all, --rows N, --batch N.");
+                case "--parse": parse = true; break;
+                case "--repeat": repeat = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--quick": break; // the plain harness is the default; BenchmarkDotNet runs with --bdn
+                default: throw new ArgumentException($"Unknown argument '{args[i]}'. Use --store sqlite|postgres|sqlserver|all, --rows N, --batch N; or --parse [--rows N] [--repeat N]; or --bdn [BenchmarkDotNet arguments].");
             }
         }
-        return new BenchOptions(store, rows, batch, rowOnly);
+        return new BenchOptions(store, rows ?? (parse ? 200_000 : 100_000), batch, rowOnly, parse, repeat);
     }
 }
 
-internal sealed record BenchResult(string Provider, int Rows, int Batch, List<(string Pass, double Seconds, BatchResult Totals)> Runs, long PeakWorkingSet, long Allocated)
+internal sealed record BenchResult(string Provider, int Rows, int Batch, List<(string Pass, double Seconds, BatchResult Totals, long Allocated)> Runs, long PeakWorkingSet, long Allocated)
 {
-    public const string Header = "| store | insert rows/s | unchanged rows/s | update rows/s | peak working set | allocated |\n| --- | ---: | ---: | ---: | ---: | ---: |";
+    public const string Header = "| store | insert rows/s | unchanged rows/s | update rows/s | commit bytes allocated/row (ins/unch/upd) | peak working set | allocated |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |";
 
     public string Row()
     {
         string Rate(string pass) => (Rows / Runs.Single(r => r.Pass == pass).Seconds).ToString("N0", CultureInfo.InvariantCulture);
+        string PerRow(string pass) => (Runs.Single(r => r.Pass == pass).Allocated / (double)Rows).ToString("N0", CultureInfo.InvariantCulture);
         var check = Runs.Single(r => r.Pass == "insert").Totals.Inserted == Rows && Runs.Single(r => r.Pass == "unchanged").Totals.Unchanged == Rows && Runs.Single(r => r.Pass == "update").Totals.Updated == Rows;
         return string.Create(CultureInfo.InvariantCulture,
-            $"| {Provider} ({Rows:N0} rows, batches of {Batch:N0}){(check ? "" : " COUNTS WRONG")} | {Rate("insert")} | {Rate("unchanged")} | {Rate("update")} | {PeakWorkingSet / 1048576.0:N0} MB | {Allocated / 1048576.0:N0} MB |");
+            $"| {Provider} ({Rows:N0} rows, batches of {Batch:N0}){(check ? "" : " COUNTS WRONG")} | {Rate("insert")} | {Rate("unchanged")} | {Rate("update")} | {PerRow("insert")}/{PerRow("unchanged")}/{PerRow("update")} B | {PeakWorkingSet / 1048576.0:N0} MB | {Allocated / 1048576.0:N0} MB |");
     }
 }
 

@@ -8,7 +8,18 @@ using MuseumSync.Storage;
 //   dotnet run -c Release --project tests/MuseumSync.Benchmarks -- [--store sqlite|postgres|sqlserver|all] [--rows 100000] [--batch 1000]
 // PostgreSQL and SQL Server come from MUSEUMSYNC_TEST_POSTGRES / MUSEUMSYNC_TEST_SQLSERVER (a private schema, dropped after).
 // "all" runs each store in a child process of its own, so each peak working set is that store's alone.
+// Only CommitBatchAsync is timed: each batch is generated before its clock starts.
+// NDJSON parse + map + validate (the poller's per-record path), single-threaded:
+//   dotnet run -c Release --project tests/MuseumSync.Benchmarks -- --parse [--rows 200000] [--repeat 5]
+// BenchmarkDotNet classes for both hot paths (the plain harness above is the quick mode, also spelled --quick):
+//   dotnet run -c Release --project tests/MuseumSync.Benchmarks -- --bdn [BenchmarkDotNet arguments, e.g. --filter *Parse*]
+if (args.Length > 0 && args[0] == "--bdn") return BdnEntry.Run(args[1..]);
 var options = BenchOptions.Parse(args);
+if (options.ParseMode)
+{
+    ParseBench.Run(options);
+    return 0;
+}
 if (options.Store == "all")
 {
     Console.WriteLine(BenchResult.Header);
@@ -16,7 +27,7 @@ if (options.Store == "all")
     {
         if (BenchTargets.SkipReason(store) is { } reason)
         {
-            Console.WriteLine($"| {store} | skipped: {reason} | | | | |");
+            Console.WriteLine($"| {store} | skipped: {reason} | | | | | |");
             continue;
         }
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
@@ -31,19 +42,23 @@ if (options.Store == "all")
 
 await using var target = await BenchTargets.OpenAsync(options.Store);
 var store1 = target.Store;
-var runs = new List<(string Pass, double Seconds, BatchResult Totals)>();
+var runs = new List<(string Pass, double Seconds, BatchResult Totals, long Allocated)>();
 foreach (var (pass, version) in new[] { ("insert", 0), ("unchanged", 0), ("update", 1) })
 {
     var totals = new BatchResult(0, 0, 0, 0, 0);
-    var watch = Stopwatch.StartNew();
+    var watch = new Stopwatch();
+    long allocated = 0;
     for (var start = 0; start < options.Rows; start += options.Batch)
     {
         var batch = Generator.Batch(start, Math.Min(options.Batch, options.Rows - start), version);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        watch.Start();
         var r = await store1.CommitBatchAsync(batch, CancellationToken.None);
+        watch.Stop();
+        allocated += GC.GetAllocatedBytesForCurrentThread() - before;
         totals = new BatchResult(totals.Inserted + r.Inserted, totals.Updated + r.Updated, totals.Unchanged + r.Unchanged, totals.DeadLettered + r.DeadLettered, 0);
     }
-    watch.Stop();
-    runs.Add((pass, watch.Elapsed.TotalSeconds, totals));
+    runs.Add((pass, watch.Elapsed.TotalSeconds, totals, allocated));
 }
 var result = new BenchResult(store1.Provider, options.Rows, options.Batch, runs, Process.GetCurrentProcess().PeakWorkingSet64, GC.GetTotalAllocatedBytes(precise: true));
 if (!options.RowOnly) Console.WriteLine(BenchResult.Header);
