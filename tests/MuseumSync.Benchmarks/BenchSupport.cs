@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using MuseumSync.Storage;
 using Npgsql;
 
@@ -30,17 +32,18 @@ internal sealed record BenchOptions(string Store, int Rows, int Batch, bool RowO
     }
 }
 
-internal sealed record BenchResult(string Provider, int Rows, int Batch, List<(string Pass, double Seconds, BatchResult Totals, long Allocated)> Runs, long PeakWorkingSet, long Allocated)
+internal sealed record BenchResult(string Provider, int Rows, int Batch, List<(string Pass, double Seconds, BatchResult Totals, long Allocated, double CpuSeconds)> Runs, long PeakWorkingSet, long Allocated)
 {
-    public const string Header = "| store | insert rows/s | unchanged rows/s | update rows/s | commit bytes allocated/row (ins/unch/upd) | peak working set | allocated |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |";
+    public const string Header = "| store | insert rows/s | unchanged rows/s | update rows/s | commit CPU µs/row (ins/unch/upd) | commit bytes allocated/row (ins/unch/upd) | peak working set | allocated |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |";
 
     public string Row()
     {
         string Rate(string pass) => (Rows / Runs.Single(r => r.Pass == pass).Seconds).ToString("N0", CultureInfo.InvariantCulture);
+        string Cpu(string pass) => (Runs.Single(r => r.Pass == pass).CpuSeconds * 1e6 / Rows).ToString("N2", CultureInfo.InvariantCulture);
         string PerRow(string pass) => (Runs.Single(r => r.Pass == pass).Allocated / (double)Rows).ToString("N0", CultureInfo.InvariantCulture);
         var check = Runs.Single(r => r.Pass == "insert").Totals.Inserted == Rows && Runs.Single(r => r.Pass == "unchanged").Totals.Unchanged == Rows && Runs.Single(r => r.Pass == "update").Totals.Updated == Rows;
         return string.Create(CultureInfo.InvariantCulture,
-            $"| {Provider} ({Rows:N0} rows, batches of {Batch:N0}){(check ? "" : " COUNTS WRONG")} | {Rate("insert")} | {Rate("unchanged")} | {Rate("update")} | {PerRow("insert")}/{PerRow("unchanged")}/{PerRow("update")} B | {PeakWorkingSet / 1048576.0:N0} MB | {Allocated / 1048576.0:N0} MB |");
+            $"| {Provider} ({Rows:N0} rows, batches of {Batch:N0}){(check ? "" : " COUNTS WRONG")} | {Rate("insert")} | {Rate("unchanged")} | {Rate("update")} | {Cpu("insert")}/{Cpu("unchanged")}/{Cpu("update")} | {PerRow("insert")}/{PerRow("unchanged")}/{PerRow("update")} B | {PeakWorkingSet / 1048576.0:N0} MB | {Allocated / 1048576.0:N0} MB |");
     }
 }
 
@@ -148,5 +151,33 @@ internal sealed class BenchTargets : IAsyncDisposable
     {
         await Store.DisposeAsync();
         await _cleanup();
+    }
+}
+
+/// <summary>
+/// CPU time of the calling thread (Linux <c>CLOCK_THREAD_CPUTIME_ID</c>; elsewhere the process's): on a shared machine
+/// rows per CPU-second stay comparable when wall-clock rates swing with the load. Waits (fsync, locks) are not in it.
+/// </summary>
+internal static partial class ThreadCpu
+{
+    private const int ClockThreadCpuTimeId = 3;
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [LibraryImport("libc", EntryPoint = "clock_gettime")]
+    private static partial int ClockGetTime(int clock, out TimeSpec value);
+
+    public static TimeSpan Now()
+    {
+        if (OperatingSystem.IsLinux() && ClockGetTime(ClockThreadCpuTimeId, out var t) == 0)
+        {
+            return TimeSpan.FromTicks((t.Seconds * TimeSpan.TicksPerSecond) + (t.Nanoseconds / 100));
+        }
+        return Process.GetCurrentProcess().TotalProcessorTime;
     }
 }

@@ -14,7 +14,26 @@ internal static class RecordHash
     /// <summary>The hash of the raw payload and the mapped fields (so a mapping change rewrites the row).</summary>
     public static byte[] Content(MuseumRecord r)
     {
-        var h = new XxHash128();
+        var hash = new byte[Size];
+        Content(r, hash);
+        return hash;
+    }
+
+    /// <summary>The hash length in bytes.</summary>
+    public const int Size = 16;
+
+    [ThreadStatic]
+    private static XxHash128? t_hasher;
+
+    /// <summary>
+    /// <see cref="Content(MuseumRecord)"/> written into <paramref name="destination"/> (16 bytes), with one hasher per
+    /// thread: no allocation per record. The same bytes as <see cref="Content(MuseumRecord)"/>.
+    /// </summary>
+    public static void Content(MuseumRecord r, Span<byte> destination)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        var h = t_hasher ??= new XxHash128();
+        h.Reset();
         Append(h, r.RawJson);
         Append(h, r.ObjectId);
         Append(h, r.AccessionNumber);
@@ -28,7 +47,7 @@ internal static class RecordHash
         Span<int> assigned = [r.AssignedAccessTier is { } tier ? (int)tier : -1];
         h.Append(MemoryMarshal.AsBytes(assigned));
         Append(h, r.TierRule);
-        return h.GetCurrentHash();
+        h.GetCurrentHash(destination);
     }
 
     /// <summary>The hash of the payload exactly as received.</summary>
