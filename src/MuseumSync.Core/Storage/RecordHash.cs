@@ -34,7 +34,8 @@ internal static class RecordHash
         ArgumentNullException.ThrowIfNull(r);
         var h = t_hasher ??= new XxHash128();
         h.Reset();
-        Append(h, r.RawJson);
+        if (r.RawJsonUtf8 is { } utf8) AppendUtf8(h, utf8);
+        else Append(h, r.RawJson);
         Append(h, r.ObjectId);
         Append(h, r.AccessionNumber);
         Append(h, r.Title);
@@ -56,6 +57,23 @@ internal static class RecordHash
         var h = new XxHash128();
         Append(h, raw);
         return h.GetCurrentHash();
+    }
+
+    /// <summary>The same as <see cref="Append"/> of the text the (valid) UTF-8 decodes to, decoded into a pooled buffer.</summary>
+    private static void AppendUtf8(XxHash128 h, byte[] utf8)
+    {
+        var chars = System.Buffers.ArrayPool<char>.Shared.Rent(Math.Max(1, utf8.Length));
+        try
+        {
+            var n = System.Text.Encoding.UTF8.GetChars(utf8, chars);
+            h.Append(MemoryMarshal.AsBytes(chars.AsSpan(0, n)));
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<char>.Shared.Return(chars);
+        }
+        ReadOnlySpan<char> sep = [Separator];
+        h.Append(MemoryMarshal.AsBytes(sep));
     }
 
     private static void Append(XxHash128 h, string? s)

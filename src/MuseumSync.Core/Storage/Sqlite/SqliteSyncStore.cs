@@ -464,7 +464,8 @@ public sealed partial class SqliteSyncStore : ISyncStore
             u.Utf8(8, TierUtf8(r.AccessTier));
             u.Text(9, r.IiifManifestUrl);
             u.Text(10, r.MediaUrl);
-            u.Text(11, r.RawJson);
+            if (r.RawJsonUtf8 is { } rawUtf8) u.Utf8(11, rawUtf8);
+            else u.Text(11, r.RawJson);
             u.Blob(12, hash);
             u.Text(13, r.Position);
             u.Text(14, r.SourceUrl);

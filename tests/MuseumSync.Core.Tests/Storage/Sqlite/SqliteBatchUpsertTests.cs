@@ -166,6 +166,50 @@ public sealed class SqliteBatchUpsertTests : IAsyncLifetime
         Assert.Equal(2L, (await RowsAsync("SELECT COUNT(*) FROM museum_records"))[0][0]);
     }
 
+    private static MuseumRecord FromBytes(string json)
+    {
+        var factory = new MuseumSync.Mapping.RecordFactory(MuseumSync.Mapping.FieldMap.Generic);
+        var origin = new MuseumSync.Mapping.RecordOrigin("met", "c1", 1, 1, null, null, s_t1);
+        return factory.Create(System.Text.Encoding.UTF8.GetBytes(json), origin, null, endOfPage: false);
+    }
+
+    [Fact]
+    public async Task CommitBatch_RecordReadFromBytes_StoresTheSameTextAndHashAsFromText()
+    {
+        const string json = """{"ObjectID":"u1","title":"山水図 🎨 \"q\"","access_tier":"public"}""";
+        var fromBytes = FromBytes(json);
+        Assert.NotNull(fromBytes.RawJsonUtf8);
+        Assert.True(fromBytes.IsValid);
+
+        Assert.Equal(1, (await CommitAsync([fromBytes])).Inserted);
+        var row = Assert.Single(await RowsAsync("SELECT raw_json, title FROM museum_records"));
+        Assert.Equal(json, row[0]);
+        Assert.Equal("山水図 🎨 \"q\"", row[1]);
+
+        // The same record made from text hashes the same: unchanged, whichever form arrives.
+        var fromText = new MuseumRecord
+        {
+            Source = "met", ObjectId = fromBytes.ObjectId, Title = fromBytes.Title, AccessTier = fromBytes.AccessTier,
+            RawJson = json, Position = "c1",
+        };
+        Assert.Equal(RecordHash.Content(fromText), RecordHash.Content(fromBytes));
+        Assert.Equal(1, (await CommitAsync([fromText], s_t2)).Unchanged);
+        Assert.Equal(json, fromBytes.RawJson);
+    }
+
+    [Fact]
+    public void RecordFromInvalidUtf8_KeepsTextWithReplacementCharacters()
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes("""{"ObjectID":"1","title":"x","other":"a_b"}""");
+        bytes[Array.LastIndexOf(bytes, (byte)'_')] = 0xFF;
+        var factory = new MuseumSync.Mapping.RecordFactory(MuseumSync.Mapping.FieldMap.Generic);
+
+        var r = factory.Create(bytes, new MuseumSync.Mapping.RecordOrigin("met", null, 1, 1, null, null, s_t1), null, endOfPage: false);
+
+        Assert.Null(r.RawJsonUtf8);
+        Assert.Contains('\uFFFD', r.RawJson);
+    }
+
     [Fact]
     public void ContentHash_SpanAndArrayForms_AreTheSameBytes()
     {
