@@ -24,9 +24,12 @@ internal sealed class JsonRecordMapper
 
     public FieldMap Map { get; }
 
-    public RawFields Read(ReadOnlySpan<byte> json)
+    public RawFields Read(ReadOnlySpan<byte> json) => Read(json, RawFields.Create());
+
+    /// <summary>Reads into <paramref name="fields"/>' arrays, cleared first (for a caller that reuses them record after record).</summary>
+    public RawFields Read(ReadOnlySpan<byte> json, RawFields fields)
     {
-        var fields = RawFields.Create();
+        fields.Clear();
         try
         {
             var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 128 });

@@ -31,9 +31,13 @@ internal sealed class RecordFactory
 
     public FieldMap Map { get; }
 
+    [ThreadStatic]
+    private static RawFields t_fields;
+
     public MuseumRecord Create(ReadOnlySpan<byte> json, in RecordOrigin origin, string? resumePosition, bool endOfPage)
     {
-        var f = _simple is not null ? _simple.Read(json) : _expressions!.Read(json);
+        // The simple mapper fills one set of arrays per thread: the fields are copied into the record before the next read.
+        var f = _simple is not null ? _simple.Read(json, t_fields.Values is null ? t_fields = RawFields.Create() : t_fields) : _expressions!.Read(json);
         // Valid UTF-8 is kept as bytes (half the memory of text; RawJson decodes on demand); anything else is decoded now,
         // replacement characters and all, exactly as before.
         return System.Text.Unicode.Utf8.IsValid(json)

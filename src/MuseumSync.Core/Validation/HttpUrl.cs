@@ -11,6 +11,10 @@ internal static class HttpUrl
 {
     private const int MaxPlainLength = 2048;
 
+    // RFC 3986 unreserved and sub-delims, ':', '@', '/', '?', plus '#' and '%' (checked again below).
+    private static readonly System.Buffers.SearchValues<char> s_pathChars = System.Buffers.SearchValues.Create(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@/?#%");
+
     /// <summary>True when <paramref name="url"/> is an absolute http(s) URL.</summary>
     public static bool IsAbsoluteHttp(string url)
     {
@@ -70,25 +74,14 @@ internal static class HttpUrl
         if (s[i] is not ('/' or '?' or '#')) return false;
 
         // Path, query, fragment: unreserved, sub-delims, ':', '@', '/', '?', one '#', and %HH escapes.
-        var hashes = 0;
-        for (; i < s.Length; i++)
+        var rest = s[i..];
+        if (rest.IndexOfAnyExcept(s_pathChars) >= 0) return false;
+        var hash = rest.IndexOf('#');
+        if (hash >= 0 && rest[(hash + 1)..].Contains('#')) return false;
+        for (var p = rest.IndexOf('%'); p >= 0; p = rest.IndexOf('%'))
         {
-            var c = s[i];
-            if (char.IsAsciiLetterOrDigit(c)) continue;
-            switch (c)
-            {
-                case '-' or '.' or '_' or '~' or '!' or '$' or '&' or '\'' or '(' or ')' or '*' or '+' or ',' or ';' or '=' or ':' or '@' or '/' or '?':
-                    continue;
-                case '#':
-                    if (++hashes > 1) return false;
-                    continue;
-                case '%':
-                    if (i + 2 >= s.Length || !char.IsAsciiHexDigit(s[i + 1]) || !char.IsAsciiHexDigit(s[i + 2])) return false;
-                    i += 2;
-                    continue;
-                default:
-                    return false;
-            }
+            if (p + 2 >= rest.Length || !char.IsAsciiHexDigit(rest[p + 1]) || !char.IsAsciiHexDigit(rest[p + 2])) return false;
+            rest = rest[(p + 3)..];
         }
         return true;
     }
