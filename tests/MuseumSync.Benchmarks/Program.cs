@@ -5,7 +5,8 @@ using MuseumSync.Benchmarks;
 using MuseumSync.Storage;
 
 // Batch upsert throughput and peak memory per store, at 100,000 rows by default:
-//   dotnet run -c Release --project tests/MuseumSync.Benchmarks -- [--store sqlite|postgres|sqlserver|all] [--rows 100000] [--batch 1000]
+//   dotnet run -c Release --project tests/MuseumSync.Benchmarks -- [--store sqlite|postgres|sqlserver|all] [--rows 100000] [--batch 1000] [--payload text|utf8]
+// --payload utf8 reads each record from its NDJSON bytes as the poller does (payload kept as UTF-8); text makes them from strings.
 // PostgreSQL and SQL Server come from MUSEUMSYNC_TEST_POSTGRES / MUSEUMSYNC_TEST_SQLSERVER (a private schema, dropped after).
 // "all" runs each store in a child process of its own, so each peak working set is that store's alone.
 // Only CommitBatchAsync is timed: each batch is generated before its clock starts.
@@ -32,7 +33,7 @@ if (options.Store == "all")
         }
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
         psi.ArgumentList.Add(typeof(BenchOptions).Assembly.Location);
-        foreach (var a in new[] { "--store", store, "--rows", options.Rows.ToString(CultureInfo.InvariantCulture), "--batch", options.Batch.ToString(CultureInfo.InvariantCulture), "--row-only" }) psi.ArgumentList.Add(a);
+        foreach (var a in new[] { "--store", store, "--rows", options.Rows.ToString(CultureInfo.InvariantCulture), "--batch", options.Batch.ToString(CultureInfo.InvariantCulture), "--payload", options.Utf8Payload ? "utf8" : "text", "--row-only" }) psi.ArgumentList.Add(a);
         using var child = Process.Start(psi)!;
         Console.Write(await child.StandardOutput.ReadToEndAsync());
         await child.WaitForExitAsync();
@@ -49,7 +50,8 @@ await using (var warm = await BenchTargets.OpenAsync(options.Store))
         {
             for (var start = 0; start < 4_000; start += 250)
             {
-                await warm.Store.CommitBatchAsync(Generator.Batch(start + (round * 4_000), 250, version), CancellationToken.None);
+                var first = start + (round * 4_000);
+                await warm.Store.CommitBatchAsync(options.Utf8Payload ? Generator.BatchFromBytes(first, 250, version) : Generator.Batch(first, 250, version), CancellationToken.None);
             }
         }
         await Task.Delay(150); // tier-1 compiles in the background
@@ -67,7 +69,9 @@ foreach (var (pass, version) in new[] { ("insert", 0), ("unchanged", 0), ("updat
     var cpu = TimeSpan.Zero;
     for (var start = 0; start < options.Rows; start += options.Batch)
     {
-        var batch = Generator.Batch(start, Math.Min(options.Batch, options.Rows - start), version);
+        var batch = options.Utf8Payload
+            ? Generator.BatchFromBytes(start, Math.Min(options.Batch, options.Rows - start), version)
+            : Generator.Batch(start, Math.Min(options.Batch, options.Rows - start), version);
         var before = GC.GetAllocatedBytesForCurrentThread();
         var cpuBefore = ThreadCpu.Now();
         watch.Start();
@@ -79,7 +83,7 @@ foreach (var (pass, version) in new[] { ("insert", 0), ("unchanged", 0), ("updat
     }
     runs.Add((pass, watch.Elapsed.TotalSeconds, totals, allocated, cpu.TotalSeconds));
 }
-var result = new BenchResult(store1.Provider, options.Rows, options.Batch, runs, Process.GetCurrentProcess().PeakWorkingSet64, GC.GetTotalAllocatedBytes(precise: true));
+var result = new BenchResult(store1.Provider, options.Utf8Payload, options.Rows, options.Batch, runs, Process.GetCurrentProcess().PeakWorkingSet64, GC.GetTotalAllocatedBytes(precise: true));
 if (!options.RowOnly) Console.WriteLine(BenchResult.Header);
 Console.WriteLine(result.Row());
 if (!options.RowOnly) Console.WriteLine($"(load average {ParseBench.LoadAverage()})");
