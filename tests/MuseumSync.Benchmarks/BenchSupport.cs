@@ -1,16 +1,19 @@
+using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using MuseumSync.Storage;
 using Npgsql;
 
 namespace MuseumSync.Benchmarks;
 
-internal sealed record BenchOptions(string Store, int Rows, int Batch, bool RowOnly)
+internal sealed record BenchOptions(string Store, int Rows, int Batch, bool RowOnly, bool ParseMode = false, int Repeat = 5, bool Utf8Payload = false)
 {
     public static BenchOptions Parse(string[] args)
     {
         string store = "all";
-        int rows = 100_000, batch = 1000;
-        var rowOnly = false;
+        int? rows = null;
+        int batch = 1000, repeat = 5;
+        bool rowOnly = false, parse = false, utf8 = false;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -19,29 +22,59 @@ internal sealed record BenchOptions(string Store, int Rows, int Batch, bool RowO
                 case "--rows": rows = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--batch": batch = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--row-only": rowOnly = true; break;
-                default: throw new ArgumentException($"Unknown argument '{args[i]}'. Use --store sqlite|postgres|sqlserver|all, --rows N, --batch N.");
+                case "--parse": parse = true; break;
+                case "--repeat": repeat = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--payload":
+                    utf8 = args[++i] switch
+                    {
+                        "utf8" => true,
+                        "text" => false,
+                        _ => throw new ArgumentException("--payload is text (records made from strings) or utf8 (records read from NDJSON bytes, as the poller makes them)."),
+                    };
+                    break;
+                case "--quick": break; // the plain harness is the default; BenchmarkDotNet runs with --bdn
+                default: throw new ArgumentException($"Unknown argument '{args[i]}'. Use --store sqlite|postgres|sqlserver|all, --rows N, --batch N; or --parse [--rows N] [--repeat N]; or --bdn [BenchmarkDotNet arguments].");
             }
         }
-        return new BenchOptions(store, rows, batch, rowOnly);
+        return new BenchOptions(store, rows ?? (parse ? 200_000 : 100_000), batch, rowOnly, parse, repeat, utf8);
     }
 }
 
-internal sealed record BenchResult(string Provider, int Rows, int Batch, List<(string Pass, double Seconds, BatchResult Totals)> Runs, long PeakWorkingSet, long Allocated)
+internal sealed record BenchResult(string Provider, bool Utf8, int Rows, int Batch, List<(string Pass, double Seconds, BatchResult Totals, long Allocated, double CpuSeconds)> Runs, long PeakWorkingSet, long Allocated)
 {
-    public const string Header = "| store | insert rows/s | unchanged rows/s | update rows/s | peak working set | allocated |\n| --- | ---: | ---: | ---: | ---: | ---: |";
+    public const string Header = "| store | insert rows/s | unchanged rows/s | update rows/s | commit CPU µs/row (ins/unch/upd) | commit bytes allocated/row (ins/unch/upd) | peak working set | allocated |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |";
 
     public string Row()
     {
         string Rate(string pass) => (Rows / Runs.Single(r => r.Pass == pass).Seconds).ToString("N0", CultureInfo.InvariantCulture);
+        string Cpu(string pass) => (Runs.Single(r => r.Pass == pass).CpuSeconds * 1e6 / Rows).ToString("N2", CultureInfo.InvariantCulture);
+        string PerRow(string pass) => (Runs.Single(r => r.Pass == pass).Allocated / (double)Rows).ToString("N0", CultureInfo.InvariantCulture);
         var check = Runs.Single(r => r.Pass == "insert").Totals.Inserted == Rows && Runs.Single(r => r.Pass == "unchanged").Totals.Unchanged == Rows && Runs.Single(r => r.Pass == "update").Totals.Updated == Rows;
         return string.Create(CultureInfo.InvariantCulture,
-            $"| {Provider} ({Rows:N0} rows, batches of {Batch:N0}){(check ? "" : " COUNTS WRONG")} | {Rate("insert")} | {Rate("unchanged")} | {Rate("update")} | {PeakWorkingSet / 1048576.0:N0} MB | {Allocated / 1048576.0:N0} MB |");
+            $"| {Provider} ({Rows:N0} rows, batches of {Batch:N0}{(Utf8 ? ", UTF-8 payloads" : "")}){(check ? "" : " COUNTS WRONG")} | {Rate("insert")} | {Rate("unchanged")} | {Rate("update")} | {Cpu("insert")}/{Cpu("unchanged")}/{Cpu("update")} | {PerRow("insert")}/{PerRow("unchanged")}/{PerRow("update")} B | {PeakWorkingSet / 1048576.0:N0} MB | {Allocated / 1048576.0:N0} MB |");
     }
 }
 
 /// <summary>Records shaped like a museum API's (about 600 bytes of JSON each), made per batch as a stream would bring them.</summary>
 internal static class Generator
 {
+    private static readonly MuseumSync.Mapping.RecordFactory s_factory = new(MuseumSync.Mapping.FieldMap.Generic);
+
+    /// <summary>The same records, read from their NDJSON bytes by the poller's <see cref="MuseumSync.Mapping.RecordFactory"/> (payload kept as UTF-8).</summary>
+    public static SyncBatch BatchFromBytes(int start, int count, int version)
+    {
+        var text = Batch(start, count, version);
+        var records = new MuseumRecord[count];
+        for (var i = 0; i < count; i++)
+        {
+            var t = text.Records[i];
+            var origin = new MuseumSync.Mapping.RecordOrigin("bench", t.Position, 1, i + 1, t.SourceUrl, t.CorrelationId, DateTimeOffset.UnixEpoch);
+            records[i] = s_factory.Create(System.Text.Encoding.UTF8.GetBytes(t.RawJson), origin, null, endOfPage: false);
+            if (!records[i].IsValid) throw new InvalidOperationException("A generated record is invalid: " + records[i].Issues[0].Message);
+        }
+        return new SyncBatch { Source = "bench", Records = records, DeadLetters = [], AdvanceCheckpoint = true, CheckpointPosition = records[^1].Position, Now = text.Now };
+    }
+
     public static SyncBatch Batch(int start, int count, int version)
     {
         var records = new MuseumRecord[count];
@@ -143,5 +176,33 @@ internal sealed class BenchTargets : IAsyncDisposable
     {
         await Store.DisposeAsync();
         await _cleanup();
+    }
+}
+
+/// <summary>
+/// CPU time of the calling thread (Linux <c>CLOCK_THREAD_CPUTIME_ID</c>; elsewhere the process's): on a shared machine
+/// rows per CPU-second stay comparable when wall-clock rates swing with the load. Waits (fsync, locks) are not in it.
+/// </summary>
+internal static partial class ThreadCpu
+{
+    private const int ClockThreadCpuTimeId = 3;
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [LibraryImport("libc", EntryPoint = "clock_gettime")]
+    private static partial int ClockGetTime(int clock, out TimeSpec value);
+
+    public static TimeSpan Now()
+    {
+        if (OperatingSystem.IsLinux() && ClockGetTime(ClockThreadCpuTimeId, out var t) == 0)
+        {
+            return TimeSpan.FromTicks((t.Seconds * TimeSpan.TicksPerSecond) + (t.Nanoseconds / 100));
+        }
+        return Process.GetCurrentProcess().TotalProcessorTime;
     }
 }

@@ -10,19 +10,26 @@ namespace MuseumSync.Mapping;
 internal sealed class JsonRecordMapper
 {
     private readonly byte[][] _names;
+    private readonly ValueCache?[] _caches = new ValueCache?[RawFields.Count];
 
     public JsonRecordMapper(FieldMap map)
     {
         ArgumentNullException.ThrowIfNull(map);
         _names = map.Names().Select(Encoding.UTF8.GetBytes).ToArray();
         Map = map;
+        // Fields with a small vocabulary repeat the same few values record after record: their strings are shared.
+        _caches[(int)MappedField.RightsStatement] = new ValueCache();
+        _caches[(int)MappedField.AccessTier] = new ValueCache();
     }
 
     public FieldMap Map { get; }
 
-    public RawFields Read(ReadOnlySpan<byte> json)
+    public RawFields Read(ReadOnlySpan<byte> json) => Read(json, RawFields.Create());
+
+    /// <summary>Reads into <paramref name="fields"/>' arrays, cleared first (for a caller that reuses them record after record).</summary>
+    public RawFields Read(ReadOnlySpan<byte> json, RawFields fields)
     {
-        var fields = RawFields.Create();
+        fields.Clear();
         try
         {
             var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 128 });
@@ -51,7 +58,7 @@ internal sealed class JsonRecordMapper
                 switch (reader.TokenType)
                 {
                     case JsonTokenType.String:
-                        fields.Values[index] = reader.GetString();
+                        fields.Values[index] = _caches[index] is { } cache && !reader.ValueIsEscaped ? cache.Get(ref reader) : reader.GetString();
                         break;
                     case JsonTokenType.Number:
                         fields.Values[index] = Encoding.UTF8.GetString(reader.ValueSpan);
@@ -91,11 +98,52 @@ internal sealed class JsonRecordMapper
 
     private int Match(ref Utf8JsonReader reader)
     {
+        if (reader.ValueIsEscaped || reader.HasValueSequence)
+        {
+            for (var i = 0; i < _names.Length; i++)
+            {
+                if (reader.ValueTextEquals(_names[i])) return i;
+            }
+            return -1;
+        }
+        var name = reader.ValueSpan;
         for (var i = 0; i < _names.Length; i++)
         {
-            if (reader.ValueTextEquals(_names[i])) return i;
+            var candidate = _names[i];
+            if (candidate.Length == name.Length && name.SequenceEqual(candidate)) return i;
         }
         return -1;
+    }
+
+    /// <summary>
+    /// The last few distinct values of one field, as UTF-8 and as the string handed out: a value seen before costs no
+    /// allocation. Safe for concurrent readers: an entry is replaced whole, never changed.
+    /// </summary>
+    private sealed class ValueCache
+    {
+        private const int Size = 16;
+        private const int MaxValueBytes = 256;
+        private readonly Entry?[] _entries = new Entry?[Size];
+        private int _next;
+
+        /// <summary>The current string token (not escaped, one segment) as a string, shared when seen before.</summary>
+        public string Get(ref Utf8JsonReader reader)
+        {
+            var utf8 = reader.ValueSpan;
+            foreach (var e in _entries)
+            {
+                if (e is not null && utf8.SequenceEqual(e.Utf8)) return e.Text;
+            }
+            var text = reader.GetString()!; // throws on invalid UTF-8, as without the cache
+            if (utf8.Length <= MaxValueBytes)
+            {
+                var slot = (int)((uint)Interlocked.Increment(ref _next) % Size);
+                _entries[slot] = new Entry(utf8.ToArray(), text);
+            }
+            return text;
+        }
+
+        private sealed record Entry(byte[] Utf8, string Text);
     }
 
     private static string Describe(JsonTokenType t) => t switch

@@ -29,4 +29,14 @@ internal struct RawFields
     };
 
     public readonly string? this[MappedField f] => Values[(int)f];
+
+    /// <summary>Back to the state <see cref="Create"/> returns, keeping the arrays.</summary>
+    public void Clear()
+    {
+        Array.Clear(Values);
+        Array.Clear(Present);
+        Array.Clear(WrongShape);
+        Array.Clear(WasNumber);
+        JsonError = null;
+    }
 }

@@ -31,10 +31,18 @@ internal sealed class RecordFactory
 
     public FieldMap Map { get; }
 
+    [ThreadStatic]
+    private static RawFields t_fields;
+
     public MuseumRecord Create(ReadOnlySpan<byte> json, in RecordOrigin origin, string? resumePosition, bool endOfPage)
     {
-        var f = _simple is not null ? _simple.Read(json) : _expressions!.Read(json);
-        return Create(f, Encoding.UTF8.GetString(json), origin, resumePosition, endOfPage);
+        // The simple mapper fills one set of arrays per thread: the fields are copied into the record before the next read.
+        var f = _simple is not null ? _simple.Read(json, t_fields.Values is null ? t_fields = RawFields.Create() : t_fields) : _expressions!.Read(json);
+        // Valid UTF-8 is kept as bytes (half the memory of text; RawJson decodes on demand); anything else is decoded now,
+        // replacement characters and all, exactly as before.
+        return System.Text.Unicode.Utf8.IsValid(json)
+            ? Build(f, Map, null, json.ToArray(), origin, resumePosition, endOfPage)
+            : Build(f, Map, Encoding.UTF8.GetString(json), null, origin, resumePosition, endOfPage);
     }
 
     /// <summary>A record from fields another reader extracted (LIDO, Dublin Core); <paramref name="raw"/> is the record as the source sent it.</summary>
@@ -42,12 +50,14 @@ internal sealed class RecordFactory
         FromFields(f, Map, raw, origin, resumePosition, endOfPage);
 
     /// <summary>A record from extracted fields; <paramref name="names"/> names the source fields in validation messages.</summary>
-    public static MuseumRecord FromFields(in RawFields f, FieldMap names, string raw, in RecordOrigin origin, string? resumePosition, bool endOfPage)
+    public static MuseumRecord FromFields(in RawFields f, FieldMap names, string raw, in RecordOrigin origin, string? resumePosition, bool endOfPage) =>
+        Build(f, names, raw, null, origin, resumePosition, endOfPage);
+
+    private static MuseumRecord Build(in RawFields f, FieldMap names, string? raw, byte[]? rawUtf8, in RecordOrigin origin, string? resumePosition, bool endOfPage)
     {
         RecordValidator.Validate(f, names, out var embargo, out var tier, out var issues);
-        return new MuseumRecord
+        return new MuseumRecord(origin.Source, rawUtf8)
         {
-            Source = origin.Source,
             ObjectId = Trim(f[MappedField.ObjectId]),
             AccessionNumber = f[MappedField.AccessionNumber],
             Title = f[MappedField.Title],
@@ -57,7 +67,7 @@ internal sealed class RecordFactory
             AccessTier = tier,
             IiifManifestUrl = f[MappedField.IiifManifestUrl],
             MediaUrl = f[MappedField.MediaUrl],
-            RawJson = raw,
+            RawJson = raw!, // null when the bytes are the payload: RawJson decodes them
             Issues = (IReadOnlyList<ValidationIssue>?)issues ?? Array.Empty<ValidationIssue>(),
             Position = origin.Position,
             ResumePosition = resumePosition,

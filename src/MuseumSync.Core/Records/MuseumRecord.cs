@@ -1,3 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
+
 namespace MuseumSync;
 
 /// <summary>
@@ -7,6 +10,26 @@ namespace MuseumSync;
 /// </summary>
 public sealed class MuseumRecord
 {
+    private string? _rawJson;
+    private readonly byte[]? _rawJsonUtf8;
+
+    /// <summary>A record; set <see cref="Source"/> and <see cref="RawJson"/> (both required).</summary>
+    public MuseumRecord()
+    {
+    }
+
+    /// <summary>
+    /// A record read from bytes: <paramref name="rawJsonUtf8"/> (valid UTF-8, owned by the record from now on) is the
+    /// payload, and <see cref="RawJson"/> is decoded from it only when asked for. Stores write and hash the bytes as they are.
+    /// </summary>
+    [SetsRequiredMembers]
+#pragma warning disable CS8618 // RawJson is computed from the bytes; a caller without bytes sets it in the initializer.
+    internal MuseumRecord(string source, byte[]? rawJsonUtf8)
+#pragma warning restore CS8618
+    {
+        Source = source;
+        _rawJsonUtf8 = rawJsonUtf8;
+    }
     /// <summary>The name the user gave the source (<c>-Source</c>); part of the record's key.</summary>
     public required string Source { get; init; }
 
@@ -47,7 +70,22 @@ public sealed class MuseumRecord
     public string? MediaUrl { get; init; }
 
     /// <summary>The record exactly as the source sent it (one JSON document, or the raw line when it was not JSON).</summary>
-    public required string RawJson { get; init; }
+    public required string RawJson
+    {
+        get => _rawJson ?? DecodeRawJson();
+        init => _rawJson = value;
+    }
+
+    /// <summary>The payload as UTF-8 when the record was read from bytes; null when it was made from text.</summary>
+    internal byte[]? RawJsonUtf8 => _rawJsonUtf8;
+
+    private string DecodeRawJson()
+    {
+        if (_rawJsonUtf8 is null) return _rawJson!;
+        var text = Encoding.UTF8.GetString(_rawJsonUtf8);
+        _rawJson = text; // a race decodes twice, to equal strings
+        return text;
+    }
 
     /// <summary>True when every validation rule passed.</summary>
     public bool IsValid => Issues.Count == 0;

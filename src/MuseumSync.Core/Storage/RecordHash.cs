@@ -14,8 +14,28 @@ internal static class RecordHash
     /// <summary>The hash of the raw payload and the mapped fields (so a mapping change rewrites the row).</summary>
     public static byte[] Content(MuseumRecord r)
     {
-        var h = new XxHash128();
-        Append(h, r.RawJson);
+        var hash = new byte[Size];
+        Content(r, hash);
+        return hash;
+    }
+
+    /// <summary>The hash length in bytes.</summary>
+    public const int Size = 16;
+
+    [ThreadStatic]
+    private static XxHash128? t_hasher;
+
+    /// <summary>
+    /// <see cref="Content(MuseumRecord)"/> written into <paramref name="destination"/> (16 bytes), with one hasher per
+    /// thread: no allocation per record. The same bytes as <see cref="Content(MuseumRecord)"/>.
+    /// </summary>
+    public static void Content(MuseumRecord r, Span<byte> destination)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        var h = t_hasher ??= new XxHash128();
+        h.Reset();
+        if (r.RawJsonUtf8 is { } utf8) AppendUtf8(h, utf8);
+        else Append(h, r.RawJson);
         Append(h, r.ObjectId);
         Append(h, r.AccessionNumber);
         Append(h, r.Title);
@@ -28,7 +48,7 @@ internal static class RecordHash
         Span<int> assigned = [r.AssignedAccessTier is { } tier ? (int)tier : -1];
         h.Append(MemoryMarshal.AsBytes(assigned));
         Append(h, r.TierRule);
-        return h.GetCurrentHash();
+        h.GetCurrentHash(destination);
     }
 
     /// <summary>The hash of the payload exactly as received.</summary>
@@ -37,6 +57,23 @@ internal static class RecordHash
         var h = new XxHash128();
         Append(h, raw);
         return h.GetCurrentHash();
+    }
+
+    /// <summary>The same as <see cref="Append"/> of the text the (valid) UTF-8 decodes to, decoded into a pooled buffer.</summary>
+    private static void AppendUtf8(XxHash128 h, byte[] utf8)
+    {
+        var chars = System.Buffers.ArrayPool<char>.Shared.Rent(Math.Max(1, utf8.Length));
+        try
+        {
+            var n = System.Text.Encoding.UTF8.GetChars(utf8, chars);
+            h.Append(MemoryMarshal.AsBytes(chars.AsSpan(0, n)));
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<char>.Shared.Return(chars);
+        }
+        ReadOnlySpan<char> sep = [Separator];
+        h.Append(MemoryMarshal.AsBytes(sep));
     }
 
     private static void Append(XxHash128 h, string? s)

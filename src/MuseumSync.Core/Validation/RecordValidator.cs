@@ -89,7 +89,7 @@ internal static class RecordValidator
     private static void CheckUrl(ref List<ValidationIssue>? issues, string? url, string field)
     {
         if (url is null) return;
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var u) || (u.Scheme != Uri.UriSchemeHttp && u.Scheme != Uri.UriSchemeHttps))
+        if (!HttpUrl.IsAbsoluteHttp(url))
         {
             Add(ref issues, field, RuleUrl, $"'{Truncate(url)}' is not an absolute http(s) URL.");
         }

@@ -1,0 +1,223 @@
+using Microsoft.Data.Sqlite;
+using MuseumSync.Storage;
+using MuseumSync.Storage.Sqlite;
+
+namespace MuseumSync.Core.Tests.Storage.Sqlite;
+
+/// <summary>
+/// The set-based lookup and the UTF-8 binding of the SQLite batch upsert: text round-trips exactly, and every record is
+/// counted as a row-by-row store counts it, repeats within a batch included.
+/// </summary>
+public sealed class SqliteBatchUpsertTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset s_t1 = new(2025, 1, 1, 10, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset s_t2 = new(2025, 1, 2, 10, 0, 0, TimeSpan.Zero);
+
+    private readonly string _dir = TestPaths.TempDirectory();
+    private string DbPath => Path.Combine(_dir, "sync.db");
+    private SqliteSyncStore _store = null!;
+
+    public async Task InitializeAsync()
+    {
+        _store = await SqliteSyncStore.OpenAsync(DbPath, create: true, CancellationToken.None);
+        await _store.InitializeAsync(CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _store.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private static MuseumRecord Rec(string id, string title = "Seal", string? accession = null, string? raw = null) => new()
+    {
+        Source = "met",
+        ObjectId = id,
+        Title = title,
+        AccessionNumber = accession ?? "acc-" + id,
+        CreationDate = "1889-06-15",
+        EmbargoDate = new DateOnly(2030, 12, 31),
+        AccessTier = AccessTier.Restricted,
+        RawJson = raw ?? $$"""{"ObjectID":"{{id}}","title":"{{title}}"}""",
+        Position = "c1",
+    };
+
+    private Task<BatchResult> CommitAsync(IReadOnlyList<MuseumRecord> records, DateTimeOffset? now = null) =>
+        _store.CommitBatchAsync(new SyncBatch { Source = "met", Records = records, DeadLetters = [], Now = now ?? s_t1 }, CancellationToken.None);
+
+    private async Task<List<object?[]>> RowsAsync(string sql)
+    {
+        await using var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DbPath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        await c.OpenAsync();
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        await using var r = await cmd.ExecuteReaderAsync();
+        var rows = new List<object?[]>();
+        while (await r.ReadAsync())
+        {
+            var row = new object?[r.FieldCount];
+            for (var i = 0; i < row.Length; i++) row[i] = r.IsDBNull(i) ? null : r.GetValue(i);
+            rows.Add(row);
+        }
+        return rows;
+    }
+
+    [Fact]
+    public async Task CommitBatch_NonAsciiText_RoundTripsExactlyAsUtf8()
+    {
+        const string title = "山水図 (Landscape) — Ἀθηνᾶ Παρθένος, Müller \"Quilt\" 🎨 \\ tab\t";
+        var id = "Ōkubo-🎨-1";
+        var raw = $$"""{"ObjectID":"{{id}}","title":"山水図 🎨"}""";
+
+        var result = await CommitAsync([Rec(id, title, raw: raw)]);
+
+        Assert.Equal(1, result.Inserted);
+        var row = Assert.Single(await RowsAsync("SELECT object_id, title, raw_json, typeof(title), embargo_date, access_tier, length(CAST(title AS BLOB)) FROM museum_records"));
+        Assert.Equal(id, row[0]);
+        Assert.Equal(title, row[1]);
+        Assert.Equal(raw, row[2]);
+        Assert.Equal("text", row[3]);
+        Assert.Equal("2030-12-31", row[4]);
+        Assert.Equal("restricted", row[5]);
+        Assert.Equal((long)System.Text.Encoding.UTF8.GetByteCount(title), row[6]);
+
+        // The same record again is recognised by its key and hash: unchanged.
+        Assert.Equal(1, (await CommitAsync([Rec(id, title, raw: raw)], s_t2)).Unchanged);
+    }
+
+    [Fact]
+    public async Task CommitBatch_EmptyString_StaysEmptyNotNull()
+    {
+        await CommitAsync([Rec("1", accession: string.Empty)]);
+
+        var row = Assert.Single(await RowsAsync("SELECT accession_number, typeof(accession_number) FROM museum_records"));
+        Assert.Equal(string.Empty, row[0]);
+        Assert.Equal("text", row[1]);
+    }
+
+    [Fact]
+    public async Task CommitBatch_MixedBatch_CountsEachClassAndWritesOnlyChanges()
+    {
+        await CommitAsync([Rec("1"), Rec("2"), Rec("3")]);
+
+        var result = await CommitAsync([Rec("1"), Rec("2", "Renamed"), Rec("4"), Rec("3")], s_t2);
+
+        Assert.Equal((1, 1, 2), (result.Inserted, result.Updated, result.Unchanged));
+        var rows = await RowsAsync("SELECT object_id, title, last_changed_utc, first_seen_utc FROM museum_records ORDER BY object_id");
+        Assert.Equal(["1", "2", "3", "4"], rows.Select(r => (string)r[0]!));
+        Assert.Equal("Renamed", rows[1][1]);
+        Assert.Equal("2025-01-01T10:00:00.000Z", rows[0][2]); // unchanged: not rewritten
+        Assert.Equal("2025-01-02T10:00:00.000Z", rows[1][2]); // updated
+        Assert.Equal("2025-01-01T10:00:00.000Z", rows[1][3]); // first seen stays
+        Assert.Equal("2025-01-02T10:00:00.000Z", rows[3][3]); // inserted
+    }
+
+    [Fact]
+    public async Task CommitBatch_RepeatsInOneBatch_CountedAsRowByRowAndLastWins()
+    {
+        await CommitAsync([Rec("stored")]);
+
+        // new, repeat same (unchanged), repeat changed (updated), back to the first content (updated);
+        // stored unchanged, then changed twice; a new id changed right after its insert.
+        var result = await CommitAsync(
+        [
+            Rec("a"), Rec("a"), Rec("a", "A2"), Rec("a"),
+            Rec("stored"), Rec("stored", "S2"), Rec("stored", "S3"),
+            Rec("b"), Rec("b", "B2"),
+        ], s_t2);
+
+        Assert.Equal((2, 5, 2), (result.Inserted, result.Updated, result.Unchanged));
+        var rows = await RowsAsync("SELECT object_id, title FROM museum_records ORDER BY object_id");
+        Assert.Equal(["a:Seal", "b:B2", "stored:S3"], rows.Select(r => $"{r[0]}:{r[1]}"));
+
+        // The checkpoint counts every record of the batch.
+        var checkpoint = Assert.Single(await _store.GetCheckpointsAsync("met", CancellationToken.None));
+        Assert.Equal(10, checkpoint.RecordsCommitted);
+    }
+
+    [Fact]
+    public async Task CommitBatch_ManyBatchesOfVaryingSize_ReusesItsBuffersCorrectly()
+    {
+        var big = Enumerable.Range(0, 3000).Select(i => Rec("k" + i)).ToArray();
+        Assert.Equal(3000, (await CommitAsync(big)).Inserted);
+
+        var small = await CommitAsync([Rec("k5", "changed"), Rec("new")], s_t2);
+        Assert.Equal((1, 1, 0), (small.Inserted, small.Updated, small.Unchanged));
+
+        var again = await CommitAsync(big, s_t2);
+        Assert.Equal((0, 1, 2999), (again.Inserted, again.Updated, again.Unchanged));
+        Assert.Equal(3001L, (await RowsAsync("SELECT COUNT(*) FROM museum_records"))[0][0]);
+    }
+
+    [Fact]
+    public async Task CommitBatch_OtherSourceSameId_IsAnotherRow()
+    {
+        await CommitAsync([Rec("1")]);
+        var other = await _store.CommitBatchAsync(new SyncBatch
+        {
+            Source = "other",
+            Records = [new MuseumRecord { Source = "other", ObjectId = "1", Title = "Seal", RawJson = "{}" }],
+            DeadLetters = [],
+            Now = s_t2,
+        }, CancellationToken.None);
+
+        Assert.Equal(1, other.Inserted);
+        Assert.Equal(2L, (await RowsAsync("SELECT COUNT(*) FROM museum_records"))[0][0]);
+    }
+
+    private static MuseumRecord FromBytes(string json)
+    {
+        var factory = new MuseumSync.Mapping.RecordFactory(MuseumSync.Mapping.FieldMap.Generic);
+        var origin = new MuseumSync.Mapping.RecordOrigin("met", "c1", 1, 1, null, null, s_t1);
+        return factory.Create(System.Text.Encoding.UTF8.GetBytes(json), origin, null, endOfPage: false);
+    }
+
+    [Fact]
+    public async Task CommitBatch_RecordReadFromBytes_StoresTheSameTextAndHashAsFromText()
+    {
+        const string json = """{"ObjectID":"u1","title":"山水図 🎨 \"q\"","access_tier":"public"}""";
+        var fromBytes = FromBytes(json);
+        Assert.NotNull(fromBytes.RawJsonUtf8);
+        Assert.True(fromBytes.IsValid);
+
+        Assert.Equal(1, (await CommitAsync([fromBytes])).Inserted);
+        var row = Assert.Single(await RowsAsync("SELECT raw_json, title FROM museum_records"));
+        Assert.Equal(json, row[0]);
+        Assert.Equal("山水図 🎨 \"q\"", row[1]);
+
+        // The same record made from text hashes the same: unchanged, whichever form arrives.
+        var fromText = new MuseumRecord
+        {
+            Source = "met", ObjectId = fromBytes.ObjectId, Title = fromBytes.Title, AccessTier = fromBytes.AccessTier,
+            RawJson = json, Position = "c1",
+        };
+        Assert.Equal(RecordHash.Content(fromText), RecordHash.Content(fromBytes));
+        Assert.Equal(1, (await CommitAsync([fromText], s_t2)).Unchanged);
+        Assert.Equal(json, fromBytes.RawJson);
+    }
+
+    [Fact]
+    public void RecordFromInvalidUtf8_KeepsTextWithReplacementCharacters()
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes("""{"ObjectID":"1","title":"x","other":"a_b"}""");
+        bytes[Array.LastIndexOf(bytes, (byte)'_')] = 0xFF;
+        var factory = new MuseumSync.Mapping.RecordFactory(MuseumSync.Mapping.FieldMap.Generic);
+
+        var r = factory.Create(bytes, new MuseumSync.Mapping.RecordOrigin("met", null, 1, 1, null, null, s_t1), null, endOfPage: false);
+
+        Assert.Null(r.RawJsonUtf8);
+        Assert.Contains('\uFFFD', r.RawJson);
+    }
+
+    [Fact]
+    public void ContentHash_SpanAndArrayForms_AreTheSameBytes()
+    {
+        var r = Rec("1", "山水図");
+        Span<byte> span = stackalloc byte[RecordHash.Size];
+        RecordHash.Content(r, span);
+        Assert.Equal(RecordHash.Content(r), span.ToArray());
+        RecordHash.Content(Rec("2"), span);
+        Assert.NotEqual(RecordHash.Content(r), span.ToArray());
+    }
+}
