@@ -14,8 +14,9 @@ namespace MuseumSync.Storage.Sqlite;
 /// through the OS) before <see cref="CommitBatchAsync"/> returns, so it survives the process being killed at any
 /// point; what NORMAL gives up against FULL is an fsync per commit, so after an OS crash or power loss the last
 /// batches before the crash may be lost (the database stays consistent, and the checkpoint rolls back with them, so
-/// a rerun fetches them again). The WAL is fsynced at each checkpoint. <c>cache_size</c> is 64 MiB (allocated as
-/// used), so a batch of thousands of 1 KB rows does not spill its dirty pages mid-transaction.
+/// a rerun fetches them again). The WAL is fsynced at each checkpoint. <c>cache_size</c> is 16 MiB (allocated as
+/// used), so a batch of 5,000 1 KB rows does not spill its dirty pages mid-transaction, and the process stays well
+/// under 200 MB however large the database grows (64 MiB was measured no faster).
 /// </remarks>
 public sealed partial class SqliteSyncStore : ISyncStore
 {
@@ -68,7 +69,7 @@ public sealed partial class SqliteSyncStore : ISyncStore
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             // Durability of WAL + NORMAL: see the remarks on the class.
-            await ExecAsync(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536;", cancellationToken).ConfigureAwait(false);
+            await ExecAsync(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON; PRAGMA cache_size=-16384;", cancellationToken).ConfigureAwait(false);
         }
         catch (SqliteException ex)
         {
