@@ -307,7 +307,7 @@ public sealed class InvokeMuseumPollCommand : PSCmdlet, IDisposable
             return;
         }
         var (start, watermark) = Cursor is not null ? (Cursor, null) : NoResume || (Database is null && ConnectionString is null) ? (null, null) : ReadCheckpoint();
-        var verbose = IsVerbose();
+        var verbose = Preferences.IsVerbose(this);
         var pump = new AsyncPump(capacity: 16);
         Action<string>? log = verbose ? m => pump.Post(new VerboseMessage(m), _cts.Token) : null;
         Action<string> warnOrLog = m =>
@@ -555,10 +555,6 @@ public sealed class InvokeMuseumPollCommand : PSCmdlet, IDisposable
             return (null, null);
         }
     }
-
-    private bool IsVerbose() =>
-        MyInvocation.BoundParameters.TryGetValue("Verbose", out var v) ? v is SwitchParameter s ? s.IsPresent : v is true
-        : GetVariableValue("VerbosePreference") is ActionPreference p && p != ActionPreference.SilentlyContinue;
 
     /// <inheritdoc />
     protected override void StopProcessing() => _cts.Cancel();

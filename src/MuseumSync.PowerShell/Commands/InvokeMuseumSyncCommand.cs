@@ -145,7 +145,7 @@ public sealed class InvokeMuseumSyncCommand : PSCmdlet, IDisposable
     {
         var clock = Stopwatch.StartNew();
         var where = storeOptions.Describe();
-        var verbose = IsVerbose();
+        var verbose = Preferences.IsVerbose(this);
         var pump = new AsyncPump(capacity: 1024);
         Action<string>? log = verbose ? m => pump.Post(new VerboseMessage(m), _cts.Token) : null;
         Action<string> warnOrLog = m =>
@@ -294,10 +294,6 @@ public sealed class InvokeMuseumSyncCommand : PSCmdlet, IDisposable
 
     /// <summary>Sets $LASTEXITCODE, which pwsh -Command, pwsh -File with 'exit $LASTEXITCODE' and MuseumSync.Host turn into the process exit code.</summary>
     private void SetExitCode(int code) => SessionState.PSVariable.Set("global:LASTEXITCODE", code);
-
-    private bool IsVerbose() =>
-        MyInvocation.BoundParameters.TryGetValue("Verbose", out var v) ? v is SwitchParameter s ? s.IsPresent : v is true
-        : GetVariableValue("VerbosePreference") is ActionPreference p && p != ActionPreference.SilentlyContinue;
 
     /// <inheritdoc />
     protected override void StopProcessing() => _cts.Cancel();
