@@ -12,6 +12,12 @@ public sealed class MuseumRecord
 {
     private string? _rawJson;
     private readonly byte[]? _rawJsonUtf8;
+    private AccessTier? _assignedAccessTier;
+    private string? _tierRule;
+    // The content hash (Storage.RecordHash) once computed. Every other field is init-only, and the two the compliance
+    // rules set clear it, so a kept hash is always the hash of what the record holds now.
+    private UInt128 _contentHash;
+    private bool _hasContentHash;
 
     /// <summary>A record; set <see cref="Source"/> and <see cref="RawJson"/> (both required).</summary>
     public MuseumRecord()
@@ -58,10 +64,26 @@ public sealed class MuseumRecord
     /// The access tier the compliance rules assigned (<see cref="Compliance.ComplianceEngine"/>); null until they ran.
     /// <see cref="AccessTier"/> keeps the tier the record arrived with.
     /// </summary>
-    public AccessTier? AssignedAccessTier { get; internal set; }
+    public AccessTier? AssignedAccessTier
+    {
+        get => _assignedAccessTier;
+        internal set
+        {
+            _assignedAccessTier = value;
+            Volatile.Write(ref _hasContentHash, false);
+        }
+    }
 
     /// <summary>The id of the compliance rule that decided <see cref="AssignedAccessTier"/> (for example <c>rights-in-copyright</c>, <c>embargo-active</c>); null until the rules ran.</summary>
-    public string? TierRule { get; internal set; }
+    public string? TierRule
+    {
+        get => _tierRule;
+        internal set
+        {
+            _tierRule = value;
+            Volatile.Write(ref _hasContentHash, false);
+        }
+    }
 
     /// <summary>The IIIF Presentation manifest URL.</summary>
     public string? IiifManifestUrl { get; init; }
@@ -78,6 +100,21 @@ public sealed class MuseumRecord
 
     /// <summary>The payload as UTF-8 when the record was read from bytes; null when it was made from text.</summary>
     internal byte[]? RawJsonUtf8 => _rawJsonUtf8;
+
+    /// <summary>Copies the kept content hash into <paramref name="destination"/>; false when there is none.</summary>
+    internal bool TryGetContentHash(Span<byte> destination)
+    {
+        if (!Volatile.Read(ref _hasContentHash)) return false;
+        System.Runtime.InteropServices.MemoryMarshal.Write(destination, in _contentHash);
+        return true;
+    }
+
+    /// <summary>Keeps the content hash the store would compute for this record.</summary>
+    internal void SetContentHash(ReadOnlySpan<byte> hash)
+    {
+        _contentHash = System.Runtime.InteropServices.MemoryMarshal.Read<UInt128>(hash);
+        Volatile.Write(ref _hasContentHash, true);
+    }
 
     private string DecodeRawJson()
     {

@@ -172,6 +172,8 @@ public sealed class SyncWriter : IAsyncDisposable
         _endpoint ??= Endpoint(record.SourceUrl);
         Volatile.Write(ref _lastSource, source);
         if (record.Position is not null) Volatile.Write(ref _lastPosition, record.Position);
+        // Hashed here, on the producer's thread, so the committer (the slowest stage) only reads the hash.
+        if (record.IsValid) Storage.RecordHash.Prepare(record);
         var full = replay is null ? _builder.Add(record) : _builder.AddReplay(record, replay);
         var after = full ? TakeBatch() : null;
         if (before is not null) await StartCommitAsync(before, cancellationToken).ConfigureAwait(false);

@@ -308,7 +308,7 @@ public sealed class InvokeMuseumPollCommand : PSCmdlet, IDisposable
         }
         var (start, watermark) = Cursor is not null ? (Cursor, null) : NoResume || (Database is null && ConnectionString is null) ? (null, null) : ReadCheckpoint();
         var verbose = Preferences.IsVerbose(this);
-        var pump = new AsyncPump(capacity: 16);
+        var pump = new AsyncPump(capacity: 4);
         Action<string>? log = verbose ? m => pump.Post(new VerboseMessage(m), _cts.Token) : null;
         Action<string> warnOrLog = m =>
         {

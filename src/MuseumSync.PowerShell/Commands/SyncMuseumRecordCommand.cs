@@ -35,8 +35,9 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand, IDisposable
     private long _started;
 
     /// <summary>The record to store (a MuseumSync.MuseumRecord from Invoke-MuseumPoll), or a MuseumSync.DeadLetter (from Get-SyncDeadLetter) to validate and commit again.</summary>
+    // No [ValidateNotNull]: Mandatory already refuses null, and the attribute costs an allocating type inspection per
+    // pipeline record.
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
-    [ValidateNotNull]
     public object InputObject { get; set; } = null!;
 
     /// <summary>Store records under this source name (default: each record's own Source). Given, the source is leased before anything is fetched.</summary>

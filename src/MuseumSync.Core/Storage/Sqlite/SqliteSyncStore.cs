@@ -14,7 +14,8 @@ namespace MuseumSync.Storage.Sqlite;
 /// through the OS) before <see cref="CommitBatchAsync"/> returns, so it survives the process being killed at any
 /// point; what NORMAL gives up against FULL is an fsync per commit, so after an OS crash or power loss the last
 /// batches before the crash may be lost (the database stays consistent, and the checkpoint rolls back with them, so
-/// a rerun fetches them again). The WAL is fsynced at each checkpoint. <c>cache_size</c> is 16 MiB (allocated as
+/// a rerun fetches them again). The WAL is fsynced at each checkpoint; checkpoints run on a connection and thread of
+/// their own (<see cref="WalCheckpointer"/>), so a commit never waits for one. New files use 16 KiB pages. <c>cache_size</c> is 16 MiB (allocated as
 /// used), so a batch of 5,000 1 KB rows does not spill its dirty pages mid-transaction, and the process stays well
 /// under 200 MB however large the database grows (64 MiB was measured no faster).
 /// </remarks>
@@ -31,11 +32,17 @@ public sealed partial class SqliteSyncStore : ISyncStore
     private SqliteCommand? _deadResolve;
     private SqliteCommand? _checkpoint;
 
-    private SqliteSyncStore(string path, SqliteConnection connection)
+    private readonly WalCheckpointer _walCheckpointer;
+
+    private SqliteSyncStore(string path, SqliteConnection connection, WalCheckpointer walCheckpointer)
     {
         DatabasePath = path;
         _connection = connection;
+        _walCheckpointer = walCheckpointer;
     }
+
+    /// <summary>Background WAL checkpoints completed so far (tests and diagnostics).</summary>
+    internal int WalCheckpoints => _walCheckpointer.Completed;
 
     /// <summary>The full path of the database file.</summary>
     public string DatabasePath { get; }
@@ -69,14 +76,16 @@ public sealed partial class SqliteSyncStore : ISyncStore
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             // Durability of WAL + NORMAL: see the remarks on the class.
-            await ExecAsync(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON; PRAGMA cache_size=-16384;", cancellationToken).ConfigureAwait(false);
+            // page_size only takes effect on a new, empty file: 16 KiB pages hold a dozen 1 KB records each (measured
+            // 15% faster inserts than 4 KiB); an existing database keeps the size it was made with.
+            await ExecAsync(connection, $"PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON; PRAGMA cache_size=-16384; PRAGMA wal_autocheckpoint={WalCheckpointer.WriterAutoCheckpointPages};", cancellationToken).ConfigureAwait(false);
         }
         catch (SqliteException ex)
         {
             await connection.DisposeAsync().ConfigureAwait(false);
             throw new SyncStoreException($"Could not open the SQLite database '{full}': {ex.Message}", ex.IsTransient, ex);
         }
-        return new SqliteSyncStore(full, connection);
+        return new SqliteSyncStore(full, connection, new WalCheckpointer(cs));
     }
 
     /// <inheritdoc />
@@ -350,6 +359,7 @@ public sealed partial class SqliteSyncStore : ISyncStore
 
             cancellationToken.ThrowIfCancellationRequested();
             tx.Commit();
+            _walCheckpointer.Request();
         }
         catch (SqliteException ex)
         {
@@ -456,34 +466,40 @@ public sealed partial class SqliteSyncStore : ISyncStore
             else if (current.SequenceEqual(hash)) { unchanged++; continue; }
             else updated++;
             var u = exists ? update : upsert;
-            u.Text(1, source);
-            u.Text(2, r.ObjectId);
-            u.Text(3, r.AccessionNumber);
-            u.Text(4, r.Title);
-            u.Text(5, r.CreationDate);
-            u.Text(6, r.RightsStatement);
+            var rawUtf8 = r.RawJsonUtf8;
+            u.BeginRow(source.Length * 3 + now.Length + 64 + (rawUtf8?.Length ?? RawStatement.MaxBytes(r.RawJson))
+                + RawStatement.MaxBytes(r.ObjectId) + RawStatement.MaxBytes(r.AccessionNumber) + RawStatement.MaxBytes(r.Title)
+                + RawStatement.MaxBytes(r.CreationDate) + RawStatement.MaxBytes(r.RightsStatement) + RawStatement.MaxBytes(r.IiifManifestUrl)
+                + RawStatement.MaxBytes(r.MediaUrl) + RawStatement.MaxBytes(r.Position) + RawStatement.MaxBytes(r.SourceUrl)
+                + RawStatement.MaxBytes(r.CorrelationId) + RawStatement.MaxBytes(r.TierRule));
+            u.RowText(1, source);
+            u.RowText(2, r.ObjectId);
+            u.RowText(3, r.AccessionNumber);
+            u.RowText(4, r.Title);
+            u.RowText(5, r.CreationDate);
+            u.RowText(6, r.RightsStatement);
             if (r.EmbargoDate is { } embargo)
             {
                 embargo.TryFormat(day, out var written, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-                u.Utf8(7, day[..written]);
+                u.RowUtf8(7, day[..written]);
             }
             else
             {
-                u.Text(7, null);
+                u.RowText(7, null);
             }
-            u.Utf8(8, TierUtf8(r.AccessTier));
-            u.Text(9, r.IiifManifestUrl);
-            u.Text(10, r.MediaUrl);
-            if (r.RawJsonUtf8 is { } rawUtf8) u.Utf8(11, rawUtf8);
-            else u.Text(11, r.RawJson);
+            u.RowUtf8(8, TierUtf8(r.AccessTier));
+            u.RowText(9, r.IiifManifestUrl);
+            u.RowText(10, r.MediaUrl);
+            if (rawUtf8 is not null) u.RowUtf8(11, rawUtf8);
+            else u.RowText(11, r.RawJson);
             u.Blob(12, hash);
-            u.Text(13, r.Position);
-            u.Text(14, r.SourceUrl);
-            u.Text(15, r.CorrelationId);
-            u.Text(16, now);
-            if (r.AssignedAccessTier is { } assigned) u.Utf8(17, TierUtf8(assigned));
-            else u.Text(17, null);
-            u.Text(18, r.TierRule);
+            u.RowText(13, r.Position);
+            u.RowText(14, r.SourceUrl);
+            u.RowText(15, r.CorrelationId);
+            u.RowText(16, now);
+            if (r.AssignedAccessTier is { } assigned) u.RowUtf8(17, TierUtf8(assigned));
+            else u.RowText(17, null);
+            u.RowText(18, r.TierRule);
             if (exists)
             {
                 u.Int64(19, rowId);
@@ -623,6 +639,9 @@ public sealed partial class SqliteSyncStore : ISyncStore
         {
             c?.Dispose();
         }
+        // The checkpointer's connection closes first, so the writer's close (the last connection) checkpoints what is
+        // left and removes the WAL file.
+        await _walCheckpointer.DisposeAsync().ConfigureAwait(false);
         await _connection.DisposeAsync().ConfigureAwait(false);
         _gate.Dispose();
     }

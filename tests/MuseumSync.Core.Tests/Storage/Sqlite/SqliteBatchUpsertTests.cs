@@ -220,4 +220,68 @@ public sealed class SqliteBatchUpsertTests : IAsyncLifetime
         RecordHash.Content(Rec("2"), span);
         Assert.NotEqual(RecordHash.Content(r), span.ToArray());
     }
+
+    [Fact]
+    public async Task CommitBatch_EmptyNullAndLongText_BoundInPlaceKeepTheirValues()
+    {
+        var big = string.Concat(Enumerable.Repeat("🎨 Ἀθηνᾶ ", 5000)); // ~60 KB of UTF-8: the row buffer grows
+        var records = new[]
+        {
+            new MuseumRecord { Source = "met", ObjectId = "e1", Title = "", AccessionNumber = null, RawJson = """{"ObjectID":"e1"}""", Position = "" },
+            new MuseumRecord { Source = "met", ObjectId = "e2", Title = big, AccessionNumber = "a", RawJson = "{\"t\":\"" + big + "\"}", Position = "p" },
+            new MuseumRecord { Source = "met", ObjectId = "e3", Title = "short", AccessionNumber = "", RawJson = """{"ObjectID":"e3"}""" },
+        };
+
+        Assert.Equal(3, (await CommitAsync(records)).Inserted);
+
+        var rows = await RowsAsync("SELECT object_id, title, typeof(title), accession_number, typeof(accession_number), position, typeof(position), raw_json FROM museum_records ORDER BY object_id");
+        Assert.Equal(["e1", "", "text", null, "null", "", "text", """{"ObjectID":"e1"}"""], rows[0]);
+        Assert.Equal(big, rows[1][1]);
+        Assert.Equal("{\"t\":\"" + big + "\"}", rows[1][7]);
+        Assert.Equal(["e3", "short", "text", "", "text", null, "null", """{"ObjectID":"e3"}"""], rows[2]);
+        // A second pass meets the same content: the in-place values hashed and compared like any other.
+        Assert.Equal(3, (await CommitAsync(records, s_t2)).Unchanged);
+    }
+
+    [Fact]
+    public async Task CommitBatch_CheckpointsInTheBackground_AndCloseLeavesNoWal()
+    {
+        for (var b = 0; b < 5; b++)
+        {
+            await CommitAsync(Enumerable.Range(0, 200).Select(i => Rec($"{b}-{i}", raw: new string('x', 2000))).ToList());
+        }
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (_store.WalCheckpoints == 0 && DateTime.UtcNow < deadline) await Task.Delay(10);
+        Assert.True(_store.WalCheckpoints > 0, "no background checkpoint ran");
+
+        await _store.DisposeAsync();
+        Assert.False(File.Exists(DbPath + "-wal"), "the last connection to close checkpoints and removes the WAL");
+        Assert.Equal(1000L, (await RowsAsync("SELECT COUNT(*) FROM museum_records"))[0][0]);
+        Assert.Equal(16384L, (await RowsAsync("PRAGMA page_size"))[0][0]);
+        _store = await SqliteSyncStore.OpenAsync(DbPath, create: false, CancellationToken.None); // for DisposeAsync
+    }
+
+    [Fact]
+    public async Task Open_ExistingDatabaseWithSmallerPages_KeepsItsPageSizeAndWorks()
+    {
+        var path = Path.Combine(_dir, "old.db");
+        await using (var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString()))
+        {
+            await c.OpenAsync();
+            await using var cmd = c.CreateCommand();
+            cmd.CommandText = "PRAGMA page_size=4096; CREATE TABLE t (x); DROP TABLE t;";
+            await cmd.ExecuteNonQueryAsync();
+        }
+        await using (var store = await SqliteSyncStore.OpenAsync(path, create: false, CancellationToken.None))
+        {
+            await store.InitializeAsync(CancellationToken.None);
+            var result = await store.CommitBatchAsync(new SyncBatch { Source = "met", Records = [Rec("1")], DeadLetters = [], Now = s_t1 }, CancellationToken.None);
+            Assert.Equal(1, result.Inserted);
+        }
+        await using var check = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        await check.OpenAsync();
+        await using var q = check.CreateCommand();
+        q.CommandText = "PRAGMA page_size";
+        Assert.Equal(4096L, await q.ExecuteScalarAsync());
+    }
 }
