@@ -13,7 +13,7 @@
 #>
 param(
     [int] $PageSize = 1000,
-    [int] $BatchSize = 5000,
+    [int] $BatchSize = 2000,
     [int] $ThrottleLimit = 32,
     [switch] $Ids
 )

@@ -11,7 +11,7 @@
 #>
 param(
     [int] $PageSize = 1000,
-    [int] $BatchSize = 5000
+    [int] $BatchSize = 2000
 )
 $ErrorActionPreference = 'Stop'
 $uri = "$($env:MS_BENCH_URL)/objects"

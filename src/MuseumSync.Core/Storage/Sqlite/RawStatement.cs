@@ -199,7 +199,10 @@ internal sealed unsafe class RawStatement : IDisposable
         /// <summary>
         /// sqlite3_bind_text with the destructor given: <c>SQLITE_STATIC</c> (0) for memory that outlives the step.
         /// The same library SQLitePCLRaw loaded (the module's load context resolves <c>e_sqlite3</c> to one file).
+        /// No GC transition: binding a static pointer only records it (no I/O, no callbacks, no waiting; the
+        /// connection is used by one thread at a time).
         /// </summary>
+        [SuppressGCTransition]
         [DllImport("e_sqlite3", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int sqlite3_bind_text(IntPtr statement, int index, byte* text, int length, IntPtr destructor);
     }
