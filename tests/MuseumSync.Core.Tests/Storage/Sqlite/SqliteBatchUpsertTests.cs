@@ -284,4 +284,25 @@ public sealed class SqliteBatchUpsertTests : IAsyncLifetime
         q.CommandText = "PRAGMA page_size";
         Assert.Equal(4096L, await q.ExecuteScalarAsync());
     }
+
+    [Fact]
+    public async Task CommitBatch_ReaderOpenWhileCheckpointsRun_SeesOnlyWholeBatches()
+    {
+        // A reader holds a snapshot across commits (and background checkpoints): it never sees part of a batch.
+        await using var reader = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DbPath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        await reader.OpenAsync();
+        for (var b = 0; b < 8; b++)
+        {
+            await CommitAsync(Enumerable.Range(0, 250).Select(i => Rec($"{b}-{i}", raw: new string('y', 1500))).ToList());
+            await using var tx = reader.BeginTransaction();
+            await using var q = reader.CreateCommand();
+            q.Transaction = tx;
+            q.CommandText = "SELECT COUNT(*) FROM museum_records";
+            var first = (long)(await q.ExecuteScalarAsync())!;
+            Assert.Equal(250L * (b + 1), first);
+            await Task.Delay(5); // the checkpointer may run meanwhile; the snapshot holds
+            Assert.Equal(first, (long)(await q.ExecuteScalarAsync())!);
+        }
+        Assert.Equal(2000L, (await RowsAsync("SELECT COUNT(*) FROM museum_records"))[0][0]);
+    }
 }
