@@ -5,16 +5,15 @@ namespace MuseumSync.Http;
 /// off (<see cref="TimeoutException"/>), while a cancelled run still ends with <see cref="OperationCanceledException"/>.
 /// The timer restarts on every read, so a slow but steady body is fine.
 /// </summary>
-internal sealed class IdleTimeoutStream : Stream
+internal sealed class IdleTimeoutStream : ReadOnlyWrapperStream
 {
-    private readonly Stream _inner;
     private readonly TimeSpan _idle;
     private readonly CancellationToken _outer;
     private readonly CancellationTokenSource _cts;
 
     public IdleTimeoutStream(Stream inner, TimeSpan idle, CancellationToken outer)
+        : base(inner)
     {
-        _inner = inner;
         _idle = idle;
         _outer = outer;
         _cts = CancellationTokenSource.CreateLinkedTokenSource(outer);
@@ -26,7 +25,7 @@ internal sealed class IdleTimeoutStream : Stream
         _cts.CancelAfter(_idle);
         try
         {
-            var n = await _inner.ReadAsync(buffer, _cts.Token).ConfigureAwait(false);
+            var n = await Inner.ReadAsync(buffer, _cts.Token).ConfigureAwait(false);
             // The consumer may take its time before the next read; only the wait for bytes counts.
             _cts.CancelAfter(Timeout.InfiniteTimeSpan);
             return n;
@@ -37,38 +36,9 @@ internal sealed class IdleTimeoutStream : Stream
         }
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
-        {
-            _cts.Dispose();
-            _inner.Dispose();
-        }
+        if (disposing) _cts.Dispose();
         base.Dispose(disposing);
     }
 }

@@ -1,18 +1,17 @@
 namespace MuseumSync.Http;
 
 /// <summary>A stream that first replays bytes already read from another (to look at a body's first byte), then reads on.</summary>
-internal sealed class PrefixStream : Stream
+internal sealed class PrefixStream : ReadOnlyWrapperStream
 {
     private readonly byte[] _prefix;
     private readonly int _length;
-    private readonly Stream _inner;
     private int _offset;
 
     private PrefixStream(byte[] prefix, int length, Stream inner)
+        : base(inner)
     {
         _prefix = prefix;
         _length = length;
-        _inner = inner;
     }
 
     /// <summary>Reads until the first byte that is not whitespace (or the end), and returns it with a stream that still starts at the beginning.</summary>
@@ -49,37 +48,6 @@ internal sealed class PrefixStream : Stream
             _offset += n;
             return n;
         }
-        return await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-    }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing) _inner.Dispose();
-        base.Dispose(disposing);
+        return await Inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
     }
 }
