@@ -17,17 +17,11 @@ public sealed class ConfigSourceCompleter : IArgumentCompleter
             if ((raw is PSObject pso ? pso.BaseObject : raw) is not string path || string.IsNullOrWhiteSpace(path)) return [];
             var data = DataFile.Read(StoreArguments.ResolvePath(path), "The sync config file", "@{ … }", (m, e) => new InvalidDataException(m, e));
             var names = new List<KeyValuePair<string, string>>();
-            var sources = data["Sources"] switch
+            foreach (var s in (SyncConfig.SourceEntries(data) ?? []).OfType<IDictionary>())
             {
-                IDictionary one => new object[] { one },
-                object[] many => many,
-                _ => [],
-            };
-            foreach (var s in sources.OfType<IDictionary>())
-            {
-                if (s["Name"] is not string name) continue;
-                var where = s["Uri"] as string ?? s["Profile"] as string ?? s["Path"] as string ?? string.Empty;
-                var off = s["Enabled"] is { } e && !LanguagePrimitives.IsTrue(e);
+                if (SyncConfig.Get(s, "Name") is not string name) continue;
+                var where = SyncConfig.Get(s, "Uri") as string ?? SyncConfig.Get(s, "Profile") as string ?? SyncConfig.Get(s, "Path") as string ?? string.Empty;
+                var off = SyncConfig.Get(s, "Enabled") is { } e && !LanguagePrimitives.IsTrue(e);
                 names.Add(new(name, $"{name}: {where}{(off ? " (disabled)" : string.Empty)}"));
             }
             return CompletionText.Complete(wordToComplete, names);

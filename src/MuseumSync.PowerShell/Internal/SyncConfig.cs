@@ -86,12 +86,8 @@ internal sealed class SyncConfig
         CheckKeys(data, s_topKeys, $"{file}");
         if (Get(data, "Store") is not IDictionary store) throw new SyncConfigException($"{file}: Store is missing; add Store = @{{ Database = 'museum.db' }} (SQLite) or Store = @{{ ConnectionString = '…'; Provider = 'SqlServer' }}.");
         CheckKeys(store, s_storeKeys, $"{file}, Store");
-        var sources = Get(data, "Sources") switch
-        {
-            IDictionary one => new object[] { one },
-            object[] many => many,
-            _ => throw new SyncConfigException($"{file}: Sources is missing; add Sources = @( @{{ Name = 'aic'; Profile = 'ArtInstituteOfChicago' }} ).")
-        };
+        var sources = SourceEntries(data)
+            ?? throw new SyncConfigException($"{file}: Sources is missing; add Sources = @( @{{ Name = 'aic'; Profile = 'ArtInstituteOfChicago' }} ).");
         var defaults = Get(data, "Defaults") as IDictionary;
         if (Get(data, "Defaults") is { } d && defaults is null) throw new SyncConfigException($"{file}: Defaults must be a hashtable, @{{ PageSize = 1000 }}.");
 
@@ -212,7 +208,16 @@ internal sealed class SyncConfig
         return options;
     }
 
-    private static object? Get(IDictionary d, string key)
+    /// <summary>The file's Sources entries (one hashtable, or an array of them); null when there are none. Shared with the -Source completer.</summary>
+    internal static object[]? SourceEntries(IDictionary data) => Get(data, "Sources") switch
+    {
+        IDictionary one => [one],
+        object[] many => many,
+        _ => null,
+    };
+
+    /// <summary>A key's value, the key matched case-insensitively as PowerShell does.</summary>
+    internal static object? Get(IDictionary d, string key)
     {
         foreach (DictionaryEntry e in d)
         {
