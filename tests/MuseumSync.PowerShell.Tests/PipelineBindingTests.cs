@@ -205,4 +205,16 @@ public sealed class PipelineBindingTests
         Assert.StartsWith("LidoInputNotXml", error.FullyQualifiedErrorId, StringComparison.Ordinal);
         Assert.Contains("-LiteralPath", error.Exception.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("Sync-MuseumRecord -InputObject $null -Database $args[0]")]
+    [InlineData("$null | Sync-MuseumRecord -Database $args[0]")]
+    public void SyncMuseumRecord_NullInput_IsRefusedByBinding(string command)
+    {
+        // -InputObject has no [ValidateNotNull] (it cost an allocation per pipeline record): Mandatory refuses null.
+        using var ps = PowerShellSession.Create();
+        ps.Invoke(command, Db);
+        var error = Assert.Single(ps.Errors);
+        Assert.Equal("ParameterArgumentValidationErrorNullNotAllowed,MuseumSync.PowerShell.Commands.SyncMuseumRecordCommand", error.FullyQualifiedErrorId);
+    }
 }
