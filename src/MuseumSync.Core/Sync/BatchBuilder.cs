@@ -34,8 +34,16 @@ public sealed class BatchBuilder
     /// <summary>Records per batch.</summary>
     public int BatchSize { get; }
 
+    /// <summary>
+    /// Packs valid records as the SQLite store writes them (<see cref="CompactRecords"/>) instead of keeping the record
+    /// objects; the batch's <see cref="SyncBatch.Records"/> is then that <see cref="CompactRecords"/>.
+    /// </summary>
+    internal bool CompactValidRecords { get; init; }
+
+    private CompactRecords? _compact;
+
     /// <summary>Records in the open batch.</summary>
-    public int Count => _valid.Count + _invalid.Count + _deleted.Count;
+    public int Count => _valid.Count + (_compact?.Count ?? 0) + _invalid.Count + _deleted.Count;
 
     /// <summary>
     /// True when <paramref name="record"/> is a deletion the store applies: the source reported it deleted and it has an
@@ -99,7 +107,9 @@ public sealed class BatchBuilder
                 // Deleted, then sent again within one batch: the later record wins (the store deletes after it upserts).
                 _deleted.RemoveAll(d => string.Equals(d.ObjectId, record.ObjectId, StringComparison.Ordinal));
             }
-            (record.IsValid ? _valid : _invalid).Add(record);
+            if (!record.IsValid) _invalid.Add(record);
+            else if (CompactValidRecords) (_compact ??= new CompactRecords(_source!, BatchSize)).Add(record);
+            else _valid.Add(record);
         }
         return Count >= BatchSize;
     }
@@ -124,7 +134,7 @@ public sealed class BatchBuilder
         var batch = new SyncBatch
         {
             Source = _source ?? _sourceOverride ?? "default",
-            Records = _valid.ToArray(),
+            Records = _compact is { } compact ? compact : _valid.ToArray(),
             DeadLetters = _invalid.ToArray(),
             Deletions = _deleted.Count == 0 ? Array.Empty<MuseumRecord>() : _deleted.ToArray(),
             ResolvedDeadLetters = _resolved.Count == 0 ? Array.Empty<ResolvedDeadLetter>() : _resolved.ToArray(),
@@ -135,6 +145,7 @@ public sealed class BatchBuilder
             Now = now,
         };
         _valid.Clear();
+        _compact = null;
         _invalid.Clear();
         _deleted.Clear();
         _resolved.Clear();

@@ -45,6 +45,12 @@ public sealed class SyncWriterOptions
 
     /// <summary>Writes commit-latency histograms and counters per source when set.</summary>
     public bool CollectMetrics { get; init; } = true;
+
+    /// <summary>
+    /// Packs each batch's valid records as the SQLite store writes them (set for SQLite): the record objects are let go
+    /// when added, instead of living until their batch is committed. Other stores take the records as they are.
+    /// </summary>
+    public bool CompactRecords { get; init; }
 }
 
 /// <summary>Something the writer wants said (a verbose line or a warning), queued for the caller's thread.</summary>
@@ -89,7 +95,7 @@ public sealed class SyncWriter : IAsyncDisposable
     {
         _openStore = openStore ?? throw new ArgumentNullException(nameof(openStore));
         _options = options ?? throw new ArgumentNullException(nameof(options));
-        _builder = new BatchBuilder(options.BatchSize, options.Source);
+        _builder = new BatchBuilder(options.BatchSize, options.Source) { CompactValidRecords = options.CompactRecords };
         _ownsStore = true;
     }
 
@@ -229,6 +235,7 @@ public sealed class SyncWriter : IAsyncDisposable
         if (_options.ShouldCommit is { } ask && !ask(batch))
         {
             Interlocked.Increment(ref _skipped);
+            (batch.Records as CompactRecords)?.Release();
             return null;
         }
         return batch;
@@ -250,7 +257,16 @@ public sealed class SyncWriter : IAsyncDisposable
     {
         using var _ = token;
         var started = Stopwatch.GetTimestamp();
-        var result = await store.CommitBatchAsync(batch, token.Token).ConfigureAwait(false);
+        BatchResult result;
+        try
+        {
+            result = await store.CommitBatchAsync(batch, token.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Committed or not, nothing reads the packed rows again (a failed batch is fetched again by the next run).
+            (batch.Records as CompactRecords)?.Release();
+        }
         var elapsed = Stopwatch.GetElapsedTime(started);
         var number = Interlocked.Increment(ref _batches);
         Interlocked.Add(ref _inserted, result.Inserted);

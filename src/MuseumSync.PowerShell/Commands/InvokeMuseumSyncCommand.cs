@@ -189,6 +189,7 @@ public sealed class InvokeMuseumSyncCommand : PSCmdlet, IDisposable
                 LeaseDuration = TimeSpan.FromSeconds(sync.LeaseTimeoutSec),
                 Compliance = compliance,
                 StoreDescription = where,
+                CompactRecords = store is MuseumSync.Storage.Sqlite.SqliteSyncStore,
             });
             lock (writers) writers.Add(writer);
             if (statistics is not null) writer.MetricsFor(source.Name).Attach(statistics);

@@ -129,6 +129,7 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand, IDisposable
             Compliance = _compliance,
             StoreDescription = StoreDescription,
             ShouldCommit = AskCommit,
+            CompactRecords = options.Provider == StoreProvider.Sqlite,
         });
         if (MetricsPath is not null) StartMetrics(CmdletPaths.Resolve(this, MetricsPath));
         _progress = new ProgressReporter(this, activityId: 2, "Sync-MuseumRecord");

@@ -169,6 +169,46 @@ public sealed class SyncWriterTests : IAsyncLifetime
     }
 
     /// <summary>Forwards to a real store; can hold commits until released and fail the Nth.</summary>
+    [Fact]
+    public async Task CompactRecords_BatchesArePacked_AndReleasedOnceCommittedOrSkipped()
+    {
+        await using (var writer = new SyncWriter(_store, new SyncWriterOptions { BatchSize = 4, UseLeases = false, CompactRecords = true }))
+        {
+            for (var i = 0; i < 10; i++) await writer.AddAsync(Rec(i, valid: i != 5));
+            await writer.CompleteAsync();
+            Assert.Equal(9, writer.Inserted);
+            Assert.Equal(1, writer.DeadLettered);
+        }
+        Assert.Equal(3, _store.Batches.Count);
+        Assert.All(_store.Batches, b =>
+        {
+            var packed = Assert.IsType<CompactRecords>(b.Records);
+            Assert.Throws<ObjectDisposedException>(() => packed[0]); // given back after the commit
+        });
+        Assert.Equal([4, 3, 2], _store.Batches.Select(b => b.Records.Count));
+
+        SyncBatch? skipped = null;
+        await using (var writer = new SyncWriter(_ => throw new InvalidOperationException("no store"), new SyncWriterOptions
+        {
+            BatchSize = 2,
+            UseLeases = false,
+            CompactRecords = true,
+            ShouldCommit = b =>
+            {
+                skipped = b;
+                return false;
+            },
+        }))
+        {
+            await writer.AddAsync(Rec(0));
+            await writer.AddAsync(Rec(1));
+            await writer.CompleteAsync();
+        }
+        var rows = Assert.IsType<CompactRecords>(skipped!.Records);
+        Assert.Equal(2, rows.Count);
+        Assert.Throws<ObjectDisposedException>(() => rows[0]);
+    }
+
     private sealed class GatedStore(ISyncStore inner) : ISyncStore
     {
         private SemaphoreSlim _gate = new(0);

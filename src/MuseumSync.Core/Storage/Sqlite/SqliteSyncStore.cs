@@ -377,34 +377,47 @@ public sealed partial class SqliteSyncStore : ISyncStore
     /// </summary>
     private (int Inserted, int Updated, int Unchanged) UpsertRecords(SyncBatch batch, IReadOnlyList<MuseumRecord> records, string now, CancellationToken cancellationToken)
     {
-        const int H = RecordHash.Size;
+        if (records is CompactRecords compact) return Upsert(batch, new CompactRows(compact), now, cancellationToken);
         var work = _work ??= new BatchScratch();
-        work.Prepare(records.Count);
-        var items = work.Records;
+        var n = 0;
+        foreach (var r in records)
+        {
+            if (n == work.Records.Length) work.GrowRecords();
+            work.Records[n++] = r;
+        }
+        try
+        {
+            return Upsert(batch, new RecordRows(work.Records, n), now, cancellationToken);
+        }
+        finally
+        {
+            Array.Clear(work.Records, 0, n); // no record outlives its batch here
+        }
+    }
+
+    private (int Inserted, int Updated, int Unchanged) Upsert<TRows>(SyncBatch batch, TRows rows, string now, CancellationToken cancellationToken)
+        where TRows : struct, IBatchRows
+    {
+        const int H = RecordHash.Size;
+        var n = rows.Count;
+        var work = _work ??= new BatchScratch();
+        work.Prepare(n);
         var hashes = work.Hashes;
         var ids = work.Ids;
-        var n = 0;
 
         // The ids as one JSON array; their hashes meanwhile.
         ids.ResetWrittenCount();
         using (var json = new System.Text.Json.Utf8JsonWriter(ids, new System.Text.Json.JsonWriterOptions { SkipValidation = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartArray();
-            var at = 0;
-            foreach (var r in records)
+            for (var i = 0; i < n; i++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (at == items.Length) work.Grow();
-                items = work.Records;
-                hashes = work.Hashes;
-                var i = at++;
-                items[i] = r;
-                RecordHash.Content(r, hashes.AsSpan(i * H, H));
-                if (r.ObjectId is null) json.WriteNullValue();
-                else json.WriteStringValue(r.ObjectId);
+                rows.Hash(i, hashes.AsSpan(i * H, H));
+                if (rows.ObjectId(i) is { } id) json.WriteStringValue(id);
+                else json.WriteNullValue();
             }
             json.WriteEndArray();
-            n = at;
         }
 
         // The stored hash of every id that has a row (array position -> hash).
@@ -434,26 +447,25 @@ public sealed partial class SqliteSyncStore : ISyncStore
         var upsert = _upsert!;
         var update = _update!;
         var source = batch.Source;
-        Span<byte> day = stackalloc byte[16];
         for (var i = 0; i < n; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var r = items[i];
+            var objectId = rows.ObjectId(i);
             var hash = hashes.AsSpan(i * H, H);
             // What is stored when this record comes: a repeat meets its predecessor's content (written, or equal to it).
             ReadOnlySpan<byte> current = default;
             var exists = false;
             var rowId = 0L;
-            if (r.ObjectId is { } id && latest.TryGetValue(id, out var previous))
+            if (objectId is not null && latest.TryGetValue(objectId, out var previous))
             {
                 current = hashes.AsSpan(previous * H, H);
                 rowId = work.RowIds[previous];
                 exists = true;
-                latest[id] = i;
+                latest[objectId] = i;
             }
             else
             {
-                if (r.ObjectId is { } first) latest.Add(first, i);
+                if (objectId is not null) latest.Add(objectId, i);
                 if (work.Found[i])
                 {
                     current = stored.AsSpan(i * H, H);
@@ -466,6 +478,46 @@ public sealed partial class SqliteSyncStore : ISyncStore
             else if (current.SequenceEqual(hash)) { unchanged++; continue; }
             else updated++;
             var u = exists ? update : upsert;
+            rows.Bind(u, i, source, now);
+            u.Blob(12, hash);
+            if (exists)
+            {
+                u.Int64(19, rowId);
+                if (u.Execute() != 1) throw new InvalidOperationException($"The row of '{objectId}' (rowid {rowId}) was not found to update.");
+            }
+            else
+            {
+                u.Execute();
+                work.RowIds[i] = upsert.LastInsertRowId();
+            }
+        }
+        return (inserted, updated, unchanged);
+    }
+
+    /// <summary>A batch's rows as <see cref="Upsert"/> reads them (a struct, so each kind gets code of its own).</summary>
+    private interface IBatchRows
+    {
+        int Count { get; }
+
+        string? ObjectId(int i);
+
+        void Hash(int i, Span<byte> destination);
+
+        /// <summary>Binds parameters 1-11 and 13-18 (12 is the hash, 19 the rowid of an update).</summary>
+        void Bind(RawStatement u, int i, string source, string now);
+    }
+
+    private readonly struct RecordRows(MuseumRecord[] records, int count) : IBatchRows
+    {
+        public int Count => count;
+
+        public string? ObjectId(int i) => records[i].ObjectId;
+
+        public void Hash(int i, Span<byte> destination) => RecordHash.Content(records[i], destination);
+
+        public void Bind(RawStatement u, int i, string source, string now)
+        {
+            var r = records[i];
             var rawUtf8 = r.RawJsonUtf8;
             u.BeginRow(source.Length * 3 + now.Length + 64 + (rawUtf8?.Length ?? RawStatement.MaxBytes(r.RawJson))
                 + RawStatement.MaxBytes(r.ObjectId) + RawStatement.MaxBytes(r.AccessionNumber) + RawStatement.MaxBytes(r.Title)
@@ -478,21 +530,12 @@ public sealed partial class SqliteSyncStore : ISyncStore
             u.RowText(4, r.Title);
             u.RowText(5, r.CreationDate);
             u.RowText(6, r.RightsStatement);
-            if (r.EmbargoDate is { } embargo)
-            {
-                embargo.TryFormat(day, out var written, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-                u.RowUtf8(7, day[..written]);
-            }
-            else
-            {
-                u.RowText(7, null);
-            }
+            BindDay(u, 7, r.EmbargoDate);
             u.RowUtf8(8, TierUtf8(r.AccessTier));
             u.RowText(9, r.IiifManifestUrl);
             u.RowText(10, r.MediaUrl);
             if (rawUtf8 is not null) u.RowUtf8(11, rawUtf8);
             else u.RowText(11, r.RawJson);
-            u.Blob(12, hash);
             u.RowText(13, r.Position);
             u.RowText(14, r.SourceUrl);
             u.RowText(15, r.CorrelationId);
@@ -500,19 +543,59 @@ public sealed partial class SqliteSyncStore : ISyncStore
             if (r.AssignedAccessTier is { } assigned) u.RowUtf8(17, TierUtf8(assigned));
             else u.RowText(17, null);
             u.RowText(18, r.TierRule);
-            if (exists)
-            {
-                u.Int64(19, rowId);
-                if (u.Execute() != 1) throw new InvalidOperationException($"The row of '{r.ObjectId}' (rowid {rowId}) was not found to update.");
-            }
-            else
-            {
-                u.Execute();
-                work.RowIds[i] = upsert.LastInsertRowId();
-            }
         }
-        Array.Clear(items, 0, n); // no record outlives its batch here
-        return (inserted, updated, unchanged);
+    }
+
+    private readonly struct CompactRows(CompactRecords rows) : IBatchRows
+    {
+        public int Count => rows.Count;
+
+        public string? ObjectId(int i) => rows.ObjectId(i);
+
+        public void Hash(int i, Span<byte> destination) => rows.Hash(i).CopyTo(destination);
+
+        public void Bind(RawStatement u, int i, string source, string now)
+        {
+            u.BeginRow(source.Length * 3 + now.Length + 64 + rows.TextBytes(i));
+            u.RowText(1, source);
+            Text(u, 2, i, CompactRecords.Field.ObjectId);
+            Text(u, 3, i, CompactRecords.Field.AccessionNumber);
+            Text(u, 4, i, CompactRecords.Field.Title);
+            Text(u, 5, i, CompactRecords.Field.CreationDate);
+            Text(u, 6, i, CompactRecords.Field.RightsStatement);
+            BindDay(u, 7, rows.EmbargoDate(i));
+            u.RowUtf8(8, TierUtf8(rows.AccessTier(i)));
+            Text(u, 9, i, CompactRecords.Field.IiifManifestUrl);
+            Text(u, 10, i, CompactRecords.Field.MediaUrl);
+            Text(u, 11, i, CompactRecords.Field.RawJson);
+            Text(u, 13, i, CompactRecords.Field.Position);
+            Text(u, 14, i, CompactRecords.Field.SourceUrl);
+            Text(u, 15, i, CompactRecords.Field.CorrelationId);
+            u.RowText(16, now);
+            if (rows.AssignedAccessTier(i) is { } assigned) u.RowUtf8(17, TierUtf8(assigned));
+            else u.RowText(17, null);
+            Text(u, 18, i, CompactRecords.Field.TierRule);
+        }
+
+        private void Text(RawStatement u, int parameter, int i, CompactRecords.Field field)
+        {
+            if (rows.TryGet(i, field, out var utf8)) u.RowUtf8(parameter, utf8);
+            else u.RowText(parameter, null);
+        }
+    }
+
+    private static void BindDay(RawStatement u, int parameter, DateOnly? date)
+    {
+        if (date is { } d)
+        {
+            Span<byte> day = stackalloc byte[16];
+            d.TryFormat(day, out var written, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+            u.RowUtf8(parameter, day[..written]);
+        }
+        else
+        {
+            u.RowText(parameter, null);
+        }
     }
 
     private static ReadOnlySpan<byte> TierUtf8(AccessTier t) => t switch
@@ -525,7 +608,7 @@ public sealed partial class SqliteSyncStore : ISyncStore
     /// <summary>Per-batch working memory, kept between batches so a batch allocates nothing per record.</summary>
     private sealed class BatchScratch
     {
-        public MuseumRecord[] Records = [];
+        public MuseumRecord[] Records = new MuseumRecord[16];
         public byte[] Hashes = [];
         public byte[] Stored = [];
         public bool[] Found = [];
@@ -535,23 +618,21 @@ public sealed partial class SqliteSyncStore : ISyncStore
 
         public void Prepare(int n)
         {
-            if (Found.Length < n) Resize(n);
-            else Array.Clear(Found);
-            Array.Clear(Records); // after a batch that failed midway
+            if (Found.Length < n)
+            {
+                Hashes = new byte[n * RecordHash.Size];
+                Stored = new byte[n * RecordHash.Size];
+                Found = new bool[n];
+                RowIds = new long[n];
+            }
+            else
+            {
+                Array.Clear(Found);
+            }
             Latest.Clear();
         }
 
-        /// <summary>For a list that yields more records than its Count said.</summary>
-        public void Grow() => Resize(Math.Max(16, Records.Length * 2));
-
-        private void Resize(int n)
-        {
-            Array.Resize(ref Records, n);
-            Array.Resize(ref Hashes, n * RecordHash.Size);
-            Stored = new byte[n * RecordHash.Size];
-            Found = new bool[n];
-            RowIds = new long[n];
-        }
+        public void GrowRecords() => Array.Resize(ref Records, Records.Length * 2);
     }
 
     private BatchScratch? _work;

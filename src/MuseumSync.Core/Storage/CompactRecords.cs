@@ -1,0 +1,240 @@
+using System.Buffers;
+using System.Collections;
+using System.Text;
+
+namespace MuseumSync.Storage;
+
+/// <summary>
+/// A batch's valid records packed as the SQLite store writes them: each row's text as UTF-8 in pooled byte chunks, with
+/// the content hash, the object id and the few non-text fields beside it. The <see cref="MuseumRecord"/> objects are
+/// not kept, so they die young: a batch of them used to outlive a garbage collection or two on its way to the
+/// committer, and copying them was a tenth of a sync's time. <see cref="Release"/> gives the chunks back once the
+/// batch is committed.
+/// </summary>
+/// <remarks>
+/// The indexer rebuilds a <see cref="MuseumRecord"/> from a row (the stored fields only; no page numbers or validation
+/// issues), for code that is not the SQLite store. Only valid records with their hash prepared go in.
+/// </remarks>
+internal sealed class CompactRecords : IReadOnlyList<MuseumRecord>
+{
+    /// <summary>The text fields of a row, in the order <see cref="Add"/> writes them.</summary>
+    public enum Field
+    {
+        ObjectId,
+        AccessionNumber,
+        Title,
+        CreationDate,
+        RightsStatement,
+        IiifManifestUrl,
+        MediaUrl,
+        RawJson,
+        Position,
+        SourceUrl,
+        CorrelationId,
+        TierRule,
+    }
+
+    private const int FieldCount = 12;
+    private const int ChunkBytes = 256 * 1024;
+
+    private readonly string _source;
+    private readonly List<byte[]> _chunks = new();
+    private int _chunkUsed;
+    private int _count;
+    private bool _released;
+
+    // Per row: its chunk and offset, the length of each field (-1 for null), the hash, the object id, the embargo day
+    // number (-1 for none), the tier and the assigned tier (-1 for none).
+    private int[] _chunkOf;
+    private int[] _offset;
+    private int[] _lengths;
+    private byte[] _hashes;
+    private string?[] _ids;
+    private int[] _embargo;
+    private sbyte[] _tiers;
+
+    /// <summary>An empty batch of <paramref name="source"/>'s rows, with room for <paramref name="capacity"/> before it grows.</summary>
+    public CompactRecords(string source, int capacity = 64)
+    {
+        _source = source;
+        var n = Math.Clamp(capacity, 1, 10_000);
+        _chunkOf = new int[n];
+        _offset = new int[n];
+        _lengths = new int[n * FieldCount];
+        _hashes = new byte[n * RecordHash.Size];
+        _ids = new string?[n];
+        _embargo = new int[n];
+        _tiers = new sbyte[n * 2];
+    }
+
+    /// <summary>The rows; still right after <see cref="Release"/>.</summary>
+    public int Count => _count;
+
+    /// <summary>Packs a valid record (its content hash is computed now if it was not prepared).</summary>
+    public void Add(MuseumRecord r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        ObjectDisposedException.ThrowIf(_released, this);
+        var i = _count;
+        if (i == _ids.Length) Grow();
+        var raw = r.RawJsonUtf8;
+        var max = (raw?.Length ?? Max(r.RawJson)) + Max(r.ObjectId) + Max(r.AccessionNumber) + Max(r.Title) + Max(r.CreationDate)
+            + Max(r.RightsStatement) + Max(r.IiifManifestUrl) + Max(r.MediaUrl) + Max(r.Position) + Max(r.SourceUrl)
+            + Max(r.CorrelationId) + Max(r.TierRule);
+        if (_chunks.Count == 0 || _chunks[^1].Length - _chunkUsed < max)
+        {
+            _chunks.Add(ArrayPool<byte>.Shared.Rent(Math.Max(ChunkBytes, max)));
+            _chunkUsed = 0;
+        }
+        var chunk = _chunks[^1];
+        _chunkOf[i] = _chunks.Count - 1;
+        _offset[i] = _chunkUsed;
+        var at = _chunkUsed;
+        var lengths = _lengths.AsSpan(i * FieldCount, FieldCount);
+        Text(chunk, ref at, lengths, Field.ObjectId, r.ObjectId);
+        Text(chunk, ref at, lengths, Field.AccessionNumber, r.AccessionNumber);
+        Text(chunk, ref at, lengths, Field.Title, r.Title);
+        Text(chunk, ref at, lengths, Field.CreationDate, r.CreationDate);
+        Text(chunk, ref at, lengths, Field.RightsStatement, r.RightsStatement);
+        Text(chunk, ref at, lengths, Field.IiifManifestUrl, r.IiifManifestUrl);
+        Text(chunk, ref at, lengths, Field.MediaUrl, r.MediaUrl);
+        if (raw is not null)
+        {
+            raw.CopyTo(chunk, at);
+            lengths[(int)Field.RawJson] = raw.Length;
+            at += raw.Length;
+        }
+        else
+        {
+            Text(chunk, ref at, lengths, Field.RawJson, r.RawJson);
+        }
+        Text(chunk, ref at, lengths, Field.Position, r.Position);
+        Text(chunk, ref at, lengths, Field.SourceUrl, r.SourceUrl);
+        Text(chunk, ref at, lengths, Field.CorrelationId, r.CorrelationId);
+        Text(chunk, ref at, lengths, Field.TierRule, r.TierRule);
+        _chunkUsed = at;
+        RecordHash.Content(r, _hashes.AsSpan(i * RecordHash.Size, RecordHash.Size));
+        _ids[i] = r.ObjectId;
+        _embargo[i] = r.EmbargoDate?.DayNumber ?? -1;
+        _tiers[2 * i] = (sbyte)r.AccessTier;
+        _tiers[2 * i + 1] = r.AssignedAccessTier is { } assigned ? (sbyte)assigned : (sbyte)-1;
+        _count = i + 1;
+    }
+
+    /// <summary>The row's object id (the same string the record had).</summary>
+    public string? ObjectId(int i) => _ids[Check(i)];
+
+    /// <summary>The row's content hash.</summary>
+    public ReadOnlySpan<byte> Hash(int i) => _hashes.AsSpan(Check(i) * RecordHash.Size, RecordHash.Size);
+
+    /// <summary>A text field as UTF-8; false when it is null.</summary>
+    public bool TryGet(int i, Field field, out ReadOnlySpan<byte> utf8)
+    {
+        Check(i);
+        ObjectDisposedException.ThrowIf(_released, this);
+        var lengths = _lengths.AsSpan(i * FieldCount, FieldCount);
+        var length = lengths[(int)field];
+        if (length < 0)
+        {
+            utf8 = default;
+            return false;
+        }
+        var at = _offset[i];
+        for (var f = 0; f < (int)field; f++) at += Math.Max(0, lengths[f]);
+        utf8 = _chunks[_chunkOf[i]].AsSpan(at, length);
+        return true;
+    }
+
+    /// <summary>The bytes of all the row's text fields together (for sizing a buffer).</summary>
+    public int TextBytes(int i)
+    {
+        var total = 0;
+        foreach (var n in _lengths.AsSpan(Check(i) * FieldCount, FieldCount)) total += Math.Max(0, n);
+        return total;
+    }
+
+    public DateOnly? EmbargoDate(int i) => _embargo[Check(i)] is var day and >= 0 ? DateOnly.FromDayNumber(day) : null;
+
+    public AccessTier AccessTier(int i) => (AccessTier)_tiers[2 * Check(i)];
+
+    public AccessTier? AssignedAccessTier(int i) => _tiers[2 * Check(i) + 1] is var t and >= 0 ? (AccessTier)t : null;
+
+    /// <summary>Gives the chunks back to the pool; the rows cannot be read after this (their <see cref="Count"/> can).</summary>
+    public void Release()
+    {
+        if (_released) return;
+        _released = true;
+        foreach (var chunk in _chunks) ArrayPool<byte>.Shared.Return(chunk);
+        _chunks.Clear();
+    }
+
+    /// <summary>The row as a record (its stored fields), for code other than the SQLite store.</summary>
+    public MuseumRecord this[int index]
+    {
+        get
+        {
+            Check(index);
+            ObjectDisposedException.ThrowIf(_released, this);
+            string? S(Field f) => TryGet(index, f, out var utf8) ? Encoding.UTF8.GetString(utf8) : null;
+            var record = new MuseumRecord
+            {
+                Source = _source,
+                ObjectId = ObjectId(index),
+                AccessionNumber = S(Field.AccessionNumber),
+                Title = S(Field.Title),
+                CreationDate = S(Field.CreationDate),
+                RightsStatement = S(Field.RightsStatement),
+                EmbargoDate = EmbargoDate(index),
+                AccessTier = AccessTier(index),
+                IiifManifestUrl = S(Field.IiifManifestUrl),
+                MediaUrl = S(Field.MediaUrl),
+                RawJson = S(Field.RawJson)!,
+                Position = S(Field.Position),
+                SourceUrl = S(Field.SourceUrl),
+                CorrelationId = S(Field.CorrelationId),
+                AssignedAccessTier = AssignedAccessTier(index),
+                TierRule = S(Field.TierRule),
+            };
+            return record;
+        }
+    }
+
+    public IEnumerator<MuseumRecord> GetEnumerator()
+    {
+        for (var i = 0; i < _count; i++) yield return this[i];
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    private int Check(int i)
+    {
+        if ((uint)i >= (uint)_count) throw new ArgumentOutOfRangeException(nameof(i), i, $"The batch has {_count} rows.");
+        return i;
+    }
+
+    private static int Max(string? s) => s is null ? 0 : Encoding.UTF8.GetMaxByteCount(s.Length);
+
+    private static void Text(byte[] chunk, ref int at, Span<int> lengths, Field field, string? value)
+    {
+        if (value is null)
+        {
+            lengths[(int)field] = -1;
+            return;
+        }
+        var n = Encoding.UTF8.GetBytes(value, chunk.AsSpan(at));
+        lengths[(int)field] = n;
+        at += n;
+    }
+
+    private void Grow()
+    {
+        var n = _ids.Length * 2;
+        Array.Resize(ref _chunkOf, n);
+        Array.Resize(ref _offset, n);
+        Array.Resize(ref _lengths, n * FieldCount);
+        Array.Resize(ref _hashes, n * RecordHash.Size);
+        Array.Resize(ref _ids, n);
+        Array.Resize(ref _embargo, n);
+        Array.Resize(ref _tiers, n * 2);
+    }
+}
