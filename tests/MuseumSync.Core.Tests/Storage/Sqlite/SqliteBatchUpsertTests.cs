@@ -46,9 +46,11 @@ public sealed class SqliteBatchUpsertTests : IAsyncLifetime
     private Task<BatchResult> CommitAsync(IReadOnlyList<MuseumRecord> records, DateTimeOffset? now = null) =>
         _store.CommitBatchAsync(new SyncBatch { Source = "met", Records = records, DeadLetters = [], Now = now ?? s_t1 }, CancellationToken.None);
 
-    private async Task<List<object?[]>> RowsAsync(string sql)
+    private Task<List<object?[]>> RowsAsync(string sql) => RowsAsync(sql, DbPath);
+
+    private static async Task<List<object?[]>> RowsAsync(string sql, string path)
     {
-        await using var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DbPath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        await using var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
         await c.OpenAsync();
         await using var cmd = c.CreateCommand();
         cmd.CommandText = sql;
@@ -333,18 +335,7 @@ public sealed class SqliteBatchUpsertTests : IAsyncLifetime
         }
         const string Columns = "SELECT source, object_id, accession_number, title, creation_date, rights_statement, embargo_date, access_tier, iiif_manifest_url, media_url, raw_json, hex(content_hash), position, source_url, correlation_id, first_seen_utc, last_changed_utc, access_tier_assigned, tier_rule, typeof(accession_number), typeof(title) FROM museum_records ORDER BY object_id";
         var expected = await RowsAsync(Columns);
-        await using var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = other, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        await c.OpenAsync();
-        await using var cmd = c.CreateCommand();
-        cmd.CommandText = Columns;
-        await using var reader = await cmd.ExecuteReaderAsync();
-        var actual = new List<object?[]>();
-        while (await reader.ReadAsync())
-        {
-            var row = new object?[reader.FieldCount];
-            for (var k = 0; k < row.Length; k++) row[k] = reader.IsDBNull(k) ? null : reader.GetValue(k);
-            actual.Add(row);
-        }
+        var actual = await RowsAsync(Columns, other);
         Assert.Equal(3, expected.Count);
         Assert.Equal(expected, actual);
     }
