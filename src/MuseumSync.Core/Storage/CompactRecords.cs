@@ -13,7 +13,8 @@ namespace MuseumSync.Storage;
 /// </summary>
 /// <remarks>
 /// The indexer rebuilds a <see cref="MuseumRecord"/> from a row (the stored fields only; no page numbers or validation
-/// issues), for code that is not the SQLite store. Only valid records with their hash prepared go in.
+/// issues), for code that is not the SQLite store. Only valid records go in; a record's content hash is read from it
+/// when it was prepared, and computed on <see cref="Add"/> otherwise.
 /// </remarks>
 internal sealed class CompactRecords : IReadOnlyList<MuseumRecord>
 {
@@ -78,9 +79,7 @@ internal sealed class CompactRecords : IReadOnlyList<MuseumRecord>
         var i = _count;
         if (i == _ids.Length) Grow();
         var raw = r.RawJsonUtf8;
-        var max = (raw?.Length ?? Max(r.RawJson)) + Max(r.ObjectId) + Max(r.AccessionNumber) + Max(r.Title) + Max(r.CreationDate)
-            + Max(r.RightsStatement) + Max(r.IiifManifestUrl) + Max(r.MediaUrl) + Max(r.Position) + Max(r.SourceUrl)
-            + Max(r.CorrelationId) + Max(r.TierRule);
+        var max = MaxTextBytes(r);
         if (_chunks.Count == 0 || _chunks[^1].Length - _chunkUsed < max)
         {
             _chunks.Add(ArrayPool<byte>.Shared.Rent(Math.Max(ChunkBytes, max)));
@@ -210,6 +209,15 @@ internal sealed class CompactRecords : IReadOnlyList<MuseumRecord>
     {
         if ((uint)i >= (uint)_count) throw new ArgumentOutOfRangeException(nameof(i), i, $"The batch has {_count} rows.");
         return i;
+    }
+
+    /// <summary>The most UTF-8 bytes the record's stored text fields (the <see cref="Field"/>s) can take together.</summary>
+    public static int MaxTextBytes(MuseumRecord r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        return (r.RawJsonUtf8?.Length ?? Max(r.RawJson)) + Max(r.ObjectId) + Max(r.AccessionNumber) + Max(r.Title) + Max(r.CreationDate)
+            + Max(r.RightsStatement) + Max(r.IiifManifestUrl) + Max(r.MediaUrl) + Max(r.Position) + Max(r.SourceUrl)
+            + Max(r.CorrelationId) + Max(r.TierRule);
     }
 
     private static int Max(string? s) => s is null ? 0 : Encoding.UTF8.GetMaxByteCount(s.Length);

@@ -36,9 +36,6 @@ internal sealed unsafe class RawStatement : IDisposable
         _handle = _stmt.DangerousGetHandle();
     }
 
-    /// <summary>The most UTF-8 bytes <paramref name="value"/> can take (for <see cref="BeginRow"/>).</summary>
-    public static int MaxBytes(string? value) => value is null ? 0 : Encoding.UTF8.GetMaxByteCount(value.Length);
-
     /// <summary>Starts a row whose text values take at most <paramref name="maxBytes"/> bytes in all.</summary>
     public void BeginRow(int maxBytes)
     {

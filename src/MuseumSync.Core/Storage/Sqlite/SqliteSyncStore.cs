@@ -519,11 +519,7 @@ public sealed partial class SqliteSyncStore : ISyncStore
         {
             var r = records[i];
             var rawUtf8 = r.RawJsonUtf8;
-            u.BeginRow(source.Length * 3 + now.Length + 64 + (rawUtf8?.Length ?? RawStatement.MaxBytes(r.RawJson))
-                + RawStatement.MaxBytes(r.ObjectId) + RawStatement.MaxBytes(r.AccessionNumber) + RawStatement.MaxBytes(r.Title)
-                + RawStatement.MaxBytes(r.CreationDate) + RawStatement.MaxBytes(r.RightsStatement) + RawStatement.MaxBytes(r.IiifManifestUrl)
-                + RawStatement.MaxBytes(r.MediaUrl) + RawStatement.MaxBytes(r.Position) + RawStatement.MaxBytes(r.SourceUrl)
-                + RawStatement.MaxBytes(r.CorrelationId) + RawStatement.MaxBytes(r.TierRule));
+            BeginRow(u, source, now, CompactRecords.MaxTextBytes(r));
             u.RowText(1, source);
             u.RowText(2, r.ObjectId);
             u.RowText(3, r.AccessionNumber);
@@ -556,7 +552,7 @@ public sealed partial class SqliteSyncStore : ISyncStore
 
         public void Bind(RawStatement u, int i, string source, string now)
         {
-            u.BeginRow(source.Length * 3 + now.Length + 64 + rows.TextBytes(i));
+            BeginRow(u, source, now, rows.TextBytes(i));
             u.RowText(1, source);
             Text(u, 2, i, CompactRecords.Field.ObjectId);
             Text(u, 3, i, CompactRecords.Field.AccessionNumber);
@@ -583,6 +579,10 @@ public sealed partial class SqliteSyncStore : ISyncStore
             else u.RowText(parameter, null);
         }
     }
+
+    /// <summary>Starts a row of <paramref name="textBytes"/> bytes of record text, plus the source, the time and the embargo day.</summary>
+    private static void BeginRow(RawStatement u, string source, string now, int textBytes) =>
+        u.BeginRow(System.Text.Encoding.UTF8.GetMaxByteCount(source.Length) + now.Length + 64 + textBytes);
 
     private static void BindDay(RawStatement u, int parameter, DateOnly? date)
     {
