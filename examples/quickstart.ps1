@@ -4,13 +4,17 @@
     MuseumSync in one minute: start the sample museum API, sync it into ./museum.db, show what happened.
 
 .DESCRIPTION
-    Starts the sample collection API from examples/SampleApi on 127.0.0.1 (a free port), streams its cursor-paged
-    NDJSON feed through Invoke-MuseumPoll into Sync-MuseumRecord, then prints the run summary, the stored checkpoint
-    and the dead letters (the records that failed validation). The API is stopped at the end, whatever happens.
-    Run it again: the sync resumes from the checkpoint and changes nothing.
+    Builds the module first when out/MuseumSync is missing or older than its sources (build.ps1, which runs
+    dotnet build), then starts the sample collection API from examples/SampleApi on 127.0.0.1 (a free port), streams
+    its cursor-paged NDJSON feed through Invoke-MuseumPoll into Sync-MuseumRecord, and prints the run summary, the
+    stored checkpoint and the dead letters (the records that failed validation). The API is stopped at the end,
+    whatever happens. Run it again: the sync resumes from the checkpoint and changes nothing.
+    When a MuseumSync module is already imported in the session, that one is used and nothing is built.
 
 .EXAMPLE
-    dotnet run --project src/MuseumSync.Host -- examples/quickstart.ps1
+    dotnet tool restore && dotnet pwsh examples/quickstart.ps1
+
+    On a machine with only the .NET SDK: the local tool pwsh runs the script.
 
 .EXAMPLE
     pwsh -File examples/quickstart.ps1 -Database ./demo.db -Records 5000
@@ -30,10 +34,37 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
-# Only Microsoft.PowerShell.Core cmdlets and .NET are used, so the script runs in pwsh and in MuseumSync.Host alike.
+
+# Why out/MuseumSync must be (re)built, or $null when it is newer than every file it is built from.
+function Get-ModuleBuildReason {
+    param([string] $RepoRoot)
+    $moduleDir = [System.IO.Path]::Combine($RepoRoot, 'out', 'MuseumSync')
+    $stamp = [System.IO.Path]::Combine($RepoRoot, 'out', 'quickstart.built')
+    if (-not [System.IO.File]::Exists([System.IO.Path]::Combine($moduleDir, 'MuseumSync.dll'))) { return "$moduleDir is not built yet" }
+    # A build that changed nothing rewrites nothing: the stamp this script leaves after each build counts too.
+    $built = @([System.IO.Directory]::EnumerateFiles($moduleDir, '*', [System.IO.SearchOption]::AllDirectories)) + @($stamp) |
+        Where-Object { [System.IO.File]::Exists($_) } |
+        ForEach-Object { [System.IO.File]::GetLastWriteTimeUtc($_) } | Sort-Object -Descending | Select-Object -First 1
+    $sources = @(
+        foreach ($folder in 'src', 'module', 'docs', 'tools') {
+            [System.IO.Directory]::EnumerateFiles([System.IO.Path]::Combine($RepoRoot, $folder), '*', [System.IO.SearchOption]::AllDirectories) |
+                Where-Object { $_ -notmatch '[\\/](bin|obj)[\\/]' }
+        }
+        foreach ($file in 'build/Module.targets', 'Directory.Build.props', 'Directory.Packages.props', 'global.json') { [System.IO.Path]::Combine($RepoRoot, $file) }
+    )
+    $newer = $sources | Where-Object { [System.IO.File]::GetLastWriteTimeUtc($_) -gt $built } | Select-Object -First 1
+    if ($newer) { "$newer changed since the last build" }
+}
 
 if (-not (Get-Module -Name MuseumSync)) {
-    Import-Module -Name ([System.IO.Path]::Combine($PSScriptRoot, '..', 'out', 'MuseumSync', 'MuseumSync.psd1'))
+    $repoRoot = [System.IO.Path]::GetFullPath([System.IO.Path]::Combine($PSScriptRoot, '..'))
+    $why = Get-ModuleBuildReason -RepoRoot $repoRoot
+    if ($why) {
+        "Building the module ($why) with build.ps1; the first build takes a few minutes ..."
+        & ([System.IO.Path]::Combine($repoRoot, 'build.ps1'))
+        [System.IO.File]::WriteAllText([System.IO.Path]::Combine($repoRoot, 'out', 'quickstart.built'), [DateTime]::UtcNow.ToString('o'))
+    }
+    Import-Module -Name ([System.IO.Path]::Combine($repoRoot, 'out', 'MuseumSync', 'MuseumSync.psd1'))
 }
 
 # Start the sample API as a child process. --parent-pid makes it exit if this script dies without cleaning up.

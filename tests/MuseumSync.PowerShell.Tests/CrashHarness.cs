@@ -15,7 +15,7 @@ internal static class CrashHarness
         PageLatency = TimeSpan.FromMilliseconds(15),
     });
 
-    /// <summary>Runs <paramref name="command"/> in host processes killed at about 10, 35, 60 and 85 % of the feed; at least two kills must land.</summary>
+    /// <summary>Runs <paramref name="command"/> in pwsh processes (a script, <c>pwsh -File</c>) killed at about 10, 35, 60 and 85 % of the feed; at least two kills must land.</summary>
     public static async Task KillAtSeveralPointsAsync(SampleMuseumApi api, string command)
     {
         var totalPages = (api.Collection.Lines.Count + 49) / 50;
@@ -23,14 +23,14 @@ internal static class CrashHarness
         foreach (var fraction in new[] { 0.1, 0.35, 0.6, 0.85 })
         {
             var target = api.PagesServed + Math.Max(1, (int)(totalPages * fraction) - api.PagesServed % totalPages);
-            using var host = HostProcess.StartCommand(command);
+            using var pwsh = PwshProcess.StartScript(command);
             var deadline = DateTime.UtcNow.AddSeconds(90);
-            while (api.PagesServed < target && !host.HasExited && DateTime.UtcNow < deadline)
+            while (api.PagesServed < target && !pwsh.HasExited && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(2);
             }
-            if (host.HasExited) break; // it finished before the kill point: nothing more to interrupt
-            host.Kill();
+            if (pwsh.HasExited) break; // it finished before the kill point: nothing more to interrupt
+            pwsh.Kill();
             kills++;
         }
         Assert.True(kills >= 2, "the sync finished before it could be killed at least twice; raise PageLatency");
@@ -43,12 +43,12 @@ internal static class CrashHarness
     /// </summary>
     public static void CompleteAndAssertExact(SampleCollection c, string command, Func<string, long> scalar, Func<IReadOnlyDictionary<string, string>> titles)
     {
-        var (code, _, stderr) = HostProcess.Run(command, TimeSpan.FromSeconds(120));
+        var (code, _, stderr) = PwshProcess.Run(PwshProcess.StartScript(command), TimeSpan.FromSeconds(120));
         Assert.True(code == 0, stderr);
         AssertExact(c, scalar, titles);
 
         var rowsBefore = scalar("SELECT COUNT(*) FROM {t}museum_records");
-        var (code2, _, stderr2) = HostProcess.Run(command, TimeSpan.FromSeconds(120));
+        var (code2, _, stderr2) = PwshProcess.Run(PwshProcess.StartScript(command), TimeSpan.FromSeconds(120));
         Assert.True(code2 == 0, stderr2);
         Assert.Equal(rowsBefore, scalar("SELECT COUNT(*) FROM {t}museum_records"));
         AssertExact(c, scalar, titles);

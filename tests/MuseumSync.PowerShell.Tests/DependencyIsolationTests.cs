@@ -12,18 +12,16 @@ public sealed class DependencyIsolationTests
     public async Task ImportModule_AfterOtherVersionsOfItsDependenciesLoaded_SyncStillWorks()
     {
         await using var api = await SampleMuseumApi.StartAsync(new SampleApiOptions { RecordCount = 200, DefaultPageSize = 50 });
-        var packages = HostProcess.Metadata("NuGetPackageRoot");
+        var packages = PwshProcess.Metadata("NuGetPackageRoot");
         var oldPolly = Path.Combine(packages, "polly.core", "8.5.2", "lib", "net8.0", "Polly.Core.dll");
         var oldSqlite = Path.Combine(packages, "microsoft.data.sqlite.core", "8.0.30", "lib", "net8.0", "Microsoft.Data.Sqlite.dll");
         Assert.True(File.Exists(oldPolly), oldPolly);
         Assert.True(File.Exists(oldSqlite), oldSqlite);
         var db = Path.Combine(TestPaths.TempDirectory(), "iso.db");
 
-        // The host imports the module before the script runs, so load the old versions in a fresh session of its own:
-        // remove the module, load the other versions into the default context, import again, sync.
+        // A fresh pwsh with nothing imported: load the other versions into the default context, import the module, sync.
         var script = $$"""
             $ErrorActionPreference = 'Stop'
-            Remove-Module MuseumSync
             $null = [System.Reflection.Assembly]::LoadFrom('{{oldPolly}}')
             $null = [System.Reflection.Assembly]::LoadFrom('{{oldSqlite}}')
             Import-Module '{{TestPaths.ModuleManifest}}'
@@ -35,7 +33,7 @@ public sealed class DependencyIsolationTests
                 }
             }
             """;
-        var (code, stdout, stderr) = HostProcess.Run(script, TimeSpan.FromSeconds(90));
+        var (code, stdout, stderr) = PwshProcess.Run(PwshProcess.StartCommand(script, module: string.Empty), TimeSpan.FromSeconds(90));
         Assert.True(code == 0, stderr + stdout);
         Assert.Contains($"inserted={api.Collection.ValidIds.Count}", stdout, StringComparison.Ordinal);
         // Both versions are loaded side by side: the old ones in the default context, MuseumSync's in its own.

@@ -1,5 +1,4 @@
 using System.Collections;
-using System.Diagnostics;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using MuseumSync.SampleApi;
@@ -15,13 +14,14 @@ public sealed class ExampleTests
 {
     private static string Example(params string[] parts) => Path.Combine([TestPaths.RepoRoot, "examples", .. parts]);
 
-    /// <summary>The built module plus Export-Csv, which the examples compose with (see <see cref="ExportCsvStandInCommand"/>).</summary>
-    private static PowerShellSession Session()
-    {
-        var ps = PowerShellSession.Create();
-        ps.Invoke("Import-Module -Assembly $args[0] -ErrorAction Stop", typeof(ExportCsvStandInCommand).Assembly);
-        return ps;
-    }
+    /// <summary>The built module in a session with pwsh's default cmdlets (Export-Csv among them, which the examples compose with).</summary>
+    private static PowerShellSession Session() => PowerShellSession.Create();
+
+    /// <summary>A CSV file read back with Import-Csv: one dictionary per row, the columns in file order.</summary>
+    private static List<Dictionary<string, string>> ReadCsv(PowerShellSession ps, string path) =>
+        ps.Invoke("Import-Csv -LiteralPath $args[0]", path)
+            .Select(row => row.Properties.ToDictionary(p => p.Name, p => (string)p.Value))
+            .ToList();
 
     [Fact]
     public async Task ExportInvalid_AgainstTheSampleApi_WritesTheDeadLettersAndTheInvalidRecords()
@@ -43,7 +43,7 @@ public sealed class ExampleTests
         Assert.Equal(invalid, SqliteInspector.Scalar(db, "SELECT COUNT(*) FROM sync_dead_letters"));
         Assert.Equal(Path.Combine(reports, "demo-dead-letters.csv"), (string)result.DeadLetterCsv);
 
-        var deadLetters = ExportCsvStandInCommand.Read((string)result.DeadLetterCsv);
+        var deadLetters = ReadCsv(ps, (string)result.DeadLetterCsv);
         Assert.Equal(invalid, deadLetters.Count);
         Assert.Equal(["Source", "ObjectId", "Rules", "Fields", "Messages", "AttemptCount", "FirstSeen", "LastSeen", "SourceUrl", "CorrelationId", "Payload"], deadLetters[0].Keys);
         Assert.All(deadLetters, r => Assert.Equal("demo", r["Source"]));
@@ -51,7 +51,7 @@ public sealed class ExampleTests
         Assert.All(deadLetters, r => Assert.Equal("1", r["AttemptCount"]));
         Assert.Equal(SqliteInspector.Column(db, "SELECT payload FROM sync_dead_letters").Order(), deadLetters.Select(r => r["Payload"]).Order());
 
-        var records = ExportCsvStandInCommand.Read((string)result.InvalidRecordCsv);
+        var records = ReadCsv(ps, (string)result.InvalidRecordCsv);
         Assert.Equal(invalid, records.Count);
         Assert.All(records, r => Assert.StartsWith(api.ObjectsUri.AbsoluteUri, r["SourceUrl"], StringComparison.Ordinal));
         Assert.All(records, r => Assert.False(string.IsNullOrEmpty(r["Messages"])));
@@ -63,13 +63,13 @@ public sealed class ExampleTests
             Example("export-invalid.ps1"), api.ObjectsUri.AbsoluteUri, db, reports, rule));
         Assert.True(withRule > 0 && withRule <= invalid);
         Assert.Equal(withRule, (long)(int)filtered.DeadLetters);
-        Assert.Equal(withRule, ExportCsvStandInCommand.Read((string)filtered.DeadLetterCsv).Count);
+        Assert.Equal(withRule, ReadCsv(ps, (string)filtered.DeadLetterCsv).Count);
         Assert.Equal(0L, (long)((dynamic)((PSObject)filtered.Synced).BaseObject).Inserted); // the second run resumed: nothing new
         // Seen twice now (the rerun polled from the checkpoint, so only -MinAttempts filters by what was re-sent).
         dynamic none = Assert.Single(ps.Invoke("& $args[0] -Uri $args[1] -Database $args[2] -OutputDirectory $args[3] -MinAttempts 99",
             Example("export-invalid.ps1"), api.ObjectsUri.AbsoluteUri, db, reports));
         Assert.Equal(0, (int)none.DeadLetters);
-        Assert.Empty(ExportCsvStandInCommand.Read((string)none.DeadLetterCsv));
+        Assert.Empty(ReadCsv(ps, (string)none.DeadLetterCsv));
     }
 
     [Fact]
@@ -234,7 +234,7 @@ public sealed class ExampleTests
         Assert.True(code == 1, $"exit {code}: {stdout} {stderr}");
         Assert.Matches(@"(?m)^down\s+Failed", stdout);
         Assert.Matches(@"(?m)^up\s+Completed", stdout);
-        Assert.Contains("1 of 2 source(s) failed: down", stdout + stderr, StringComparison.Ordinal); // a warning: the host writes it to stderr
+        Assert.Contains("1 of 2 source(s) failed: down", stdout + stderr, StringComparison.Ordinal); // a warning: pwsh writes it to stdout
         Assert.Equal(api.Collection.FinalTitles.Count, SqliteInspector.Scalar(Path.Combine(dir, "museum.db"), "SELECT COUNT(*) FROM museum_records WHERE source = 'up'"));
     }
 
@@ -248,21 +248,11 @@ public sealed class ExampleTests
         Assert.Contains("The sync did not run", stdout + stderr, StringComparison.Ordinal);
     }
 
-    /// <summary>run-sync.ps1 calls exit, so it runs in a child host process (as a scheduler would run it with pwsh -File).</summary>
-    private static async Task<(int Code, string StdOut, string StdErr)> RunSyncAsync(string config, string logs)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { HostProcess.HostPath, "--module", TestPaths.ModuleManifest, Example("scheduled", "run-sync.ps1"), "-ConfigPath", config, "-LogDirectory", logs })
-        {
-            psi.ArgumentList.Add(a);
-        }
-        using var p = Process.Start(psi)!;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        var stdout = p.StandardOutput.ReadToEndAsync(timeout.Token);
-        var stderr = p.StandardError.ReadToEndAsync(timeout.Token);
-        await p.WaitForExitAsync(timeout.Token);
-        return (p.ExitCode, await stdout, await stderr);
-    }
+    /// <summary>run-sync.ps1 calls exit, so it runs in a child pwsh process, as a scheduler runs it: pwsh -File.</summary>
+    private static Task<(int Code, string StdOut, string StdErr)> RunSyncAsync(string config, string logs) =>
+        Task.Run(() => PwshProcess.Run(
+            PwshProcess.StartFile(Example("scheduled", "run-sync.ps1"), "-ConfigPath", config, "-LogDirectory", logs, "-ModulePath", TestPaths.ModuleManifest),
+            TimeSpan.FromMinutes(3)));
 
     private static Hashtable ReadDataFile(string path)
     {

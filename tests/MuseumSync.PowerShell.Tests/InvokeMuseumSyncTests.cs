@@ -127,11 +127,12 @@ public sealed class InvokeMuseumSyncTests : IAsyncLifetime
     }
 
     [Fact]
-    public void FailedSource_InAHostProcess_ExitCodeIsOne()
+    public void FailedSource_InPwshCommand_ExitCodeIsOne()
     {
         var port = ClosedPort();
         var config = WriteConfig($"@{{ Name = 'down'; Uri = 'http://127.0.0.1:{port}/objects'; MaxRetries = 0 }}");
-        var result = HostProcess.Run($"Invoke-MuseumSync -ConfigPath '{config}'", TimeSpan.FromSeconds(60));
+        // What a scheduled task runs: pwsh -Command "Import-Module MuseumSync; Invoke-MuseumSync -ConfigPath …".
+        var result = PwshProcess.Run(PwshProcess.StartCommand($"Invoke-MuseumSync -ConfigPath '{config}'"), TimeSpan.FromSeconds(60));
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("Source 'down' failed", result.StdErr + result.StdOut, StringComparison.Ordinal);
     }

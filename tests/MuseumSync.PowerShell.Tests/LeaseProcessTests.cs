@@ -4,11 +4,11 @@ using MuseumSync.SampleApi;
 namespace MuseumSync.PowerShell.Tests;
 
 /// <summary>
-/// Several workers (separate host processes, as scheduled tasks on several servers would be) run the same sync: one
+/// Several workers (separate pwsh processes, as scheduled tasks on several servers would be) run the same sync: one
 /// holds the source's lease; the others say plainly that it is busy (a SyncSourceBusy error naming the holder), fetch
-/// nothing and write nothing. Through the host, `-Command '… | Sync-MuseumRecord …'` then exits 0 (the error is
+/// nothing and write nothing. A script run with `pwsh -File` (as a scheduled task runs it) then exits 0 (the error is
 /// statement-terminating: this run had nothing to do), 1 under $ErrorActionPreference = 'Stop', and whatever the
-/// script says when it catches the error by its id (the README's scheduled-task pattern). A killed worker's lease is
+/// script says when it catches the error by its id (the scheduling guide's pattern). A killed worker's lease is
 /// taken over by the next run on the same host at once.
 /// </summary>
 public sealed class LeaseProcessTests
@@ -41,18 +41,20 @@ public sealed class LeaseProcessTests
     [MemberData(nameof(Stores))]
     public async Task SecondWorker_WhileTheFirstSyncs_SaysBusyNamesTheHolderFetchesNothingExitsOne(string store)
     {
-        // 60 pages at 250 ms: the first worker is still syncing while the other hosts start (about 2 s each) and give up.
-        await using var slow = await SampleMuseumApi.StartAsync(new SampleApiOptions { RecordCount = 3000, DefaultPageSize = 50, PageLatency = TimeSpan.FromMilliseconds(250) });
+        // 60 pages at 600 ms: the first worker is still syncing while the other pwsh processes start (2 s each on an idle
+        // machine, over 10 s on a loaded one) and give up.
+        await using var slow = await SampleMuseumApi.StartAsync(new SampleApiOptions { RecordCount = 3000, DefaultPageSize = 50, PageLatency = TimeSpan.FromMilliseconds(600) });
         await using var other = await SampleMuseumApi.StartAsync(new SampleApiOptions { RecordCount = 1500, DefaultPageSize = 50 });
         using var t = new Target(store);
-        using var first = HostProcess.StartCommand(Command(slow.ObjectsUri, t));
+        using var first = PwshProcess.StartScript(Command(slow.ObjectsUri, t));
         await WaitAsync(() => slow.PagesServed >= 3 || first.HasExited, TimeSpan.FromSeconds(60));
         Assert.False(first.HasExited, "the first worker ended before the second one started; raise PageLatency\n" + first.StdErr);
 
         var watch = Stopwatch.StartNew();
-        using var plain = HostProcess.StartCommand(Command(other.ObjectsUri, t));
-        using var strict = HostProcess.StartCommand("$ErrorActionPreference = 'Stop'; " + Command(other.ObjectsUri, t));
-        var (code, stderr) = (plain.WaitForExit(TimeSpan.FromSeconds(60)), plain.StdErr);
+        using var plain = PwshProcess.StartScript(Command(other.ObjectsUri, t));
+        using var strict = PwshProcess.StartScript("$ErrorActionPreference = 'Stop'; " + Command(other.ObjectsUri, t));
+        // pwsh writes warnings to stdout and errors to stderr.
+        var (code, stderr) = (plain.WaitForExit(TimeSpan.FromSeconds(60)), plain.StdOut + plain.StdErr);
         var (strictCode, strictErr) = (strict.WaitForExit(TimeSpan.FromSeconds(60)), strict.StdErr);
 
         Assert.Equal(0, code);
@@ -75,14 +77,14 @@ public sealed class LeaseProcessTests
     [MemberData(nameof(Stores))]
     public async Task ThreeWorkersAtOnce_ExactlyOneSyncs_TheOthersEndCleanlyWithTheCatchPattern(string store)
     {
-        // 20 pages at 200 ms: the three hosts start within about a second of each other, well inside one run.
-        await using var api = await SampleMuseumApi.StartAsync(new SampleApiOptions { RecordCount = 1000, DefaultPageSize = 50, PageLatency = TimeSpan.FromMilliseconds(200) });
+        // 20 pages at 500 ms: the three pwsh processes start within a few seconds of each other, well inside one run.
+        await using var api = await SampleMuseumApi.StartAsync(new SampleApiOptions { RecordCount = 1000, DefaultPageSize = 50, PageLatency = TimeSpan.FromMilliseconds(500) });
         using var t = new Target(store);
-        // The scheduled-task pattern from the README: a busy source is not a failure of this run.
+        // The scheduled-task pattern from docs/guide/scheduling.md: a busy source is not a failure of this run.
         var script = "$ErrorActionPreference = 'Stop'; try { " + Command(api.ObjectsUri, t) + "; 'synced' } " +
                      "catch { if ($_.FullyQualifiedErrorId -like 'SyncSourceBusy,*') { 'busy: ' + $_.Exception.Holder.Host; exit 0 }; throw }";
 
-        var workers = Enumerable.Range(0, 3).Select(_ => HostProcess.StartCommand(script)).ToList();
+        var workers = Enumerable.Range(0, 3).Select(_ => PwshProcess.StartScript(script)).ToList();
         var codes = workers.Select(w => w.WaitForExit(TimeSpan.FromSeconds(120))).ToList();
 
         Assert.All(codes, c => Assert.Equal(0, c));
@@ -99,7 +101,7 @@ public sealed class LeaseProcessTests
     {
         await using var api = await SampleMuseumApi.StartAsync(new SampleApiOptions { RecordCount = 1500, DefaultPageSize = 50, PageLatency = TimeSpan.FromMilliseconds(30) });
         using var t = new Target(store);
-        using (var doomed = HostProcess.StartCommand(Command(api.ObjectsUri, t)))
+        using (var doomed = PwshProcess.StartScript(Command(api.ObjectsUri, t)))
         {
             await WaitAsync(() => api.PagesServed >= 8 || doomed.HasExited, TimeSpan.FromSeconds(60));
             Assert.False(doomed.HasExited, doomed.StdErr);
@@ -107,7 +109,7 @@ public sealed class LeaseProcessTests
         }
         Assert.Equal(1, t.Count("sync_leases")); // the dead worker's lease is still there, unexpired
 
-        var (code, _, stderr) = HostProcess.Run(Command(api.ObjectsUri, t).Replace("| Out-Null", "-WarningVariable w | Out-Null; $w | ForEach-Object { [Console]::Error.WriteLine(\"WARN: $_\") }", StringComparison.Ordinal), TimeSpan.FromSeconds(120));
+        var (code, _, stderr) = PwshProcess.Run(PwshProcess.StartScript(Command(api.ObjectsUri, t).Replace("| Out-Null", "-WarningVariable w | Out-Null; $w | ForEach-Object { [Console]::Error.WriteLine(\"WARN: $_\") }", StringComparison.Ordinal)), TimeSpan.FromSeconds(120));
 
         Assert.True(code == 0, stderr);
         Assert.Contains("WARN: Took over the lease on 'demo'", stderr, StringComparison.Ordinal);

@@ -148,7 +148,7 @@ public sealed class PackageTests
     }
 
     [Fact]
-    public async Task Package_ExtractedAsInstalled_ImportsAndRuns()
+    public void Package_ExtractedAsInstalled_ImportsAndRuns()
     {
         var packed = Packed.Value;
         var version = NuGetVersion.Parse(packed.Manifest.PackageVersion).ToNormalizedString();
@@ -185,19 +185,10 @@ public sealed class PackageTests
         // This test process may already hold MuseumSync.dll from out/MuseumSync (one identity loads once), so a fresh
         // process proves the extracted assemblies themselves load and run.
         var db2 = Path.Combine(TestPaths.TempDirectory(), "child.db");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { HostProcess.HostPath, "--module", Path.Combine(versionDir, "MuseumSync.psd1"), "-Command",
-                     $"$null = Initialize-SyncDatabase -Database '{db2}'; 'dll=' + (Get-Command Sync-MuseumRecord).DLL; foreach ($c in [System.Runtime.Loader.AssemblyLoadContext]::All) {{ foreach ($a in $c.Assemblies) {{ if ($a.GetName().Name -eq 'MuseumSync.Core') {{ 'core=' + $a.Location }} }} }}" })
-        {
-            psi.ArgumentList.Add(a);
-        }
-        using var child = Process.Start(psi)!;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var readOut = child.StandardOutput.ReadToEndAsync(timeout.Token);
-        var readErr = child.StandardError.ReadToEndAsync(timeout.Token);
-        await child.WaitForExitAsync(timeout.Token);
-        var (stdout, stderr) = (await readOut, await readErr);
-        Assert.True(child.ExitCode == 0, $"exit {child.ExitCode}: {stdout} {stderr}");
+        var (code, stdout, stderr) = PwshProcess.Run(PwshProcess.StartCommand(
+            $"$null = Initialize-SyncDatabase -Database '{db2}'; 'dll=' + (Get-Command Sync-MuseumRecord).DLL; foreach ($c in [System.Runtime.Loader.AssemblyLoadContext]::All) {{ foreach ($a in $c.Assemblies) {{ if ($a.GetName().Name -eq 'MuseumSync.Core') {{ 'core=' + $a.Location }} }} }}",
+            module: Path.Combine(versionDir, "MuseumSync.psd1")), TimeSpan.FromMinutes(2));
+        Assert.True(code == 0, $"exit {code}: {stdout} {stderr}");
         Assert.Contains($"dll={Path.Combine(versionDir, "MuseumSync.dll")}", stdout, StringComparison.Ordinal);
         Assert.Contains($"core={Path.Combine(versionDir, "dependencies", "MuseumSync.Core.dll")}", stdout, StringComparison.Ordinal);
         Assert.Equal(1, SqliteInspector.Scalar(db2, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'museum_records'"));
@@ -282,7 +273,7 @@ public sealed class PackageTests
     private static (int Code, string StdOut, string StdErr) RunPackager(params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(HostProcess.Metadata("MuseumSyncPackagerPath"));
+        psi.ArgumentList.Add(PwshProcess.Metadata("MuseumSyncPackagerPath"));
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();

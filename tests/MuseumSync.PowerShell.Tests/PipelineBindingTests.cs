@@ -5,9 +5,7 @@ namespace MuseumSync.PowerShell.Tests;
 
 /// <summary>
 /// The compositions users type, on the built module: checkpoints into the checkpoint and dead-letter cmdlets, files
-/// (as Get-ChildItem writes them: FileInfo with PSPath) into the validators and the store cmdlets, strings by value.
-/// Get-ChildItem is not in the hosted session (Core cmdlets only); <c>$ExecutionContext.InvokeProvider.ChildItem.Get</c>
-/// is the same provider call and writes the same objects.
+/// (from Get-ChildItem: FileInfo with PSPath) into the validators and the store cmdlets, strings by value.
 /// </summary>
 public sealed class PipelineBindingTests
 {
@@ -121,8 +119,8 @@ public sealed class PipelineBindingTests
 
         var created = Objects(ps.Invoke("[System.IO.FileInfo[]] @($args[0], $args[1]) | Initialize-SyncDatabase", a, b));
         ps.Invoke("Set-SyncCheckpoint -Source one -Cursor c1 -Database $args[0]; Set-SyncCheckpoint -Source two -Cursor c2 -Database $args[1]", a, b);
-        var listed = Objects(ps.Invoke("$ExecutionContext.InvokeProvider.ChildItem.Get($args[0] + '/*.db', $false) | Get-SyncCheckpoint", _dir));
-        var everywhere = Objects(ps.Invoke("$ExecutionContext.InvokeProvider.ChildItem.Get($args[0] + '/*.db', $false) | Set-SyncCheckpoint -Source shared -Cursor s1 -PassThru", _dir));
+        var listed = Objects(ps.Invoke("Get-ChildItem -Path ($args[0] + '/*.db') | Get-SyncCheckpoint", _dir));
+        var everywhere = Objects(ps.Invoke("Get-ChildItem -Path ($args[0] + '/*.db') | Set-SyncCheckpoint -Source shared -Cursor s1 -PassThru", _dir));
 
         Assert.Empty(ps.Errors);
         Assert.Equal([a, b], created.Select(s => (string)s.Database));
@@ -141,7 +139,7 @@ public sealed class PipelineBindingTests
         File.WriteAllText(Path.Combine(_dir, "c.psd1"), "@{ Rulez = @() }");
         using var ps = PowerShellSession.Create();
 
-        var rules = Objects(ps.Invoke("$ExecutionContext.InvokeProvider.ChildItem.Get($args[0] + '/*.psd1', $false) | Get-MuseumComplianceRule", _dir));
+        var rules = Objects(ps.Invoke("Get-ChildItem -Path ($args[0] + '/*.psd1') | Get-MuseumComplianceRule", _dir));
 
         Assert.Equal(11, rules.Count); // a: its rule then the 9 built-in ones; b: its rule only; c: an error
         Assert.Equal("rule-a", (string)rules[0].Id);
@@ -161,7 +159,7 @@ public sealed class PipelineBindingTests
         File.WriteAllText(brackets, Manifest.Replace("{0}", "2", StringComparison.Ordinal));
         using var ps = PowerShellSession.Create();
 
-        var fromProvider = Objects(ps.Invoke("$ExecutionContext.InvokeProvider.ChildItem.Get($args[0] + '/*.json', $false) | Test-IiifManifest", _dir));
+        var fromProvider = Objects(ps.Invoke("Get-ChildItem -Path ($args[0] + '/*.json') | Test-IiifManifest", _dir));
         var fromFileInfo = Objects(ps.Invoke("[System.IO.FileInfo]::new($args[0]) | Test-IiifManifest", brackets));
 
         Assert.Empty(ps.Errors);
@@ -182,7 +180,7 @@ public sealed class PipelineBindingTests
             [System.IO.File]::WriteAllText($dir + '/one.xml', $texts[0])
             [System.IO.File]::WriteAllText($dir + '/two[2].xml', $texts[1])
             $fromText = @($records | ConvertTo-LidoXml | Test-LidoRecord -SkipSchema)
-            $fromFiles = @($ExecutionContext.InvokeProvider.ChildItem.Get($dir + '/*.xml', $false) | Test-LidoRecord -SkipSchema)
+            $fromFiles = @(Get-ChildItem -Path ($dir + '/*.xml') | Test-LidoRecord -SkipSchema)
             $fromOutFile = @($records | ConvertTo-LidoXml -OutFile ($dir + '/wrap/all.lido') | Test-LidoRecord -SkipSchema)
             [pscustomobject] @{ Records = $records.Count; FromText = $fromText; FromFiles = $fromFiles; FromOutFile = $fromOutFile }
             """, api.ObjectsUri.ToString(), _dir);
