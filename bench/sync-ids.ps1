@@ -9,7 +9,8 @@
     Exits non-zero if the sync fails.
 
 .EXAMPLE
-    ../shared/bench/run.sh --records 20000 --ours-mode ids --ours 'dotnet src/MuseumSync.Host/bin/Release/net10.0/MuseumSync.Host.dll bench/sync-ids.ps1'
+    # after ./build.ps1; without pwsh on the PATH: dotnet <NuGet packages>/powershell/7.6.10/tools/net10.0/any/unix/pwsh.dll (docs/guide/performance.md)
+    ../shared/bench/run.sh --records 20000 --ours-mode ids --ours 'pwsh -NoProfile -NonInteractive -File bench/sync-ids.ps1'
 #>
 param(
     [int] $PageSize = 1000,
@@ -17,6 +18,8 @@ param(
     [int] $ThrottleLimit = 32
 )
 $ErrorActionPreference = 'Stop'
+# The built module (./build.ps1), unless a MuseumSync module is loaded already.
+if (-not (Get-Module -Name MuseumSync)) { Import-Module -Name ([System.IO.Path]::Combine($PSScriptRoot, '..', 'out', 'MuseumSync', 'MuseumSync.psd1')) }
 $base = $env:MS_BENCH_URL
 $db = $env:MS_BENCH_DB
 $summary = Invoke-MuseumPoll -Uri "$base/ids" -ItemUri "$base/assets/{id}" -Source bench -Database $db -PageSize $PageSize -ThrottleLimit $ThrottleLimit |

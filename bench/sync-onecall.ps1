@@ -9,7 +9,8 @@
     Exits non-zero when the source failed (run.sh then restarts it, which exercises resume).
 
 .EXAMPLE
-    ../shared/bench/run.sh --records 100000 --ours 'dotnet src/MuseumSync.Host/bin/Release/net10.0/MuseumSync.Host.dll bench/sync-onecall.ps1'
+    # after ./build.ps1; without pwsh on the PATH: dotnet <NuGet packages>/powershell/7.6.10/tools/net10.0/any/unix/pwsh.dll (docs/guide/performance.md)
+    ../shared/bench/run.sh --records 100000 --ours 'pwsh -NoProfile -NonInteractive -File bench/sync-onecall.ps1'
 #>
 param(
     [int] $PageSize = 1000,
@@ -18,6 +19,8 @@ param(
     [switch] $Ids
 )
 $ErrorActionPreference = 'Stop'
+# The built module (./build.ps1), unless a MuseumSync module is loaded already.
+if (-not (Get-Module -Name MuseumSync)) { Import-Module -Name ([System.IO.Path]::Combine($PSScriptRoot, '..', 'out', 'MuseumSync', 'MuseumSync.psd1')) }
 $base = $env:MS_BENCH_URL
 $db = $env:MS_BENCH_DB
 $config = "$db.sync.psd1"

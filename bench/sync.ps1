@@ -7,13 +7,16 @@
     restarted run resumes where the killed one stopped. Exits non-zero if the sync fails.
 
 .EXAMPLE
-    ../shared/bench/run.sh --records 100000 --ours 'dotnet src/MuseumSync.Host/bin/Release/net10.0/MuseumSync.Host.dll bench/sync.ps1'
+    # after ./build.ps1; without pwsh on the PATH: dotnet <NuGet packages>/powershell/7.6.10/tools/net10.0/any/unix/pwsh.dll (docs/guide/performance.md)
+    ../shared/bench/run.sh --records 100000 --ours 'pwsh -NoProfile -NonInteractive -File bench/sync.ps1'
 #>
 param(
     [int] $PageSize = 1000,
     [int] $BatchSize = 2000
 )
 $ErrorActionPreference = 'Stop'
+# The built module (./build.ps1), unless a MuseumSync module is loaded already.
+if (-not (Get-Module -Name MuseumSync)) { Import-Module -Name ([System.IO.Path]::Combine($PSScriptRoot, '..', 'out', 'MuseumSync', 'MuseumSync.psd1')) }
 $uri = "$($env:MS_BENCH_URL)/objects"
 $db = $env:MS_BENCH_DB
 $summary = Invoke-MuseumPoll -Uri $uri -Source bench -Database $db -PageSize $PageSize |

@@ -293,7 +293,7 @@ public sealed class InvokeMuseumSyncCommand : PSCmdlet, IDisposable
         }
     }
 
-    /// <summary>Sets $LASTEXITCODE, which pwsh -Command, pwsh -File with 'exit $LASTEXITCODE' and MuseumSync.Host turn into the process exit code.</summary>
+    /// <summary>Sets $LASTEXITCODE, which a script run with pwsh -File passes on with 'exit $LASTEXITCODE' (pwsh -Command exits 1 anyway: the failed sources' errors make its last statement fail).</summary>
     private void SetExitCode(int code) => SessionState.PSVariable.Set("global:LASTEXITCODE", code);
 
     /// <inheritdoc />
