@@ -92,7 +92,7 @@ function Invoke-XunitSuite {
     if ([System.IO.Directory]::Exists($ResultsDirectory)) { [System.IO.Directory]::Delete($ResultsDirectory, $true) }
     $arguments = @('test', $Solution, '-c', $Configuration, '--no-build', '--nologo', '--results-directory', $ResultsDirectory, '--logger', 'trx')
     Write-Verbose "dotnet $($arguments -join ' ')"
-    & dotnet @arguments
+    & dotnet @arguments | Out-Host   # to the console, not into this function's result
     $exitCode = $LASTEXITCODE
     $count = Get-TrxCount -Directory $ResultsDirectory
     if ($exitCode -ne 0 -and $count.Failed -eq 0) {
@@ -147,7 +147,7 @@ Import-Module -Name $(& $quote $pester) -RequiredVersion $(& $quote $pesterVersi
 "@
     $encoded = [Convert]::ToBase64String([System.Text.Encoding]::Unicode.GetBytes($script))
     Write-Verbose "dotnet $pwsh -NoProfile -NonInteractive -EncodedCommand <Invoke-Pester tests/Pester>"
-    & dotnet $pwsh -NoProfile -NonInteractive -EncodedCommand $encoded
+    & dotnet $pwsh -NoProfile -NonInteractive -EncodedCommand $encoded | Out-Host
     $exitCode = $LASTEXITCODE
     if (-not [System.IO.File]::Exists($summaryPath)) {
         Write-Warning "The Pester process ended (exit code $exitCode) without writing its results to $summaryPath; counting the run as one failure."

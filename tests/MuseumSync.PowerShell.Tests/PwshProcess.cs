@@ -66,6 +66,21 @@ internal sealed class PwshProcess : IDisposable
 
     public string StdOut { get { lock (_stdout) return _stdout.ToString(); } }
 
+    /// <summary>
+    /// From the script's first line <c>began &lt;round-trip UTC time&gt;</c> (which the script writes) to the process's exit:
+    /// the script's own run time, without pwsh's start-up.
+    /// </summary>
+    public TimeSpan RunTime
+    {
+        get
+        {
+            var began = System.Text.RegularExpressions.Regex.Match(StdOut, @"^began (\S+)", System.Text.RegularExpressions.RegexOptions.Multiline);
+            if (!began.Success) throw new InvalidOperationException($"The script did not write its 'began <time>' line.\nstdout:\n{StdOut}\nstderr:\n{StdErr}");
+            var start = DateTime.Parse(began.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind);
+            return _process.ExitTime.ToUniversalTime() - start;
+        }
+    }
+
     public string StdErr { get { lock (_stderr) return _stderr.ToString(); } }
 
     /// <summary>SIGKILL on Unix (TerminateProcess on Windows): no cleanup code runs.</summary>
