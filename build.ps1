@@ -146,8 +146,9 @@ Import-Module -Name $(& $quote $pester) -RequiredVersion $(& $quote $pesterVersi
 } | ConvertTo-Json | Set-Content -LiteralPath $(& $quote $summaryPath) -Encoding utf8
 "@
     $encoded = [Convert]::ToBase64String([System.Text.Encoding]::Unicode.GetBytes($script))
-    Write-Verbose "dotnet $pwsh -NoProfile -NonInteractive -EncodedCommand <Invoke-Pester tests/Pester>"
-    & dotnet $pwsh -NoProfile -NonInteractive -EncodedCommand $encoded | Out-Host
+    Write-Verbose "dotnet $pwsh -NoProfile -NonInteractive -OutputFormat Text -EncodedCommand <Invoke-Pester tests/Pester>"
+    # -OutputFormat Text: with -EncodedCommand and redirected output, pwsh would otherwise write CLIXML.
+    & dotnet $pwsh -NoProfile -NonInteractive -OutputFormat Text -EncodedCommand $encoded | Out-Host
     $exitCode = $LASTEXITCODE
     if (-not [System.IO.File]::Exists($summaryPath)) {
         Write-Warning "The Pester process ended (exit code $exitCode) without writing its results to $summaryPath; counting the run as one failure."
