@@ -67,15 +67,21 @@ if (-not (Get-Module -Name MuseumSync)) {
     Import-Module -Name ([System.IO.Path]::Combine($repoRoot, 'out', 'MuseumSync', 'MuseumSync.psd1'))
 }
 
+# Build the sample API first (quick when it is up to date), so that starting it below only starts it.
+$sampleApi = [System.IO.Path]::Combine($PSScriptRoot, 'SampleApi')
+'Building the sample museum API (examples/SampleApi) ...'
+& dotnet build $sampleApi -c Release --nologo -v q | Out-Host
+if ($LASTEXITCODE -ne 0) { throw "dotnet build $sampleApi failed with exit code $LASTEXITCODE (see above)." }
+
 # Start the sample API as a child process. --parent-pid makes it exit if this script dies without cleaning up.
 $startInfo = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-foreach ($argument in @('run', '--project', ([System.IO.Path]::Combine($PSScriptRoot, 'SampleApi')), '--',
+foreach ($argument in @('run', '--no-build', '-c', 'Release', '--project', $sampleApi, '--',
         '--port', $Port, '--records', $Records, '--parent-pid', $PID)) {
     $startInfo.ArgumentList.Add([string]$argument)
 }
 $startInfo.RedirectStandardOutput = $true
 $startInfo.UseShellExecute = $false
-Write-Verbose 'Starting the sample museum API (the first start builds it, which takes a few seconds)...'
+Write-Verbose 'Starting the sample museum API ...'
 $api = [System.Diagnostics.Process]::Start($startInfo)
 try {
     $baseUrl = $null
@@ -83,7 +89,7 @@ try {
     while (-not $baseUrl) {
         $read = $api.StandardOutput.ReadLineAsync()
         if (-not $read.Wait([TimeSpan]::FromMinutes(3)) -or $null -eq $read.Result) {
-            throw "The sample API did not start (exit code: $(if ($api.HasExited) { $api.ExitCode } else { 'still running' })). Try: dotnet run --project examples/SampleApi"
+            throw "The sample API did not start (exit code: $(if ($api.HasExited) { $api.ExitCode } else { 'still running' })). Try: dotnet run -c Release --project examples/SampleApi"
         }
         if ($read.Result -match 'listening on (http://\S+)') { $baseUrl = $Matches[1] }
         elseif ([DateTime]::UtcNow -gt $deadline) { throw 'The sample API did not report its address within 3 minutes.' }
