@@ -54,8 +54,8 @@ public sealed class LeaseProcessTests
         using var plain = PwshProcess.StartScript(Began + Command(other.ObjectsUri, t));
         using var strict = PwshProcess.StartScript(Began + "$ErrorActionPreference = 'Stop'; " + Command(other.ObjectsUri, t));
         // pwsh writes warnings to stdout and errors to stderr.
-        var (code, stderr) = (plain.WaitForExit(TimeSpan.FromSeconds(60)), plain.StdOut + plain.StdErr);
-        var (strictCode, strictErr) = (strict.WaitForExit(TimeSpan.FromSeconds(60)), strict.StdErr);
+        var (code, stderr) = (plain.WaitForExit(TimeSpan.FromSeconds(120)), plain.StdOut + plain.StdErr);
+        var (strictCode, strictErr) = (strict.WaitForExit(TimeSpan.FromSeconds(120)), strict.StdErr);
 
         Assert.Equal(0, code);
         Assert.Contains("WARNING: Source 'demo' is busy", stderr, StringComparison.Ordinal); // said even under -ErrorAction SilentlyContinue
