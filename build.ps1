@@ -212,7 +212,7 @@ if ($Test) {
     $failed = $xunit.Failed + $pester.Failed
     $skipped = $xunit.Skipped + $pester.Skipped
     ''
-    "Results in ${results}: xunit/*.trx, Pester.xml"
+    "Results in ${results}: xunit/*.trx ($($xunit.Files) test projects), Pester.xml"
     "By suite, xunit $($xunit.Passed) passed, $($xunit.Failed) failed, $($xunit.Skipped) skipped; Pester $($pester.Passed) passed, $($pester.Failed) failed, $($pester.Skipped) skipped"
     "tests: $passed passed, $failed failed, $skipped skipped"
     if ($failed -gt 0) { exit 1 }
