@@ -62,8 +62,6 @@ internal sealed class PwshProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public int Id => _process.Id;
-
     public string StdOut { get { lock (_stdout) return _stdout.ToString(); } }
 
     /// <summary>
