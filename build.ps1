@@ -76,6 +76,7 @@ function Get-NuGetPackageRoot {
 function Get-TrxCount {
     param([Parameter(Mandatory)] [string] $Directory)
     $count = [ordered]@{ Passed = 0; Failed = 0; Skipped = 0; Files = 0 }
+    if (-not [System.IO.Directory]::Exists($Directory)) { return $count }   # dotnet test ended before any project reported
     foreach ($file in [System.IO.Directory]::GetFiles($Directory, '*.trx', [System.IO.SearchOption]::AllDirectories)) {
         [xml] $trx = [System.IO.File]::ReadAllText($file)
         $counters = $trx.TestRun.ResultSummary.Counters
