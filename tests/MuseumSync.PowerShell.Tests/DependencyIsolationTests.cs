@@ -33,7 +33,7 @@ public sealed class DependencyIsolationTests
                 }
             }
             """;
-        var (code, stdout, stderr) = PwshProcess.Run(PwshProcess.StartCommand(script, module: string.Empty), TimeSpan.FromSeconds(90));
+        var (code, stdout, stderr) = PwshProcess.Run(PwshProcess.StartCommand(script, module: string.Empty), TimeSpan.FromMinutes(3));
         Assert.True(code == 0, stderr + stdout);
         Assert.Contains($"inserted={api.Collection.ValidIds.Count}", stdout, StringComparison.Ordinal);
         // Both versions are loaded side by side: the old ones in the default context, MuseumSync's in its own.

@@ -132,7 +132,7 @@ public sealed class InvokeMuseumSyncTests : IAsyncLifetime
         var port = ClosedPort();
         var config = WriteConfig($"@{{ Name = 'down'; Uri = 'http://127.0.0.1:{port}/objects'; MaxRetries = 0 }}");
         // What a scheduled task runs: pwsh -Command "Import-Module MuseumSync; Invoke-MuseumSync -ConfigPath …".
-        var result = PwshProcess.Run(PwshProcess.StartCommand($"Invoke-MuseumSync -ConfigPath '{config}'"), TimeSpan.FromSeconds(60));
+        var result = PwshProcess.Run(PwshProcess.StartCommand($"Invoke-MuseumSync -ConfigPath '{config}'"), TimeSpan.FromMinutes(3));
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("Source 'down' failed", result.StdErr + result.StdOut, StringComparison.Ordinal);
     }
