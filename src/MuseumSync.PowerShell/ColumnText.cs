@@ -44,7 +44,7 @@ public static class ColumnText
     }
 
     /// <summary>The display cells PowerShell's formatter gives <paramref name="text"/> (at least).</summary>
-    public static int Cells(string? text)
+    private static int Cells(string? text)
     {
         if (string.IsNullOrEmpty(text)) return 0;
         var cells = 0;

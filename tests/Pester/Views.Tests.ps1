@@ -146,24 +146,26 @@ Describe 'Views of hostile values' {
         $accent = 'e' + [char]0x0301
         # Emoji at odd and even offsets, so that a cut counting chars lands inside a pair whatever the column width.
         $title = "x$flower" + ("a$flower$family$accent$flower" * 12) + ' 東京国立博物館 ' + ("$flower b" * 10)
-        $id = "id-$flower$flower-" + ('9' * 30)
+        # Runs of emoji after an even and after an odd number of chars: a cut counting chars splits one of them.
+        $dense = $flower * 40
+        $id = "x$dense"
         $source = "src$flower-" + ('s' * 20)
         $dump = @(
             (@{ ObjectID = $id; title = $title; creation_date_iso = '1885'; rights_statement = 'http://creativecommons.org/publicdomain/zero/1.0/'; media_url = "https://images.example.org/iiif/2/$flower/full/max/0/default.jpg" } | ConvertTo-Json -Compress)
-            (@{ ObjectID = "$id-2"; title = "line one`nline two`ttab `e[31mred`e[0m $title"; creation_date_iso = '1890'; rights_statement = 'http://rightsstatements.org/vocab/InC/1.0/' } | ConvertTo-Json -Compress)
-            (@{ ObjectID = "$id-3"; title = $title; creation_date_iso = "the $flower spring of eighteen-ninety, probably $title"; rights_statement = 'http://rightsstatements.org/vocab/InC/1.0/' } | ConvertTo-Json -Compress)
+            (@{ ObjectID = $dense; title = "line one`nline two`ttab `e[31mred`e[0m $title"; creation_date_iso = '1890'; rights_statement = 'http://rightsstatements.org/vocab/InC/1.0/' } | ConvertTo-Json -Compress)
+            (@{ ObjectID = "yz$dense"; title = $title; creation_date_iso = "the $flower spring of eighteen-ninety, probably $title"; rights_statement = 'http://rightsstatements.org/vocab/InC/1.0/' } | ConvertTo-Json -Compress)
         )
         $outputs = New-Outputs 'hostile' -Source $source -Dump $dump
         $rulesFile = Join-Path $TestDrive 'rules.psd1'
-        $ruleId = "rule-$flower-" + ('r' * 40)
-        $match = "http://rightsstatements.org/vocab/$flower/" + ('p' * 60) + '*'
+        $ruleId = "x$dense"
+        $match = "http://rightsstatements.org/vocab/x$dense*"
         Set-Content -LiteralPath $rulesFile -Encoding utf8 -Value "@{ Rules = @( @{ Id = '$ruleId'; Match = '$match'; Tier = 'Research'; Description = '$($title.Replace("'", "''"))' } ) }"
         $outputs['MuseumSync.Compliance.RightsRule'] = @(Get-MuseumComplianceRule -RuleFile $rulesFile)
-        $iiif = Test-IiifManifest -Json (@{ '@context' = 'http://iiif.io/api/presentation/3/context.json'; id = "https://iiif.example.org/$flower/" + ('m' * 80); type = 'Manifest'; label = @{ en = @($title) }; items = @(@{ type = 'Canvas'; id = "https://iiif.example.org/$flower$flower/canvas" }) } | ConvertTo-Json -Depth 8 -Compress)
+        $iiif = Test-IiifManifest -Json (@{ '@context' = 'http://iiif.io/api/presentation/3/context.json'; id = "https://iiif.example.org/$dense"; type = 'Manifest'; label = @{ en = @($title) }; items = @(@{ type = 'Canvas'; id = "https://iiif.example.org/x$dense" }) } | ConvertTo-Json -Depth 8 -Compress)
         $outputs['MuseumSync.Iiif.IiifValidationResult'] = @($iiif)
         $outputs['MuseumSync.Iiif.IiifIssue'] = @($iiif.Errors)
         $lidoXml = @"
-<lido:lidoWrap xmlns:lido="http://www.lido-schema.org"><lido:lido><lido:lidoRecID lido:type="local">rec-$flower-$('q' * 40)</lido:lidoRecID><lido:descriptiveMetadata xml:lang="en"><lido:objectIdentificationWrap><lido:titleWrap><lido:titleSet><lido:appellationValue>$title</lido:appellationValue></lido:titleSet></lido:titleWrap></lido:objectIdentificationWrap></lido:descriptiveMetadata></lido:lido></lido:lidoWrap>
+<lido:lidoWrap xmlns:lido="http://www.lido-schema.org"><lido:lido><lido:lidoRecID lido:type="local">x$dense</lido:lidoRecID><lido:descriptiveMetadata xml:lang="en"><lido:objectIdentificationWrap><lido:titleWrap><lido:titleSet><lido:appellationValue>$title</lido:appellationValue></lido:titleSet></lido:titleWrap></lido:objectIdentificationWrap></lido:descriptiveMetadata></lido:lido></lido:lidoWrap>
 "@
         $lido = Test-LidoRecord -Xml $lidoXml -SchemaPath ([IO.Path]::Combine($script:Fixtures, 'lido', 'schema', 'lido-v1.1.xsd'))
         $outputs['MuseumSync.Lido.LidoValidationResult'] = @($lido)
