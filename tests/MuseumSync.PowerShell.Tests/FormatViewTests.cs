@@ -3,12 +3,13 @@ using System.Management.Automation;
 using System.Management.Automation.Language;
 using System.Management.Automation.Runspaces;
 using System.Reflection;
+using System.Text.RegularExpressions;
 using System.Xml.Linq;
 
 namespace MuseumSync.PowerShell.Tests;
 
 /// <summary>MuseumSync.Format.ps1xml against what the built module's cmdlets really write.</summary>
-public sealed class FormatViewTests
+public sealed partial class FormatViewTests
 {
     private static string FormatFile => Path.Combine(TestPaths.ModuleDirectory, "MuseumSync.Format.ps1xml");
 
@@ -18,9 +19,19 @@ public sealed class FormatViewTests
         (string)v.Element("Name")!,
         (string)v.Element("ViewSelectedBy")!.Element("TypeName")!,
         v.Elements().Single(e => e.Name.LocalName.EndsWith("Control", StringComparison.Ordinal)).Name.LocalName,
-        v.Descendants("PropertyName").Select(p => p.Value.Trim()).ToList(),
+        v.Descendants("PropertyName").Select(p => p.Value.Trim())
+            .Concat(v.Descendants("ScriptBlock").Select(p => FittedProperty().Match(p.Value)).Where(m => m.Success).Select(m => m.Groups["property"].Value))
+            .ToList(),
         v.Descendants("ScriptBlock").Select(p => p.Value).ToList(),
         v.Descendants().Where(e => e.Name.LocalName is "TableColumnHeader" or "ListItem").Select(e => ((string?)e.Element("Label"))?.Trim() ?? string.Empty).ToList())).ToList();
+
+    /// <summary>A script block that shows one property through ColumnText (Fit, FitEnd, Wrap) shows that property.</summary>
+    [GeneratedRegex(@"^\[MuseumSync\.PowerShell\.ColumnText\]::\w+\(\$_\.(?<property>\w+), \d+\)$")]
+    private static partial Regex FittedProperty();
+
+    /// <summary>The width given to ColumnText in a script block.</summary>
+    [GeneratedRegex(@"\[MuseumSync\.PowerShell\.ColumnText\]::(?<method>Fit|FitEnd|Wrap)\(.*?, (?<width>\d+)\)", RegexOptions.Singleline)]
+    private static partial Regex ColumnTextCall();
 
     /// <summary>Every MuseumSync type the cmdlets declare ([OutputType]), with the MuseumSync types their properties hold (issues, migrations) that a list view or a drill-down shows.</summary>
     private static Dictionary<string, Type> OutputTypes(PowerShellSession ps, out Dictionary<string, List<string>> declaredBy)
@@ -105,12 +116,69 @@ public sealed class FormatViewTests
 
         var table = views[0];
         Assert.Equal("TableControl", table.Control);
-        Assert.Equal(["Source", "Status", "Received", "Inserted", "Updated", "Unchanged", "DeadLettered", "Duration", "Records/s"], table.Labels);
+        // Records/s left the table so that it fits 80 columns (its header wrapped a letter per line there); the list has it.
+        Assert.Equal(["Source", "Status", "Received", "Inserted", "Updated", "Unchanged", "DeadLettered", "Duration"], table.Labels);
         var list = Assert.Single(views, v => v.Control == "ListControl");
         Assert.Contains("Deleted", list.Properties);
         Assert.Contains("DeadLettersResolved", list.Properties);
         Assert.Contains("Checkpoint", list.Properties);
         Assert.Contains("Database", list.Properties);
+        Assert.Contains("Error", list.Properties);
+    }
+
+    [Fact]
+    public void EveryTable_FitsEightyColumns_AndFitsItsTextToItsColumns()
+    {
+        var problems = new List<string>();
+        foreach (var view in XDocument.Load(FormatFile).Descendants("View"))
+        {
+            var name = (string)view.Element("Name")!;
+            if (view.Element("TableControl") is { } table)
+            {
+                var headers = table.Descendants("TableColumnHeader").ToList();
+                var items = table.Descendants("TableColumnItem").ToList();
+                Assert.Equal(headers.Count, items.Count);
+                var widths = headers.Select(h => (int?)h.Element("Width")).ToList();
+                if (widths.Any(w => w is null))
+                {
+                    // A column without a width takes what is left, and PowerShell cuts or drops what does not fit.
+                    problems.Add($"{name}: every column needs a width");
+                    continue;
+                }
+                var total = widths.Sum(w => w!.Value) + headers.Count - 1;
+                if (total > 80) problems.Add($"{name}: the columns and the spaces between them take {total} columns, more than 80");
+                for (var i = 0; i < headers.Count; i++)
+                {
+                    var label = ((string?)headers[i].Element("Label"))?.Trim() ?? string.Empty;
+                    if (label.Length > widths[i]) problems.Add($"{name}: header {label} is wider than its column ({widths[i]}) and would wrap");
+                    var script = (string?)items[i].Element("ScriptBlock");
+                    if (script is null) continue;
+                    foreach (Match call in ColumnTextCall().Matches(script))
+                    {
+                        if (int.Parse(call.Groups["width"].Value, System.Globalization.CultureInfo.InvariantCulture) != widths[i])
+                        {
+                            problems.Add($"{name}: column {label} is {widths[i]} wide but its text is fitted to {call.Groups["width"].Value}");
+                        }
+                    }
+                }
+            }
+            else if (view.Element("ListControl") is { } list)
+            {
+                // A list shows labels padded to the longest, then " : ", then the value.
+                var valueWidth = 80 - list.Descendants("Label").Max(l => l.Value.Trim().Length) - 3;
+                foreach (var script in list.Descendants("ScriptBlock").Select(b => b.Value))
+                {
+                    foreach (Match call in ColumnTextCall().Matches(script))
+                    {
+                        if (int.Parse(call.Groups["width"].Value, System.Globalization.CultureInfo.InvariantCulture) > valueWidth)
+                        {
+                            problems.Add($"{name}: a value is wrapped to {call.Groups["width"].Value} columns, but only {valueWidth} are left beside the labels");
+                        }
+                    }
+                }
+            }
+        }
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
     }
 
     [Fact]

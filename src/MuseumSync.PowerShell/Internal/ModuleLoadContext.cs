@@ -9,9 +9,14 @@ namespace MuseumSync.PowerShell.Internal;
 /// from the module's <c>dependencies</c> folder, so a session that already loaded other versions of them (dbatools and
 /// the SqlServer module bring their own SqlClient) does not matter. Platform-specific assemblies and native libraries
 /// come from <c>runtimes/&lt;rid&gt;/…</c>, most specific RID first.
+/// The one exception is <see cref="SharedAssemblyName"/>: the types users name in scripts load in the default context,
+/// where PowerShell resolves type literals, and this context leaves them there so both sides use one copy.
 /// </summary>
 internal sealed class ModuleLoadContext : AssemblyLoadContext
 {
+    /// <summary>The assembly of the types the cmdlets write and take (records, summaries, results, exceptions).</summary>
+    internal const string SharedAssemblyName = "MuseumSync.Types";
+
     private readonly string _dependencyDir;
     private readonly string[] _rids;
 
@@ -26,6 +31,9 @@ internal sealed class ModuleLoadContext : AssemblyLoadContext
 
     protected override Assembly? Load(AssemblyName assemblyName)
     {
+        // null defers to the default context, which holds the shared types (ModuleInitializer loads them there): a
+        // second copy here would make Core's SyncSummary a different type from the [MuseumSync.SyncSummary] of scripts.
+        if (string.Equals(assemblyName.Name, SharedAssemblyName, StringComparison.Ordinal)) return null;
         var path = FindManaged(assemblyName.Name);
         if (path is null) return null; // not ours: the framework or PowerShell supplies it
         if (IsProvidedByFramework(assemblyName, path)) return null;

@@ -21,7 +21,7 @@ public sealed class IiifValidationResult
     /// <summary>The rules it breaks, in document order.</summary>
     public IReadOnlyList<IiifIssue> Errors { get; init; } = Array.Empty<IiifIssue>();
 
-    /// <summary>Errors left out past <see cref="IiifValidator.MaxErrors"/>.</summary>
+    /// <summary>Errors left out past <c>IiifValidator.MaxErrors</c>.</summary>
     public int SuppressedCount { get; init; }
 
     /// <inheritdoc />

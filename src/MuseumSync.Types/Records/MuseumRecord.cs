@@ -61,7 +61,7 @@ public sealed class MuseumRecord
     public AccessTier AccessTier { get; init; }
 
     /// <summary>
-    /// The access tier the compliance rules assigned (<see cref="Compliance.ComplianceEngine"/>); null until they ran.
+    /// The access tier the compliance rules assigned (<c>Compliance.ComplianceEngine</c>); null until they ran.
     /// <see cref="AccessTier"/> keeps the tier the record arrived with.
     /// </summary>
     public AccessTier? AssignedAccessTier

@@ -24,7 +24,7 @@ public sealed class LidoValidationResult
     /// <summary>Every finding, errors and warnings, in document order (quality findings about the whole record last).</summary>
     public IReadOnlyList<LidoIssue> Errors { get; init; } = Array.Empty<LidoIssue>();
 
-    /// <summary>Findings left out once a record had more than the limit (<see cref="LidoValidationOptions.MaxIssuesPerRecord"/>).</summary>
+    /// <summary>Findings left out once a record had more than the limit (<c>LidoValidationOptions.MaxIssuesPerRecord</c>).</summary>
     public int SuppressedCount { get; init; }
 
     /// <summary>The number of errors.</summary>
