@@ -20,4 +20,11 @@ internal static class ErrorRecords
         };
         return new ErrorRecord(ex, id, category, target);
     }
+
+    /// <summary>
+    /// The error an invalid record becomes under -EnableException, written once its batch is committed:
+    /// MuseumRecordInvalid, InvalidData, the record as target, the writer's message (record id, source, where, reasons).
+    /// </summary>
+    public static ErrorRecord InvalidRecord(string message, MuseumRecord record) =>
+        new(new InvalidDataException(message), "MuseumRecordInvalid", ErrorCategory.InvalidData, record);
 }
