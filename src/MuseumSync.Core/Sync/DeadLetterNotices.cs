@@ -95,6 +95,6 @@ internal sealed class DeadLetterNotices
     private static string Reasons(MuseumRecord r) => string.Join("; ", r.Issues.Select(i => i.ToString()));
 
     private static string Where(MuseumRecord r) => r.PageNumber > 0
-        ? string.Create(CultureInfo.InvariantCulture, $" (line {r.LineNumber} of {r.SourceUrl}, correlation {r.CorrelationId})")
+        ? string.Create(CultureInfo.InvariantCulture, $" (line {r.LineNumber} of {r.SourceUrl ?? $"page {r.PageNumber}"}{(r.CorrelationId is null ? string.Empty : ", correlation " + r.CorrelationId)})")
         : string.Empty;
 }
