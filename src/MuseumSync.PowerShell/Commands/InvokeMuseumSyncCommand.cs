@@ -110,6 +110,11 @@ public sealed class InvokeMuseumSyncCommand : PSCmdlet, IDisposable
                         SetExitCode(1);
                         ThrowTerminatingError(StoreErrors.From(ex, where));
                     }
+                    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                    {
+                        SetExitCode(1);
+                        ThrowTerminatingError(StoreErrors.From(ErrorRecords.StoreFileError(ex, where), where));
+                    }
                 }
                 var summary = RunSource(source, store!, config.Store, writers);
                 summaries.Add(summary);
@@ -129,11 +134,12 @@ public sealed class InvokeMuseumSyncCommand : PSCmdlet, IDisposable
         }
 
         var failed = summaries.Where(s => s.Status == "Failed").ToList();
+        // Set first: under -ErrorAction Stop the first error below ends the command.
+        SetExitCode(failed.Count > 0 ? 1 : 0);
         foreach (var f in failed)
         {
             WriteError(new ErrorRecord(new InvalidOperationException($"Source '{f.Source}' failed: {f.Error}"), "SyncSourceFailed", ErrorCategory.NotSpecified, f.Source));
         }
-        SetExitCode(failed.Count > 0 ? 1 : 0);
     }
 
     private List<SyncConfigSource> Select(SyncConfig config)

@@ -234,6 +234,11 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand, IDisposable
             DrainMessages(failing: true);
             ThrowTerminatingError(StoreErrors.From(ex, StoreDescription));
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            DrainMessages(failing: true);
+            ThrowTerminatingError(StoreErrors.From(ErrorRecords.StoreFileError(ex, StoreDescription), StoreDescription));
+        }
     }
 
     /// <summary>

@@ -22,6 +22,13 @@ internal static class ErrorRecords
     }
 
     /// <summary>
+    /// A store that cannot be opened or written for a file-system reason (a SQLite path under a file, a folder this
+    /// account may not write): a SyncStoreError that says what to check, instead of the bare IOException.
+    /// </summary>
+    public static SyncStoreException StoreFileError(Exception ex, string store) =>
+        new($"Could not open or write {store}: {ex.Message} Check that the database path names a file in a folder this account can create and write.", isTransient: false, ex);
+
+    /// <summary>
     /// The error an invalid record becomes under -EnableException, written once its batch is committed:
     /// MuseumRecordInvalid, InvalidData, the record as target, the writer's message (record id, source, where, reasons).
     /// </summary>
