@@ -208,6 +208,7 @@ Describe 'Invoke-MuseumSync with invalid records in the feed' {
         $port = Get-ClosedPort
         $config = [System.IO.Path]::Combine($TestDrive, 'two.psd1')
         Set-Content -LiteralPath $config -Value "@{ Store = @{ Database = '$db' }; Sources = @( @{ Name = 'down'; Uri = 'http://127.0.0.1:$port/objects'; MaxRetries = 0 }, @{ Name = 'demo'; Uri = '$($script:uri)'; PageSize = 50 } ) }"
+        $global:LASTEXITCODE = 0
         $ErrorActionPreference = 'Stop'
         { Invoke-MuseumSync -ConfigPath $config -WarningAction SilentlyContinue } |
             Should -Throw -ErrorId 'SyncSourceFailed,MuseumSync.PowerShell.Commands.InvokeMuseumSyncCommand'
