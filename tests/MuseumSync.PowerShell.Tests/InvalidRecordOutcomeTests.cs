@@ -142,6 +142,24 @@ public sealed class InvalidRecordOutcomeTests : IAsyncLifetime
     }
 
     [Fact]
+    public void InvokeMuseumSync_EnableExceptionUnderStop_StopsAtTheFirstDeadLetter_ExitCodeOne_NextRunCompletes()
+    {
+        var config = WriteConfig();
+        using var ps = PowerShellSession.Create();
+        var stop = Assert.ThrowsAny<RuntimeException>(() => ps.Invoke("$ErrorActionPreference = 'Stop'; Invoke-MuseumSync -ConfigPath $args[0] -EnableException", config));
+        Assert.Equal("MuseumRecordInvalid,MuseumSync.PowerShell.Commands.InvokeMuseumSyncCommand", stop.ErrorRecord.FullyQualifiedErrorId);
+        dynamic record = ((PSObject)PSObject.AsPSObject(stop.ErrorRecord.TargetObject)).BaseObject;
+        Assert.Contains((string)record.RawJson, SqliteInspector.Column(Db, "SELECT payload FROM sync_dead_letters"));
+        Assert.Equal(1, Convert.ToInt32(ps.Invoke("$global:LASTEXITCODE").Single().BaseObject, CultureInfo.InvariantCulture));
+
+        // The store is consistent and the lease given back: the next run takes the source at once and completes it.
+        dynamic s = Assert.Single(ps.Invoke("$ErrorActionPreference = 'Continue'; Invoke-MuseumSync -ConfigPath $args[0] -WarningAction SilentlyContinue", config)).BaseObject;
+        Assert.Equal("Completed", (string)s.Status);
+        Assert.Equal(_api.Collection.ValidIds.Count, SqliteInspector.Scalar(Db, "SELECT COUNT(*) FROM museum_records"));
+        Assert.Equal(_api.Collection.InvalidLines.Count, SqliteInspector.Scalar(Db, "SELECT COUNT(*) FROM sync_dead_letters"));
+    }
+
+    [Fact]
     public void SyncMuseumRecord_WhatIf_SaysWhatWouldBeDeadLettered_WritesNothing()
     {
         const string WhatIf = "$ErrorActionPreference = 'Stop'; Invoke-MuseumPoll -Uri $args[0] -Source demo -PageSize 50 | Sync-MuseumRecord -Source demo -Database $args[1] -WhatIf";

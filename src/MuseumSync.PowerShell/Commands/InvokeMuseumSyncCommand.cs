@@ -121,12 +121,6 @@ public sealed class InvokeMuseumSyncCommand : PSCmdlet, IDisposable
                 WriteObject(summary);
             }
         }
-        catch (ActionPreferenceStopException)
-        {
-            // -EnableException under Stop: an invalid record's error stopped the run (its batch is committed).
-            SetExitCode(1);
-            throw;
-        }
         finally
         {
             if (metrics is not null) StopMetrics(metrics);
@@ -244,7 +238,7 @@ public sealed class InvokeMuseumSyncCommand : PSCmdlet, IDisposable
             WriteWarning(busy.Message);
             return Summarize(writer, source.Name, "Busy", clock.Elapsed, storeOptions, busy.Message);
         }
-        catch (Exception ex) when (ex is not PipelineStoppedException and not ActionPreferenceStopException and not OutOfMemoryException)
+        catch (Exception ex) when (ex is not PipelineStoppedException and not OutOfMemoryException)
         {
             progress.Complete();
             var reason = ex is SyncConfigException or ArgumentException or ComplianceRulesException
@@ -286,7 +280,16 @@ public sealed class InvokeMuseumSyncCommand : PSCmdlet, IDisposable
                 WriteWarning(w.Text);
                 break;
             case InvalidRecordMessage i:
-                WriteError(ErrorRecords.InvalidRecord(i.Text, i.Record));
+                try
+                {
+                    WriteError(ErrorRecords.InvalidRecord(i.Text, i.Record));
+                }
+                catch
+                {
+                    // -EnableException under Stop: this error ends the run (its batch is committed), and the exit code says so.
+                    SetExitCode(1);
+                    throw;
+                }
                 break;
             case ProgressTick:
                 progress.Tick(writer);
