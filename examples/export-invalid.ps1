@@ -62,9 +62,9 @@ if (-not $Uri) {
 try {
     $null = [System.IO.Directory]::CreateDirectory($OutputDirectory)
 
-    # 1. Sync. Invalid records are dead-lettered (one non-terminating error each, silenced here: step 2 lists them).
+    # 1. Sync. Invalid records are dead-lettered (the first few as warnings, silenced here: step 2 lists them).
     $summary = Invoke-MuseumPoll -Uri $Uri -Source $Source -Database $Database |
-        Sync-MuseumRecord -Source $Source -Database $Database -ErrorAction SilentlyContinue
+        Sync-MuseumRecord -Source $Source -Database $Database -WarningAction SilentlyContinue
 
     # 2. The dead letters, filtered with Where-Object and flattened to one CSV row each.
     $deadLetterCsv = [System.IO.Path]::Combine($OutputDirectory, "$Source-dead-letters.csv")

@@ -98,9 +98,9 @@ try {
     "Syncing $objects into $Database ..."
 
     # The real path: stream every page, validate at the boundary, commit batch + checkpoint in one transaction.
-    # Invalid records are dead-lettered and reported as non-terminating errors; they are listed below instead.
+    # Invalid records are dead-lettered (the first few reported as warnings, silenced here); they are listed below instead.
     $summary = Invoke-MuseumPoll -Uri $objects -Source demo -Database $Database -PageSize 100 |
-        Sync-MuseumRecord -Source demo -Database $Database -ErrorAction SilentlyContinue
+        Sync-MuseumRecord -Source demo -Database $Database -WarningAction SilentlyContinue
     $summary | Out-Default
 
     'Checkpoint:'

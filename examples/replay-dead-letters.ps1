@@ -7,7 +7,7 @@
     Get-SyncDeadLetter -Source NAME | Sync-MuseumRecord validates every dead letter again (with today's rules, and the
     compliance rules given by -ComplianceRules): those that pass are committed and leave the dead-letter table in the
     same transaction; those still invalid stay, their attempt count raised, with one non-terminating error each
-    (collected in -ErrorVariable, not shown). A replay never moves the source's checkpoint.
+    (-EnableException; collected in -ErrorVariable, not shown). A replay never moves the source's checkpoint.
 
     Returns the replay's MuseumSync.SyncSummary (DeadLettersResolved, DeadLettersSeenBefore, Inserted, ...).
     If the store does not exist yet, or -Uri is given, the feed is synced first so there is something to replay;
@@ -54,7 +54,7 @@ try {
         }
         $PSCmdlet.WriteVerbose("Syncing $Uri into $Database first ...")
         $null = Invoke-MuseumPoll -Uri $Uri -Source $Source -Database $Database |
-            Sync-MuseumRecord -Source $Source -Database $Database -ErrorAction SilentlyContinue
+            Sync-MuseumRecord -Source $Source -Database $Database -WarningAction SilentlyContinue
     }
 
     $query = @{ Source = $Source; Database = $Database }
@@ -66,7 +66,7 @@ try {
     $PSCmdlet.WriteVerbose("Replaying $before dead letter(s) of '$Source' ...")
     $stillInvalid = $null
     $summary = Get-SyncDeadLetter @query |
-        Sync-MuseumRecord @replay -ErrorAction SilentlyContinue -ErrorVariable stillInvalid
+        Sync-MuseumRecord @replay -EnableException -ErrorAction SilentlyContinue -ErrorVariable stillInvalid
     $PSCmdlet.WriteVerbose("Resolved: $($summary.DeadLettersResolved); still invalid: $(@($stillInvalid).Count).")
     $summary
 }

@@ -31,7 +31,7 @@ public sealed class DeadLetterReplayTests
         var cursorBefore = SqliteInspector.Column(db, "SELECT position FROM sync_checkpoints")[0];
         ps.Errors.Clear();
 
-        dynamic s = Assert.Single(ps.Invoke($"Get-SyncDeadLetter -Source demo -Database '{db}' | Sync-MuseumRecord -Database '{db}'")).BaseObject;
+        dynamic s = Assert.Single(ps.Invoke($"Get-SyncDeadLetter -Source demo -Database '{db}' | Sync-MuseumRecord -Database '{db}' -EnableException")).BaseObject;
 
         Assert.Equal(invalid + 1, (long)s.Received);
         Assert.Equal(1L, (long)s.Inserted);

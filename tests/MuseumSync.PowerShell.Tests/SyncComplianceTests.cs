@@ -59,7 +59,7 @@ public sealed class SyncComplianceTests : IAsyncLifetime
             """);
         var db = Db;
         using var ps = PowerShellSession.Create();
-        dynamic s = Assert.Single(Sync(ps, db, new Hashtable { ["ComplianceRules"] = rules })).BaseObject;
+        dynamic s = Assert.Single(Sync(ps, db, new Hashtable { ["ComplianceRules"] = rules, ["EnableException"] = true })).BaseObject;
         var c = _api.Collection;
         Assert.Equal("Completed", (string)s.Status);
 

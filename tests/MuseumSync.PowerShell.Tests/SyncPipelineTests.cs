@@ -24,7 +24,7 @@ public sealed class SyncPipelineTests : IAsyncLifetime
     public void PollPipedToSync_SampleApi_StoresEveryValidRecordOnceAndDeadLettersEveryInvalidLine()
     {
         using var ps = PowerShellSession.Create();
-        var output = ps.Invoke(Pipeline, _api.ObjectsUri, Db, 50, 64);
+        var output = ps.Invoke(Pipeline + " -EnableException", _api.ObjectsUri, Db, 50, 64);
 
         var summary = Assert.Single(output).BaseObject;
         Assert.Equal("MuseumSync.SyncSummary", summary.GetType().FullName);

@@ -51,10 +51,24 @@ public sealed class SyncWriterOptions
     /// when added, instead of living until their batch is committed. Other stores take the records as they are.
     /// </summary>
     public bool CompactRecords { get; init; }
+
+    /// <summary>
+    /// Invalid records reported one by one per run, each as a warning once its batch is committed (or, when the batch
+    /// is not committed, in the conditional); the rest are counted in one closing warning per source. 0 reports only
+    /// the counts. The default is 10.
+    /// </summary>
+    public int MaxInvalidNotices { get; init; } = 10;
 }
 
 /// <summary>Something the writer wants said (a verbose line or a warning), queued for the caller's thread.</summary>
-public sealed record SyncWriterMessage(bool IsWarning, string Text);
+public sealed record SyncWriterMessage(bool IsWarning, string Text)
+{
+    /// <summary>
+    /// The invalid record this warning reports, set only once it is committed to the dead-letter table: a caller that
+    /// reports each dead letter as an error (<c>-EnableException</c>) takes the record from here.
+    /// </summary>
+    public MuseumRecord? DeadLettered { get; init; }
+}
 
 /// <summary>
 /// The sync core shared by <c>Sync-MuseumRecord</c> and <c>Invoke-MuseumSync</c>: applies the compliance rules,
@@ -79,6 +93,7 @@ public sealed class SyncWriter : IAsyncDisposable
     private readonly ConcurrentDictionary<string, SyncMetrics> _metrics = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<SyncWriterMessage> _messages = new();
     private readonly CancellationTokenSource _cts = new();
+    private readonly DeadLetterNotices _notices;
     private ISyncStore? _store;
     private bool _ownsStore;
     private Task _inflight = Task.CompletedTask;
@@ -96,6 +111,7 @@ public sealed class SyncWriter : IAsyncDisposable
         _openStore = openStore ?? throw new ArgumentNullException(nameof(openStore));
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _builder = new BatchBuilder(options.BatchSize, options.Source) { CompactValidRecords = options.CompactRecords };
+        _notices = new DeadLetterNotices(options.MaxInvalidNotices);
         _ownsStore = true;
     }
 
@@ -155,7 +171,8 @@ public sealed class SyncWriter : IAsyncDisposable
     /// <summary>
     /// Adds a record (or, with <paramref name="replay"/>, a dead letter's record validated again): applies the compliance
     /// rules, takes the source's lease on first sight, and hands the batch to the committer when it is full. Returns
-    /// the record as it will be stored (with its access-tier decision); the caller reports the invalid ones.
+    /// the record as it will be stored (with its access-tier decision). Invalid records are reported through the
+    /// messages (<see cref="TryTakeMessage"/>) once their batch is committed.
     /// Throws <see cref="SyncSourceBusyException"/> when another worker holds the source, and the error of a failed
     /// commit.
     /// </summary>
@@ -169,7 +186,8 @@ public sealed class SyncWriter : IAsyncDisposable
         if (_options.UseLeases && !_leases.ContainsKey(source)) await EnsureLeaseAsync(source, cancellationToken).ConfigureAwait(false);
         ThrowIfLeaseLost();
         Interlocked.Increment(ref _received);
-        if (!record.IsValid && !BatchBuilder.IsDeletion(record)) Interlocked.Increment(ref _invalidSeen);
+        var invalid = !record.IsValid && !BatchBuilder.IsDeletion(record);
+        if (invalid) Interlocked.Increment(ref _invalidSeen);
         if (_options.CollectMetrics) MetricsFor(source).AddFetched();
         // Everything up to here ran on the caller's thread without waiting (the lease is taken once per source, and a
         // caller that must ask ShouldCommit on its own thread takes it first). Batches are taken, and ShouldCommit asked,
@@ -181,24 +199,26 @@ public sealed class SyncWriter : IAsyncDisposable
         // Hashed here, on the producer's thread, so the committer (the slowest stage) only reads the hash.
         if (record.IsValid) Storage.RecordHash.Prepare(record);
         var full = replay is null ? _builder.Add(record) : _builder.AddReplay(record, replay);
+        if (invalid) _notices.Add(record, source, replay is not null);
         var after = full ? TakeBatch() : null;
-        if (before is not null) await StartCommitAsync(before, cancellationToken).ConfigureAwait(false);
-        if (after is not null) await StartCommitAsync(after, cancellationToken).ConfigureAwait(false);
+        if (before is { } b) await StartCommitAsync(b, cancellationToken).ConfigureAwait(false);
+        if (after is { } a) await StartCommitAsync(a, cancellationToken).ConfigureAwait(false);
         return record;
     }
 
     /// <summary>Hands the open batch (and any checkpoint it completes) to the committer.</summary>
     public async ValueTask FlushAsync(CancellationToken cancellationToken = default)
     {
-        if (TakeBatch() is { } batch) await StartCommitAsync(batch, cancellationToken).ConfigureAwait(false);
+        if (TakeBatch() is { } taken) await StartCommitAsync(taken, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Commits what is left, waits for every commit, and gives the leases back.</summary>
+    /// <summary>Commits what is left, waits for every commit, says how many invalid records were not listed, and gives the leases back.</summary>
     public async Task CompleteAsync(CancellationToken cancellationToken = default)
     {
         if (_completed) return;
         await FlushAsync(cancellationToken).ConfigureAwait(false);
         await _inflight.ConfigureAwait(false);
+        _notices.Close(_options.StoreDescription, _messages);
         _completed = true;
         await ReleaseLeasesAsync().ConfigureAwait(false);
     }
@@ -228,21 +248,27 @@ public sealed class SyncWriter : IAsyncDisposable
     /// <summary>True when every batch so far was skipped by <see cref="SyncWriterOptions.ShouldCommit"/>.</summary>
     public bool OnlySkipped => Interlocked.Read(ref _skipped) > 0 && Batches == 0;
 
-    private SyncBatch? TakeBatch()
+    /// <summary>A batch handed to the committer, with the invalid records to report once it is committed.</summary>
+    private readonly record struct TakenBatch(SyncBatch Batch, DeadLetterNotices.Notice[] Notices);
+
+    private TakenBatch? TakeBatch()
     {
         var batch = _builder.Take(_endpoint, _options.Time.GetUtcNow());
+        var notices = _notices.Take();
         if (batch is null) return null;
         if (_options.ShouldCommit is { } ask && !ask(batch))
         {
             Interlocked.Increment(ref _skipped);
             (batch.Records as CompactRecords)?.Release();
+            _notices.Skipped(batch, notices, _messages);
             return null;
         }
-        return batch;
+        return new TakenBatch(batch, notices);
     }
 
-    private async ValueTask StartCommitAsync(SyncBatch batch, CancellationToken cancellationToken)
+    private async ValueTask StartCommitAsync(TakenBatch taken, CancellationToken cancellationToken)
     {
+        var (batch, notices) = taken;
         // One commit in flight: wait for the previous one (its failure surfaces here), then start this one.
         await _inflight.ConfigureAwait(false);
         ThrowIfLeaseLost();
@@ -250,10 +276,10 @@ public sealed class SyncWriter : IAsyncDisposable
         if (_options.UseLeases && !_leases.ContainsKey(batch.Source)) await EnsureLeaseAsync(batch.Source, cancellationToken).ConfigureAwait(false);
         if (_leases.TryGetValue(batch.Source, out var keeper)) batch = WithLease(batch, keeper.Lease);
         var token = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _cts.Token);
-        _inflight = Task.Run(() => CommitAsync(store, batch, token), CancellationToken.None);
+        _inflight = Task.Run(() => CommitAsync(store, batch, notices, token), CancellationToken.None);
     }
 
-    private async Task CommitAsync(ISyncStore store, SyncBatch batch, CancellationTokenSource token)
+    private async Task CommitAsync(ISyncStore store, SyncBatch batch, DeadLetterNotices.Notice[] notices, CancellationTokenSource token)
     {
         using var _ = token;
         var started = Stopwatch.GetTimestamp();
@@ -287,6 +313,8 @@ public sealed class SyncWriter : IAsyncDisposable
         }
         _messages.Enqueue(new SyncWriterMessage(false, string.Create(CultureInfo.InvariantCulture,
             $"batch={number} source={batch.Source} records={batch.Records.Count} inserted={result.Inserted} updated={result.Updated} unchanged={result.Unchanged} deleted={result.Deleted} dead_lettered={result.DeadLettered} dead_seen_before={result.DeadLettersSeenBefore} resolved={result.DeadLettersResolved} checkpoint={(batch.AdvanceCheckpoint ? Quote(batch.CheckpointPosition ?? "(start)") : "unchanged")} commit_ms={elapsed.TotalMilliseconds:0.0}")));
+        // Only now, with the transaction committed, are these records dead letters.
+        _notices.Committed(batch, notices, _messages);
     }
 
     private static string Quote(string s) => s.Contains(' ', StringComparison.Ordinal) ? "\"" + s + "\"" : s;

@@ -40,6 +40,8 @@ public sealed class InvokeMuseumPollCommand : PSCmdlet, IDisposable
 
     private readonly CancellationTokenSource _cts = new();
     private readonly List<string> _pendingVerbose = new();
+    // Live until the pipeline is over (Dispose), so the Sync-MuseumRecord it feeds finds it for its final metrics.
+    private readonly List<IDisposable> _livePolls = new();
 
     /// <summary>The collection endpoint (for ID fan-out, the id-list endpoint). Optional with a -Profile that has one.</summary>
     [Parameter(Position = 0, ParameterSetName = UriParameterSet, ValueFromPipelineByPropertyName = true)]
@@ -336,7 +338,7 @@ public sealed class InvokeMuseumPollCommand : PSCmdlet, IDisposable
                 WriteVerbose(Describe(profile, request));
                 var poller = new MuseumPoller(MuseumHttp.ForConcurrency(request.ThrottleLimit), TimeProvider.System, warnOrLog);
                 statistics = poller.Statistics;
-                LivePolls.Register(Source, statistics);
+                _livePolls.Add(LivePolls.Register(LivePollScope.Current, Source, statistics));
                 produce = ct => poller.PollAsync(request, ct);
             }
         }
@@ -562,5 +564,10 @@ public sealed class InvokeMuseumPollCommand : PSCmdlet, IDisposable
     protected override void StopProcessing() => _cts.Cancel();
 
     /// <inheritdoc />
-    public void Dispose() => _cts.Dispose();
+    public void Dispose()
+    {
+        foreach (var poll in _livePolls) poll.Dispose();
+        _livePolls.Clear();
+        _cts.Dispose();
+    }
 }

@@ -45,6 +45,10 @@ public sealed class InvokeMuseumSyncCommand : PSCmdlet, IDisposable
     [ValidateRange(0, 86_400)]
     public int MetricsIntervalSec { get; set; } = 15;
 
+    /// <summary>Write every invalid record as a non-terminating MuseumRecordInvalid error (after its batch is committed) instead of warnings, for every source (a source's EnableException key does it for that source): under -ErrorAction Stop the first one stops the run, with that batch committed.</summary>
+    [Parameter]
+    public SwitchParameter EnableException { get; set; }
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
@@ -106,6 +110,11 @@ public sealed class InvokeMuseumSyncCommand : PSCmdlet, IDisposable
                         SetExitCode(1);
                         ThrowTerminatingError(StoreErrors.From(ex, where));
                     }
+                    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                    {
+                        SetExitCode(1);
+                        ThrowTerminatingError(StoreErrors.From(ErrorRecords.StoreFileError(ex, where), where));
+                    }
                 }
                 var summary = RunSource(source, store!, config.Store, writers);
                 summaries.Add(summary);
@@ -119,11 +128,12 @@ public sealed class InvokeMuseumSyncCommand : PSCmdlet, IDisposable
         }
 
         var failed = summaries.Where(s => s.Status == "Failed").ToList();
+        // Set first: under -ErrorAction Stop the first error below ends the command.
+        SetExitCode(failed.Count > 0 ? 1 : 0);
         foreach (var f in failed)
         {
             WriteError(new ErrorRecord(new InvalidOperationException($"Source '{f.Source}' failed: {f.Error}"), "SyncSourceFailed", ErrorCategory.NotSpecified, f.Source));
         }
-        SetExitCode(failed.Count > 0 ? 1 : 0);
     }
 
     private List<SyncConfigSource> Select(SyncConfig config)
@@ -177,6 +187,7 @@ public sealed class InvokeMuseumSyncCommand : PSCmdlet, IDisposable
                 produce = ct => poller.PollAsync(request, ct);
             }
             var sync = source.Sync;
+            var enableException = EnableException || sync.EnableException;
             var compliance = sync.SkipCompliance
                 ? null
                 : new ComplianceEngine(sync.ComplianceRules is null ? ComplianceRuleSet.Default : ComplianceRuleFile.Load(sync.ComplianceRules), TimeProvider.System);
@@ -190,6 +201,7 @@ public sealed class InvokeMuseumSyncCommand : PSCmdlet, IDisposable
                 Compliance = compliance,
                 StoreDescription = where,
                 CompactRecords = store is MuseumSync.Storage.Sqlite.SqliteSyncStore,
+                MaxInvalidNotices = enableException ? int.MaxValue : sync.MaxInvalidWarnings,
             });
             lock (writers) writers.Add(writer);
             if (statistics is not null) writer.MetricsFor(source.Name).Attach(statistics);
@@ -205,11 +217,11 @@ public sealed class InvokeMuseumSyncCommand : PSCmdlet, IDisposable
                         if (w.HasMessages || Environment.TickCount64 >= next)
                         {
                             next = Environment.TickCount64 + 250;
-                            await Forward(w, pump, ct).ConfigureAwait(false);
+                            await Forward(w, enableException, pump, ct).ConfigureAwait(false);
                         }
                     }
                     await w.CompleteAsync(ct).ConfigureAwait(false);
-                    await Forward(w, pump, ct).ConfigureAwait(false);
+                    await Forward(w, enableException, pump, ct).ConfigureAwait(false);
                 },
                 message => Write(message, w, progress),
                 _cts.Token);
@@ -244,12 +256,15 @@ public sealed class InvokeMuseumSyncCommand : PSCmdlet, IDisposable
         writer?.Summarize(status, elapsed, store.Provider.ToString(), error)
         ?? new SyncSummary { Source = source, Status = status, Error = error, Duration = elapsed, Database = store.Describe(), Provider = store.Provider.ToString() };
 
-    /// <summary>Hands the writer's queued lines (and a progress tick) to the pipeline thread.</summary>
-    private static async ValueTask Forward(SyncWriter writer, AsyncPump pump, CancellationToken ct)
+    /// <summary>Hands the writer's queued lines (and a progress tick) to the pipeline thread; with <paramref name="errors"/>, committed dead letters as errors.</summary>
+    private static async ValueTask Forward(SyncWriter writer, bool errors, AsyncPump pump, CancellationToken ct)
     {
         while (writer.TryTakeMessage(out var m))
         {
-            await pump.Writer.WriteAsync(m.IsWarning ? new WarningMessage(m.Text) : new VerboseMessage(m.Text), ct).ConfigureAwait(false);
+            PipelineMessage message = m.DeadLettered is { } record && errors ? new InvalidRecordMessage(m.Text, record)
+                : m.IsWarning ? new WarningMessage(m.Text)
+                : new VerboseMessage(m.Text);
+            await pump.Writer.WriteAsync(message, ct).ConfigureAwait(false);
         }
         await pump.Writer.WriteAsync(ProgressTick.Instance, ct).ConfigureAwait(false);
     }
@@ -263,6 +278,18 @@ public sealed class InvokeMuseumSyncCommand : PSCmdlet, IDisposable
                 break;
             case WarningMessage w:
                 WriteWarning(w.Text);
+                break;
+            case InvalidRecordMessage i:
+                try
+                {
+                    WriteError(ErrorRecords.InvalidRecord(i.Text, i.Record));
+                }
+                catch
+                {
+                    // -EnableException under Stop: this error ends the run (its batch is committed), and the exit code says so.
+                    SetExitCode(1);
+                    throw;
+                }
                 break;
             case ProgressTick:
                 progress.Tick(writer);

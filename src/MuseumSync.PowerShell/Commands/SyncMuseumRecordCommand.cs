@@ -13,7 +13,7 @@ namespace MuseumSync.PowerShell.Commands;
 
 /// <summary>
 /// <para type="synopsis">Writes museum records to the database in batches, each batch with its checkpoint in one transaction.</para>
-/// <para type="description">Valid records are upserted by (source, ObjectId): the last version wins and unchanged records are not rewritten. Records the source reports deleted are deleted. Invalid records go to the dead-letter table with their payload and reasons. The checkpoint moves only to the end of a page whose every record is committed, in the same transaction as the batch. The source (or -Partition of it) is leased in the database for the run, so scheduled tasks on several servers never sync it twice at once: a second worker stops at once with a SyncSourceBusy error naming the holder. Dead letters piped in (from Get-SyncDeadLetter) are validated again: the ones that pass are committed and leave the dead-letter table in the same transaction.</para>
+/// <para type="description">Valid records are upserted by (source, ObjectId): the last version wins and unchanged records are not rewritten. Records the source reports deleted are deleted. Invalid records go to the dead-letter table with their payload and reasons; they are outcomes, not errors: the run completes the same under every -ErrorAction, the summary counts them, and the first -MaxInvalidWarnings of them are written as warnings once their batch is committed (-EnableException writes each as a MuseumRecordInvalid error instead). The checkpoint moves only to the end of a page whose every record is committed, in the same transaction as the batch. The source (or -Partition of it) is leased in the database for the run, so scheduled tasks on several servers never sync it twice at once: a second worker stops at once with a SyncSourceBusy error naming the holder. Dead letters piped in (from Get-SyncDeadLetter) are validated again: the ones that pass are committed and leave the dead-letter table in the same transaction.</para>
 /// <example><code>Invoke-MuseumPoll -Uri $uri -Source met -Database ./museum.db | Sync-MuseumRecord -Source met -Database ./museum.db</code></example>
 /// <example><code>Invoke-MuseumPoll -Uri $uri -Source met | Sync-MuseumRecord -Source met -ConnectionString 'Server=sql01;Database=Mirror;Integrated Security=true;Encrypt=true'</code></example>
 /// <example><code>Get-SyncDeadLetter -Source met -Database ./museum.db | Sync-MuseumRecord -Database ./museum.db</code></example>
@@ -33,6 +33,7 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand, IDisposable
     private bool _whatIf;
     private long _batchesAsked;
     private long _started;
+    private Guid _scope;
 
     /// <summary>The record to store (a MuseumSync.MuseumRecord from Invoke-MuseumPoll), or a MuseumSync.DeadLetter (from Get-SyncDeadLetter) to validate and commit again.</summary>
     // No [ValidateNotNull]: Mandatory already refuses null, and the attribute costs an allocating type inspection per
@@ -86,10 +87,20 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand, IDisposable
     [ValidateRange(0, 86_400)]
     public int MetricsIntervalSec { get; set; } = 15;
 
+    /// <summary>Invalid records listed one by one per run, as warnings written after their batch is committed; the rest are counted in one closing warning. 0 writes only that warning.</summary>
+    [Parameter]
+    [ValidateRange(0, 1_000_000)]
+    public int MaxInvalidWarnings { get; set; } = 10;
+
+    /// <summary>Write every invalid record as a non-terminating MuseumRecordInvalid error (after its batch is committed) instead of the warnings: under -ErrorAction Stop the first one stops the run, with that batch committed.</summary>
+    [Parameter]
+    public SwitchParameter EnableException { get; set; }
+
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
         _started = Stopwatch.GetTimestamp();
+        _scope = LivePollScope.Current;
         var options = StoreOptions; // a terminating error now when the store parameters cannot work
         SyncPartition? partition = null;
         if (Partition is not null)
@@ -130,6 +141,7 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand, IDisposable
             StoreDescription = StoreDescription,
             ShouldCommit = AskCommit,
             CompactRecords = options.Provider == StoreProvider.Sqlite,
+            MaxInvalidNotices = EnableException ? int.MaxValue : MaxInvalidWarnings,
         });
         if (MetricsPath is not null) StartMetrics(CmdletPaths.Resolve(this, MetricsPath));
         _progress = new ProgressReporter(this, activityId: 2, "Sync-MuseumRecord");
@@ -161,8 +173,7 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand, IDisposable
         }
         if (!_whatIf) Lease(Source ?? record.Source);
         var add = _writer.AddAsync(record, replay, _cts.Token);
-        var stored = add.IsCompletedSuccessfully ? add.Result : Wait(add.AsTask());
-        if (!stored.IsValid && !BatchBuilder.IsDeletion(stored)) WriteDeadLetterError(stored, replay is not null);
+        if (!add.IsCompletedSuccessfully) Wait(add.AsTask());
         if (_writer.HasMessages) DrainMessages();
         _progress!.Tick(_writer);
     }
@@ -200,12 +211,6 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand, IDisposable
     }
 
     /// <summary>Waits for the writer on the pipeline thread; its errors become this cmdlet's terminating errors.</summary>
-    private T Wait<T>(Task<T> task)
-    {
-        Wait((Task)task);
-        return task.Result;
-    }
-
     private void Wait(Task task)
     {
         try
@@ -218,22 +223,35 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand, IDisposable
         }
         catch (SyncSourceBusyException busy)
         {
-            // Said as a warning too: -ErrorAction SilentlyContinue (used to hide the per-record dead-letter errors) also
-            // silences a cmdlet's terminating error, and a busy source must always be said plainly.
+            // Said as a warning too: -ErrorAction SilentlyContinue also silences a cmdlet's terminating error, and a busy
+            // source must always be said plainly.
+            DrainMessages(failing: true);
             WriteWarning(busy.Message);
             ThrowTerminatingError(StoreErrors.From(busy, StoreDescription));
         }
         catch (Exception ex) when (ex is SyncStoreException or SyncLeaseLostException or ArgumentException)
         {
+            DrainMessages(failing: true);
             ThrowTerminatingError(StoreErrors.From(ex, StoreDescription));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            DrainMessages(failing: true);
+            ThrowTerminatingError(StoreErrors.From(ErrorRecords.StoreFileError(ex, StoreDescription), StoreDescription));
         }
     }
 
-    private void DrainMessages()
+    /// <summary>
+    /// Writes the writer's queued lines: verbose lines, warnings, and the dead letters of committed batches (warnings,
+    /// or with -EnableException non-terminating errors). While the run is failing, dead letters stay warnings, so that
+    /// the error that stops the run is the one written.
+    /// </summary>
+    private void DrainMessages(bool failing = false)
     {
         while (_writer.TryTakeMessage(out var message))
         {
-            if (message.IsWarning) WriteWarning(message.Text);
+            if (message.DeadLettered is { } record && EnableException && !failing) WriteError(ErrorRecords.InvalidRecord(message.Text, record));
+            else if (message.IsWarning) WriteWarning(message.Text);
             else WriteVerbose(message.Text);
         }
     }
@@ -255,7 +273,7 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand, IDisposable
         var all = _writer.Metrics;
         foreach (var m in all)
         {
-            if (m.Poll is null && LivePolls.Find(m.Source, _started) is { } poll) m.Attach(poll);
+            if (m.Poll is null && LivePolls.Find(_scope, m.Source, _started) is { } poll) m.Attach(poll);
         }
         return all;
     }
@@ -274,18 +292,6 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand, IDisposable
         {
             WriteWarning($"Could not write the metrics file '{file.FilePath}': {ex.Message} The sync itself is complete.");
         }
-    }
-
-    private void WriteDeadLetterError(MuseumRecord record, bool replayed)
-    {
-        var where = record.PageNumber > 0
-            ? string.Create(CultureInfo.InvariantCulture, $" (line {record.LineNumber} of {record.SourceUrl}, correlation {record.CorrelationId})")
-            : string.Empty;
-        var reasons = string.Join("; ", record.Issues.Select(i => i.ToString()));
-        var message = replayed
-            ? $"Dead letter '{record.ObjectId ?? "(no id)"}' of source '{Source ?? record.Source}' is still invalid and stays dead-lettered (its attempt count goes up): {reasons}."
-            : $"Record '{record.ObjectId ?? "(no id)"}' of source '{Source ?? record.Source}'{where} is invalid and is dead-lettered: {reasons}. Fix it at the source; its payload and reasons are in the sync_dead_letters table.";
-        WriteError(new ErrorRecord(new InvalidDataException(message), "MuseumRecordInvalid", ErrorCategory.InvalidData, record));
     }
 
     /// <inheritdoc />

@@ -39,14 +39,19 @@ internal sealed class AsyncPump
         }
     }
 
-    /// <summary>Starts <paramref name="producer"/> and calls <paramref name="onMessage"/> on this thread for each message until it ends.</summary>
+    /// <summary>
+    /// Starts <paramref name="producer"/> and calls <paramref name="onMessage"/> on this thread for each message until it
+    /// ends. When <paramref name="onMessage"/> throws (a WriteError under -ErrorAction Stop), the producer is cancelled
+    /// and waited for before the exception goes on, so nothing it started outlives the call.
+    /// </summary>
     public void Run(Func<CancellationToken, Task> producer, Action<PipelineMessage> onMessage, CancellationToken cancellationToken)
     {
+        using var producing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var task = Task.Run(async () =>
         {
             try
             {
-                await producer(cancellationToken).ConfigureAwait(false);
+                await producer(producing.Token).ConfigureAwait(false);
             }
             finally
             {
@@ -55,19 +60,30 @@ internal sealed class AsyncPump
         }, CancellationToken.None);
 
         var reader = _channel.Reader;
-        while (true)
+        try
         {
-            while (reader.TryRead(out var message)) onMessage(message);
-            bool more;
-            try
+            while (true)
             {
-                more = reader.WaitToReadAsync(cancellationToken).AsTask().GetAwaiter().GetResult();
+                while (reader.TryRead(out var message)) onMessage(message);
+                bool more;
+                try
+                {
+                    more = reader.WaitToReadAsync(cancellationToken).AsTask().GetAwaiter().GetResult();
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+                if (!more) break;
             }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-            if (!more) break;
+        }
+        catch
+        {
+            producing.Cancel();
+            _channel.Writer.TryComplete(); // a producer waiting for room in the channel stops waiting
+            // The producer's own outcome is moot now: the caller's exception is the one that goes on.
+            task.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).GetAwaiter().GetResult();
+            throw;
         }
         // Surfaces the producer's own exception (not an AggregateException).
         task.GetAwaiter().GetResult();

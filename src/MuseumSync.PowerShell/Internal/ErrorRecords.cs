@@ -20,4 +20,18 @@ internal static class ErrorRecords
         };
         return new ErrorRecord(ex, id, category, target);
     }
+
+    /// <summary>
+    /// A store that cannot be opened or written for a file-system reason (a SQLite path under a file, a folder this
+    /// account may not write): a SyncStoreError that says what to check, instead of the bare IOException.
+    /// </summary>
+    public static SyncStoreException StoreFileError(Exception ex, string store) =>
+        new($"Could not open or write {store}: {ex.Message} Check that the database path names a file in a folder this account can create and write.", isTransient: false, ex);
+
+    /// <summary>
+    /// The error an invalid record becomes under -EnableException, written once its batch is committed:
+    /// MuseumRecordInvalid, InvalidData, the record as target, the writer's message (record id, source, where, reasons).
+    /// </summary>
+    public static ErrorRecord InvalidRecord(string message, MuseumRecord record) =>
+        new(new InvalidDataException(message), "MuseumRecordInvalid", ErrorCategory.InvalidData, record);
 }

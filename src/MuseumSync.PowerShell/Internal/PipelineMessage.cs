@@ -9,6 +9,9 @@ internal sealed record VerboseMessage(string Text) : PipelineMessage;
 /// <summary>A warning.</summary>
 internal sealed record WarningMessage(string Text) : PipelineMessage;
 
+/// <summary>A committed dead letter to write as a MuseumRecordInvalid error (-EnableException).</summary>
+internal sealed record InvalidRecordMessage(string Text, MuseumRecord Record) : PipelineMessage;
+
 
 /// <summary>Time to update the progress bar.</summary>
 internal sealed record ProgressTick : PipelineMessage

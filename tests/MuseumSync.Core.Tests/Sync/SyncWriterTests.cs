@@ -209,6 +209,71 @@ public sealed class SyncWriterTests : IAsyncLifetime
         Assert.Throws<ObjectDisposedException>(() => rows[0]);
     }
 
+    private static List<SyncWriterMessage> Drain(SyncWriter writer)
+    {
+        var list = new List<SyncWriterMessage>();
+        while (writer.TryTakeMessage(out var m)) list.Add(m);
+        return list;
+    }
+
+    [Fact]
+    public async Task InvalidRecords_ReportedOnlyAfterTheirBatchCommits_FirstNThenOneClosingLine()
+    {
+        _store.Hold = true;
+        await using var writer = new SyncWriter(_store, new SyncWriterOptions { BatchSize = 4, UseLeases = false, StoreDescription = "w.db", MaxInvalidNotices = 2 });
+        await writer.AddAsync(Rec(0));
+        for (var i = 1; i < 4; i++) await writer.AddAsync(Rec(i, valid: false));
+        await _store.Started.WaitAsync(TimeSpan.FromSeconds(10));
+        // Batch 1 is in its transaction, not committed: nothing may call its records dead letters yet.
+        Assert.DoesNotContain(Drain(writer), m => m.IsWarning);
+        _store.Hold = false;
+        _store.Release();
+        for (var i = 4; i < 8; i++) await writer.AddAsync(Rec(i, valid: i % 2 == 0));
+        await writer.CompleteAsync();
+
+        var warnings = Drain(writer).Where(m => m.IsWarning).ToList();
+        Assert.Equal(3, warnings.Count); // two records one by one, then one line for the other three
+        Assert.Equal(["id1", "id2"], warnings.Take(2).Select(m => m.DeadLettered?.ObjectId));
+        Assert.StartsWith("Record 'id1' of source 'met' (line 2 of page 1) is invalid and was dead-lettered: ", warnings[0].Text, StringComparison.Ordinal);
+        Assert.Contains("'title' is missing.", warnings[0].Text, StringComparison.Ordinal);
+        Assert.Null(warnings[2].DeadLettered);
+        Assert.Equal("... and 3 more invalid records of source 'met' were dead-lettered (only the first 2 of a run are listed one by one); see Get-SyncDeadLetter -Source met on w.db.", warnings[2].Text);
+        Assert.Equal(5, writer.DeadLettered);
+    }
+
+    [Fact]
+    public async Task InvalidRecords_FailedCommit_NeverSaidToBeDeadLettered()
+    {
+        _store.FailOn = 1;
+        await using var writer = new SyncWriter(_store, new SyncWriterOptions { BatchSize = 2, UseLeases = false });
+        await writer.AddAsync(Rec(0, valid: false));
+        await writer.AddAsync(Rec(1, valid: false));
+        await Assert.ThrowsAsync<SyncStoreException>(() => writer.CompleteAsync());
+        Assert.DoesNotContain(Drain(writer), m => m.IsWarning || m.DeadLettered is not null);
+    }
+
+    [Fact]
+    public async Task InvalidRecords_BatchNotCommitted_SaidInTheConditional()
+    {
+        await using var writer = new SyncWriter(_ => throw new InvalidOperationException("no store may be opened when every batch is skipped"), new SyncWriterOptions
+        {
+            BatchSize = 2,
+            UseLeases = false,
+            MaxInvalidNotices = 1,
+            ShouldCommit = _ => false,
+        });
+        for (var i = 0; i < 4; i++) await writer.AddAsync(Rec(i, valid: false));
+        await writer.CompleteAsync();
+
+        var warnings = Drain(writer).Where(m => m.IsWarning).ToList();
+        Assert.Equal(2, warnings.Count);
+        Assert.All(warnings, m => Assert.Null(m.DeadLettered));
+        Assert.Contains("Record 'id0' of source 'met'", warnings[0].Text, StringComparison.Ordinal);
+        Assert.Contains("It would be dead-lettered; its batch was not committed", warnings[0].Text, StringComparison.Ordinal);
+        Assert.StartsWith("... and 3 more invalid records of source 'met' would be dead-lettered", warnings[1].Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(warnings, m => m.Text.Contains("was dead-lettered", StringComparison.Ordinal) || m.Text.Contains("were dead-lettered", StringComparison.Ordinal));
+    }
+
     private sealed class GatedStore(ISyncStore inner) : ISyncStore
     {
         private SemaphoreSlim _gate = new(0);
