@@ -26,10 +26,11 @@ AfterAll {
 }
 
 Describe 'Every PowerShell file in the repository' {
-    It 'finds the scripts to parse' {
-        $script:ScriptFiles.Count | Should -BeGreaterThan 5
-        $script:ScriptFiles.Name | Should -Contain ([System.IO.Path]::Combine('examples', 'quickstart.ps1'))
-        $script:ScriptFiles.Name | Should -Contain ([System.IO.Path]::Combine('tests', 'Pester', 'TestSupport.psm1'))
+    It 'finds the scripts to parse' -TestCases @{ Names = $script:ScriptFiles.Name } {
+        $Names.Count | Should -BeGreaterThan 5
+        $Names | Should -Contain ([System.IO.Path]::Combine('examples', 'quickstart.ps1'))
+        $Names | Should -Contain ([System.IO.Path]::Combine('examples', 'scheduled', 'run-sync.ps1'))
+        $Names | Should -Contain ([System.IO.Path]::Combine('tests', 'Pester', 'TestSupport.psm1'))
     }
 
     It '<Name> parses without errors' -ForEach $script:ScriptFiles {
@@ -81,7 +82,7 @@ Describe 'examples/Start-SampleMuseumApi.ps1' {
             @(Invoke-MuseumPoll -Uri $api.ObjectsUri -Source started).Count | Should -Be 7
         }
         finally { Stop-TestProcess $api.Process }
-        $api.Process.HasExited | Should -BeTrue
+        { Invoke-MuseumPoll -Uri $api.ObjectsUri -Source stopped -MaxRetries 0 -ErrorAction Stop } | Should -Throw -ErrorId 'MuseumPollUnreachable,*'
     }
 }
 
@@ -94,7 +95,8 @@ Describe 'examples/quickstart.ps1' {
         $run.StdOut | Should -Match 'Syncing http://127\.0\.0\.1:\d+/objects'
         $run.StdOut | Should -Match 'Dead letters \(4\):'
         @(Get-StoredRecord -Database $db -Source demo).Count | Should -Be (100 - 4 - 2)
-        (Get-SyncCheckpoint -Source demo -Database $db).Cursor | Should -Not -BeNullOrEmpty
+        (Get-SyncCheckpoint -Source demo -Database $db).RecordsCommitted | Should -BeGreaterOrEqual (100 - 4 - 2)
+        @(Get-SyncDeadLetter -Source demo -Database $db).Count | Should -Be 4
     }
 }
 
