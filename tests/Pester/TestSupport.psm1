@@ -96,13 +96,10 @@ function Get-PwshStartInfo {
     #>
     param([string[]] $ArgumentList)
     $dll = [System.IO.Path]::Combine($PSHOME, 'pwsh.dll')
-    $host_ = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
-    if ([System.IO.Path]::GetFileNameWithoutExtension($host_) -eq 'dotnet' -and [System.IO.File]::Exists($dll)) {
-        $startInfo = [System.Diagnostics.ProcessStartInfo]::new($host_)
+    $processPath = [System.Environment]::ProcessPath # dotnet (running pwsh.dll, as `dotnet pwsh` does) or the pwsh apphost
+    $startInfo = [System.Diagnostics.ProcessStartInfo]::new($processPath)
+    if ([System.IO.Path]::GetFileNameWithoutExtension($processPath) -eq 'dotnet' -and [System.IO.File]::Exists($dll)) {
         $startInfo.ArgumentList.Add($dll)
-    }
-    else {
-        $startInfo = [System.Diagnostics.ProcessStartInfo]::new($host_)
     }
     $startInfo.ArgumentList.Add('-NoProfile')
     $startInfo.ArgumentList.Add('-NonInteractive')
