@@ -89,7 +89,7 @@ Describe 'examples/Start-SampleMuseumApi.ps1' {
 Describe 'examples/quickstart.ps1' {
     It 'starts the sample API itself, syncs it and prints the summary, checkpoint and dead letters' {
         $db = Join-Path $TestDrive 'quickstart.db'
-        $run = Invoke-Pwsh -ArgumentList '-File', (Join-Path $script:Examples 'quickstart.ps1'), '-Database', $db, '-Records', 100 -TimeoutSec 240
+        $run = Invoke-Pwsh -ArgumentList '-File', (Join-Path $script:Examples 'quickstart.ps1'), '-Database', $db, '-Records', 100 -TimeoutSec 300
 
         $run.ExitCode | Should -Be 0 -Because $run.StdErr
         $run.StdOut | Should -Match 'Syncing http://127\.0\.0\.1:\d+/objects'

@@ -55,8 +55,7 @@ function Start-SampleApi {
             '--page-latency-ms', $PageLatencyMs, '--parent-pid', $PID)) {
         $startInfo.ArgumentList.Add([string]$argument)
     }
-    $startInfo.RedirectStandardOutput = $true
-    $startInfo.RedirectStandardError = $true
+    $startInfo.RedirectStandardOutput = $true # the address line; stderr (its warnings, if any) goes to the test output
     $startInfo.UseShellExecute = $false
     $process = [System.Diagnostics.Process]::Start($startInfo)
     try {
@@ -70,7 +69,7 @@ function Start-SampleApi {
         Stop-TestProcess $process
         throw
     }
-    [pscustomobject]@{ BaseUri = "$base/"; ObjectsUri = "$base/objects"; Process = $process; Records = $Records }
+    [pscustomobject]@{ BaseUri = "$base/"; ObjectsUri = "$base/objects"; Process = $process }
 }
 
 function Stop-TestProcess {
@@ -115,12 +114,9 @@ function Invoke-Pwsh {
     <# Runs a script file in a child pwsh to its end (bounded); returns ExitCode, StdOut, StdErr. #>
     param(
         [Parameter(Mandatory)] [string[]] $ArgumentList,
-        [int] $TimeoutSec = 120,
-        [hashtable] $Environment = @{}
+        [int] $TimeoutSec = 120
     )
-    $startInfo = Get-PwshStartInfo -ArgumentList $ArgumentList
-    foreach ($key in $Environment.Keys) { $startInfo.Environment[$key] = $Environment[$key] }
-    $process = [System.Diagnostics.Process]::Start($startInfo)
+    $process = [System.Diagnostics.Process]::Start((Get-PwshStartInfo -ArgumentList $ArgumentList))
     try {
         $stdout = $process.StandardOutput.ReadToEndAsync()
         $stderr = $process.StandardError.ReadToEndAsync()
