@@ -12,6 +12,10 @@
 .EXAMPLE
     $api = & ./examples/Start-SampleMuseumApi.ps1 -Records 1000
     try { Invoke-MuseumPoll -Uri $api.ObjectsUri -Source demo | Select-Object -First 3 } finally { $api.Process.Kill($true) }
+
+.EXAMPLE
+    $api = & ./examples/Start-SampleMuseumApi.ps1 -NoBuild -Port 5080
+    Starts the sample API as last built (after `dotnet build`), on http://127.0.0.1:5080/.
 #>
 [CmdletBinding()]
 [OutputType([pscustomobject])]
@@ -26,15 +30,18 @@ param(
 
     # How long to wait for the first start (which builds the sample API).
     [ValidateRange(1, 60)]
-    [int] $TimeoutMinutes = 3
+    [int] $TimeoutMinutes = 3,
+
+    # Run the sample API as last built (dotnet run --no-build): a quicker start once it has been built.
+    [switch] $NoBuild
 )
 
 $ErrorActionPreference = 'Stop'
 
 $startInfo = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-foreach ($argument in @('run', '--project', ([System.IO.Path]::Combine($PSScriptRoot, 'SampleApi')), '--',
+foreach ($argument in @('run', $(if ($NoBuild) { '--no-build' }), '--project', ([System.IO.Path]::Combine($PSScriptRoot, 'SampleApi')), '--',
         '--port', $Port, '--records', $Records, '--parent-pid', $PID)) {
-    $startInfo.ArgumentList.Add([string]$argument)
+    if ($null -ne $argument) { $startInfo.ArgumentList.Add([string]$argument) }
 }
 $startInfo.RedirectStandardOutput = $true
 $startInfo.UseShellExecute = $false

@@ -52,13 +52,17 @@ param(
     [int] $RestartCount = 3,
     [TimeSpan] $RestartInterval = '00:15:00',
 
+    # The PowerShell 7 that runs the task: by default the pwsh.exe of the PowerShell running this script.
+    [string] $PwshPath,
+
     # Replace a task of the same name.
     [switch] $Force
 )
 
 $ErrorActionPreference = 'Stop'
 
-if (-not $IsWindows) {
+# The ScheduledTasks module (Windows 8 / Server 2012 and later) is what this script needs, so that is what it checks.
+if (-not (Get-Command -Name Register-ScheduledTask -ErrorAction Ignore)) {
     throw [System.PlatformNotSupportedException]::new(
         'Register-MuseumSyncTask.ps1 registers a Windows Task Scheduler task and runs on Windows only. ' +
         'On Linux, install examples/scheduled/museumsync.service and museumsync.timer (systemd) or use crontab.txt.')
@@ -67,8 +71,15 @@ if (-not $IsWindows) {
 $ConfigPath = [System.IO.Path]::GetFullPath($ConfigPath)
 if (-not [System.IO.File]::Exists($ConfigPath)) { throw "The config $ConfigPath does not exist." }
 $runSync = [System.IO.Path]::Combine($PSScriptRoot, 'run-sync.ps1')
-$pwsh = [System.IO.Path]::Combine($PSHOME, 'pwsh.exe')
-if (-not [System.IO.File]::Exists($pwsh)) { $pwsh = (Get-Command -Name pwsh.exe -CommandType Application | Select-Object -First 1).Source }
+$pwsh = $PwshPath
+if (-not $pwsh) {
+    $pwsh = [System.IO.Path]::Combine($PSHOME, 'pwsh.exe')
+    if (-not [System.IO.File]::Exists($pwsh)) { $pwsh = (Get-Command -Name pwsh.exe -CommandType Application -ErrorAction Ignore | Select-Object -First 1).Source }
+}
+if (-not $pwsh -or -not [System.IO.File]::Exists($pwsh)) {
+    throw "pwsh.exe was not found (in $PSHOME or on PATH). Pass the PowerShell 7 that should run the task: -PwshPath 'C:\Program Files\PowerShell\7\pwsh.exe'."
+}
+$pwsh = [System.IO.Path]::GetFullPath($pwsh)
 
 $arguments = "-NoProfile -NonInteractive -ExecutionPolicy RemoteSigned -File `"$runSync`" -ConfigPath `"$ConfigPath`" -LogDirectory `"$LogDirectory`""
 $action = New-ScheduledTaskAction -Execute $pwsh -Argument $arguments -WorkingDirectory ([System.IO.Path]::GetDirectoryName($ConfigPath))

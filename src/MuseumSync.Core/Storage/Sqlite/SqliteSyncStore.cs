@@ -63,7 +63,21 @@ public sealed partial class SqliteSyncStore : ISyncStore
             throw new SyncStoreException($"There is no MuseumSync database at '{full}'. Check -Database, or run Sync-MuseumRecord first to create it.");
         }
         var dir = Path.GetDirectoryName(full);
-        if (create && !string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
+        if (create && !string.IsNullOrEmpty(dir))
+        {
+            try
+            {
+                Directory.CreateDirectory(dir);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // A bare IOException ("The file '...' already exists") names neither the database nor the fix.
+                throw new SyncStoreException(
+                    $"Could not create the folder '{dir}' for the SQLite database '{full}': {ex.Message} Check -Database: its folder must be a folder this account can create and write to.",
+                    isTransient: false,
+                    ex);
+            }
+        }
         var cs = new SqliteConnectionStringBuilder
         {
             DataSource = full,

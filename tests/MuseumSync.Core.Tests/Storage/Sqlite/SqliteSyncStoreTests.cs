@@ -72,6 +72,22 @@ public sealed class SqliteSyncStoreTests : IAsyncLifetime
     private async Task<SyncCheckpoint> CheckpointAsync() => Assert.Single(await _store.GetCheckpointsAsync("met", CancellationToken.None));
 
     [Fact]
+    public async Task OpenAsync_FolderIsAFile_SyncStoreErrorNamingTheDatabaseAndTheFix()
+    {
+        var file = Path.Combine(_dir, "not-a-folder.txt");
+        await File.WriteAllTextAsync(file, "x");
+        var path = Path.Combine(file, "museum.db");
+
+        var ex = await Assert.ThrowsAsync<SyncStoreException>(() => SqliteSyncStore.OpenAsync(path, create: true, CancellationToken.None));
+
+        Assert.Equal("SyncStoreError", ex.ErrorId);
+        Assert.False(ex.IsTransient);
+        Assert.Contains(path, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Check -Database", ex.Message, StringComparison.Ordinal);
+        Assert.IsAssignableFrom<IOException>(ex.InnerException);
+    }
+
+    [Fact]
     public async Task InitializeAsync_Twice_AppliesVersionOneOnce()
     {
         await _store.InitializeAsync(CancellationToken.None);
