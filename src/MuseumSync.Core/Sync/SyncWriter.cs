@@ -288,7 +288,7 @@ public sealed class SyncWriter : IAsyncDisposable
         }
         if (_options.CollectMetrics)
         {
-            MetricsFor(batch.Source).AddCommitted(batch.Records.Count + batch.Deletions.Count, batch.DeadLetters.Count, elapsed, _options.Time.GetUtcNow());
+            MetricsFor(batch.Source).AddCommitted(batch.Records.Count + batch.Superseded + batch.Deletions.Count, batch.DeadLetters.Count, elapsed, _options.Time.GetUtcNow());
         }
         _messages.Enqueue(new SyncWriterMessage(false, string.Create(CultureInfo.InvariantCulture,
             $"batch={number} source={batch.Source} records={batch.Records.Count} inserted={result.Inserted} updated={result.Updated} unchanged={result.Unchanged} superseded={batch.Superseded} deleted={result.Deleted} dead_lettered={result.DeadLettered} dead_seen_before={result.DeadLettersSeenBefore} resolved={result.DeadLettersResolved} checkpoint={(batch.AdvanceCheckpoint ? Quote(batch.CheckpointPosition ?? "(start)") : "unchanged")} commit_ms={elapsed.TotalMilliseconds:0.0}")));
