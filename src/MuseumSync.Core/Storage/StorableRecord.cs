@@ -56,9 +56,9 @@ public static class StorableRecord
         }
         if (record.IsValid || record.IsDeleted)
         {
-            foreach (var (field, value) in StoredText(record))
+            foreach (var (field, get) in s_storedText)
             {
-                if (value is null || !value.Contains('\0', StringComparison.Ordinal)) continue;
+                if (!HasNul(get(record))) continue;
                 (issues ??= new()).Add(new ValidationIssue(field, NulRule,
                     $"The field '{field}' contains a NUL character (U+0000), which PostgreSQL cannot store, so no store keeps it. Fix the value at the source, or map the field with an expression that removes it."));
             }
@@ -136,20 +136,20 @@ public static class StorableRecord
     }
 
     /// <summary>The record's stored text fields (the payload apart), by their column names.</summary>
-    private static IEnumerable<(string Field, string? Value)> StoredText(MuseumRecord r)
-    {
-        yield return ("object_id", r.ObjectId);
-        yield return ("accession_number", r.AccessionNumber);
-        yield return ("title", r.Title);
-        yield return ("creation_date", r.CreationDate);
-        yield return ("rights_statement", r.RightsStatement);
-        yield return ("iiif_manifest_url", r.IiifManifestUrl);
-        yield return ("media_url", r.MediaUrl);
-        yield return ("position", r.Position);
-        yield return ("source_url", r.SourceUrl);
-        yield return ("correlation_id", r.CorrelationId);
-        yield return ("tier_rule", r.TierRule);
-    }
+    private static readonly (string Field, Func<MuseumRecord, string?> Value)[] s_storedText =
+    [
+        ("object_id", static r => r.ObjectId),
+        ("accession_number", static r => r.AccessionNumber),
+        ("title", static r => r.Title),
+        ("creation_date", static r => r.CreationDate),
+        ("rights_statement", static r => r.RightsStatement),
+        ("iiif_manifest_url", static r => r.IiifManifestUrl),
+        ("media_url", static r => r.MediaUrl),
+        ("position", static r => r.Position),
+        ("source_url", static r => r.SourceUrl),
+        ("correlation_id", static r => r.CorrelationId),
+        ("tier_rule", static r => r.TierRule),
+    ];
 
     private static bool HasNul(string? s) => s is not null && s.Contains('\0', StringComparison.Ordinal);
 

@@ -127,4 +127,25 @@ public abstract partial class StoreContractTests
         Assert.Equal((2L, 1L, 0L), (summary.Inserted, summary.Updated, summary.Superseded));
         Assert.Equal("new", (await Db.RowAsync("SELECT title FROM {t}museum_records WHERE object_id = @p0", "1"))!["title"]);
     }
+
+    [StoreFact]
+    public async Task Sync_PageCursorWithANul_BatchCommitsAndTheCheckpointStaysAtTheLastStorableCursor()
+    {
+        MuseumRecord Page(int n, string? position, string resume) => new()
+        {
+            Source = "met",
+            ObjectId = n.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Title = "Seal",
+            RawJson = "{\"id\":" + n + "}",
+            Position = position,
+            ResumePosition = resume,
+            PageNumber = n,
+            EndOfPage = true,
+        };
+
+        var summary = await SyncAsync([Page(1, null, "c2"), Page(2, "c2", "c3\0x")]);
+
+        Assert.Equal(2L, summary.Inserted);
+        Assert.Equal("c2", (await CheckpointAsync()).Cursor);
+    }
 }
