@@ -41,8 +41,8 @@ public sealed class LeaseProcessTests
     [MemberData(nameof(Stores))]
     public async Task SecondWorker_WhileTheFirstSyncs_SaysBusyNamesTheHolderFetchesNothingExitsOne(string store)
     {
-        // 60 pages at 250 ms: the first worker is still syncing while the other hosts start (about 2 s each) and give up.
-        await using var slow = await SampleMuseumApi.StartAsync(new SampleApiOptions { RecordCount = 3000, DefaultPageSize = 50, PageLatency = TimeSpan.FromMilliseconds(250) });
+        // 60 pages at 600 ms: the first worker is still syncing while the other hosts start (about 2 s each on an idle machine, 10-20 s on a loaded one) and give up.
+        await using var slow = await SampleMuseumApi.StartAsync(new SampleApiOptions { RecordCount = 3000, DefaultPageSize = 50, PageLatency = TimeSpan.FromMilliseconds(600) });
         await using var other = await SampleMuseumApi.StartAsync(new SampleApiOptions { RecordCount = 1500, DefaultPageSize = 50 });
         using var t = new Target(store);
         using var first = HostProcess.StartCommand(Command(slow.ObjectsUri, t));
