@@ -167,7 +167,9 @@ public sealed class StoreCmdletTests
         Assert.Equal("Completed", (string)s.Status);
         Assert.Equal("PostgreSql", (string)s.Provider);
         Assert.Equal(c.ValidIds.Count, (long)s.Inserted);
-        Assert.Equal(c.DuplicateLines, (long)s.Updated);
+        // Each revision line is an update, or supersedes its id's earlier version in the same batch (the last version wins).
+        Assert.Equal(SampleFeedBatches.FirstRun(c, batchSize: 64), ((long)s.Updated, (long)s.Superseded));
+        Assert.Equal(c.DuplicateLines, (long)s.Updated + (long)s.Superseded);
         Assert.Equal(c.InvalidLines.Count, (long)s.DeadLettered);
         Assert.Equal(c.ValidIds.Count, pg.Scalar("SELECT COUNT(*) FROM {t}museum_records"));
         Assert.Equal(c.InvalidLines.Count, pg.Scalar("SELECT COUNT(*) FROM {t}sync_dead_letters"));

@@ -34,7 +34,9 @@ public sealed class SyncPipelineTests : IAsyncLifetime
         Assert.Equal(c.Lines.Count, (long)s.Received);
         Assert.Equal(c.ValidIds.Count, (long)s.Inserted);
         Assert.Equal(c.InvalidLines.Count, (long)s.DeadLettered);
-        Assert.Equal(c.DuplicateLines, (long)s.Updated);
+        // Each revision line is an update, or supersedes its id's earlier version in the same batch (the last version wins).
+        Assert.Equal(SampleFeedBatches.FirstRun(c, batchSize: 64), ((long)s.Updated, (long)s.Superseded));
+        Assert.Equal(c.DuplicateLines, (long)s.Updated + (long)s.Superseded);
 
         Assert.Equal(c.ValidIds.Count, SqliteInspector.Scalar(Db, "SELECT COUNT(*) FROM museum_records"));
         Assert.Equal(c.ValidIds.Count, SqliteInspector.Scalar(Db, "SELECT COUNT(DISTINCT object_id) FROM museum_records"));

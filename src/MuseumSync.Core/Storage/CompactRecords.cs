@@ -76,8 +76,25 @@ internal sealed class CompactRecords : IReadOnlyList<MuseumRecord>
     {
         ArgumentNullException.ThrowIfNull(r);
         ObjectDisposedException.ThrowIf(_released, this);
-        var i = _count;
-        if (i == _ids.Length) Grow();
+        if (_count == _ids.Length) Grow();
+        Write(_count, r);
+        _count++;
+    }
+
+    /// <summary>
+    /// Replaces row <paramref name="i"/> with <paramref name="r"/> (a later version of the same object): the new text is
+    /// packed after the rows so far and the row points at it; the old text stays unused in its chunk until
+    /// <see cref="Release"/>.
+    /// </summary>
+    public void Replace(int i, MuseumRecord r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        ObjectDisposedException.ThrowIf(_released, this);
+        Write(Check(i), r);
+    }
+
+    private void Write(int i, MuseumRecord r)
+    {
         var raw = r.RawJsonUtf8;
         var max = MaxTextBytes(r);
         if (_chunks.Count == 0 || _chunks[^1].Length - _chunkUsed < max)
@@ -117,7 +134,6 @@ internal sealed class CompactRecords : IReadOnlyList<MuseumRecord>
         _embargo[i] = r.EmbargoDate?.DayNumber ?? -1;
         _tiers[2 * i] = (sbyte)r.AccessTier;
         _tiers[2 * i + 1] = r.AssignedAccessTier is { } assigned ? (sbyte)assigned : (sbyte)-1;
-        _count = i + 1;
     }
 
     /// <summary>The row's object id (the same string the record had).</summary>

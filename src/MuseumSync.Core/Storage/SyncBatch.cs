@@ -23,6 +23,12 @@ public sealed class SyncBatch
     /// <summary>Dead letters that were replayed and now passed validation: removed from the dead-letter table in the same transaction. The default is none.</summary>
     public IReadOnlyList<ResolvedDeadLetter> ResolvedDeadLetters { get; init; } = Array.Empty<ResolvedDeadLetter>();
 
+    /// <summary>
+    /// Valid records left out because a later version of the same object id came in the same batch
+    /// (<see cref="Sync.BatchBuilder"/> keeps the last one in <see cref="Records"/>); for the counts only. The default is 0.
+    /// </summary>
+    public int Superseded { get; init; }
+
     /// <summary>The position to store as the checkpoint, or null to leave it where it is (the batch ended mid-page).</summary>
     public string? CheckpointPosition { get; init; }
 

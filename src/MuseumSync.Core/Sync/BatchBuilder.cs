@@ -6,6 +6,12 @@ namespace MuseumSync.Sync;
 /// Collects records into batches and works out how far the checkpoint may move: only to the end of a page whose every
 /// record is in this batch or an earlier one. A page is known complete when its last record (<see cref="MuseumRecord.EndOfPage"/>)
 /// arrives, or when a record of a later page does.
+/// <para>
+/// A batch holds one version of each object: a valid record whose object id is already in the open batch replaces the
+/// earlier one (the last version wins, before any store compares content hashes), so a feed that sends a revision twice
+/// writes it once, and a rerun over an unchanged feed writes nothing. The replaced records are counted in
+/// <see cref="SyncBatch.Superseded"/>.
+/// </para>
 /// </summary>
 public sealed class BatchBuilder
 {
@@ -13,6 +19,8 @@ public sealed class BatchBuilder
     private readonly List<MuseumRecord> _invalid = new();
     private readonly List<MuseumRecord> _deleted = new();
     private readonly List<ResolvedDeadLetter> _resolved = new();
+    private readonly Dictionary<string, int> _validAt = new(StringComparer.Ordinal);
+    private int _superseded;
     private readonly string? _sourceOverride;
     private string? _source;
     private long _currentPage = -1;
@@ -108,10 +116,23 @@ public sealed class BatchBuilder
                 _deleted.RemoveAll(d => string.Equals(d.ObjectId, record.ObjectId, StringComparison.Ordinal));
             }
             if (!record.IsValid) _invalid.Add(record);
-            else if (CompactValidRecords) (_compact ??= new CompactRecords(_source!, BatchSize)).Add(record);
-            else _valid.Add(record);
+            else if (record.ObjectId is { } id && _validAt.TryGetValue(id, out var at)) Supersede(at, record);
+            else
+            {
+                if (record.ObjectId is { } first) _validAt.Add(first, _compact?.Count ?? _valid.Count);
+                if (CompactValidRecords) (_compact ??= new CompactRecords(_source!, BatchSize)).Add(record);
+                else _valid.Add(record);
+            }
         }
-        return Count >= BatchSize;
+        return Count + _superseded >= BatchSize;
+    }
+
+    /// <summary>A later version of the object at <paramref name="at"/> in the open batch: it takes that row's place.</summary>
+    private void Supersede(int at, MuseumRecord record)
+    {
+        if (_compact is { } compact) compact.Replace(at, record);
+        else _valid[at] = record;
+        _superseded++;
     }
 
     /// <summary>
@@ -138,6 +159,7 @@ public sealed class BatchBuilder
             DeadLetters = _invalid.ToArray(),
             Deletions = _deleted.Count == 0 ? Array.Empty<MuseumRecord>() : _deleted.ToArray(),
             ResolvedDeadLetters = _resolved.Count == 0 ? Array.Empty<ResolvedDeadLetter>() : _resolved.ToArray(),
+            Superseded = _superseded,
             AdvanceCheckpoint = _hasCandidate,
             CheckpointPosition = _candidate,
             Watermark = _watermark,
@@ -149,6 +171,8 @@ public sealed class BatchBuilder
         _invalid.Clear();
         _deleted.Clear();
         _resolved.Clear();
+        _validAt.Clear();
+        _superseded = 0;
         _hasCandidate = false;
         _candidate = null;
         _watermark = null;
@@ -157,6 +181,9 @@ public sealed class BatchBuilder
 
     private void SetCandidate(string? position)
     {
+        // A cursor with a NUL is one no store can keep (PostgreSQL refuses it): the checkpoint stays at the last position
+        // it can keep, and a rerun reads the pages after it again instead of failing on every batch.
+        if (position is not null && position.Contains('\0', StringComparison.Ordinal)) return;
         _hasCandidate = true;
         _candidate = position;
     }

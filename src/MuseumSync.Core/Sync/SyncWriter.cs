@@ -100,7 +100,7 @@ public sealed class SyncWriter : IAsyncDisposable
     private string? _endpoint;
     private string? _lastSource;
     private string? _lastPosition;
-    private long _received, _inserted, _updated, _unchanged, _deleted, _dead, _deadSeen, _resolved, _batches, _skipped, _invalidSeen;
+    private long _received, _inserted, _updated, _unchanged, _deleted, _dead, _deadSeen, _resolved, _superseded, _batches, _skipped, _invalidSeen;
     private string? _checkpoint;
     private int _checkpointMoved;
     private bool _completed;
@@ -182,6 +182,9 @@ public sealed class SyncWriter : IAsyncDisposable
         ObjectDisposedException.ThrowIf(_completed, this);
         ThrowIfFailed();
         record = _options.Compliance?.Apply(record) ?? record;
+        // Values no store can hold (a NUL, an over-long id) make the record a dead letter here, before any transaction,
+        // so one record never fails its batch on every rerun.
+        record = StorableRecord.Check(record);
         var source = _options.Source ?? record.Source;
         if (_options.UseLeases && !_leases.ContainsKey(source)) await EnsureLeaseAsync(source, cancellationToken).ConfigureAwait(false);
         ThrowIfLeaseLost();
@@ -233,6 +236,7 @@ public sealed class SyncWriter : IAsyncDisposable
         Inserted = Inserted,
         Updated = Updated,
         Unchanged = Unchanged,
+        Superseded = Interlocked.Read(ref _superseded),
         Deleted = Interlocked.Read(ref _deleted),
         DeadLettered = DeadLettered,
         DeadLettersSeenBefore = Interlocked.Read(ref _deadSeen),
@@ -302,6 +306,7 @@ public sealed class SyncWriter : IAsyncDisposable
         Interlocked.Add(ref _dead, result.DeadLettered);
         Interlocked.Add(ref _deadSeen, result.DeadLettersSeenBefore);
         Interlocked.Add(ref _resolved, result.DeadLettersResolved);
+        Interlocked.Add(ref _superseded, batch.Superseded);
         if (batch.AdvanceCheckpoint)
         {
             Volatile.Write(ref _checkpoint, batch.CheckpointPosition);
@@ -309,10 +314,10 @@ public sealed class SyncWriter : IAsyncDisposable
         }
         if (_options.CollectMetrics)
         {
-            MetricsFor(batch.Source).AddCommitted(batch.Records.Count + batch.Deletions.Count, batch.DeadLetters.Count, elapsed, _options.Time.GetUtcNow());
+            MetricsFor(batch.Source).AddCommitted(batch.Records.Count + batch.Superseded + batch.Deletions.Count, batch.DeadLetters.Count, elapsed, _options.Time.GetUtcNow());
         }
         _messages.Enqueue(new SyncWriterMessage(false, string.Create(CultureInfo.InvariantCulture,
-            $"batch={number} source={batch.Source} records={batch.Records.Count} inserted={result.Inserted} updated={result.Updated} unchanged={result.Unchanged} deleted={result.Deleted} dead_lettered={result.DeadLettered} dead_seen_before={result.DeadLettersSeenBefore} resolved={result.DeadLettersResolved} checkpoint={(batch.AdvanceCheckpoint ? Quote(batch.CheckpointPosition ?? "(start)") : "unchanged")} commit_ms={elapsed.TotalMilliseconds:0.0}")));
+            $"batch={number} source={batch.Source} records={batch.Records.Count} inserted={result.Inserted} updated={result.Updated} unchanged={result.Unchanged} superseded={batch.Superseded} deleted={result.Deleted} dead_lettered={result.DeadLettered} dead_seen_before={result.DeadLettersSeenBefore} resolved={result.DeadLettersResolved} checkpoint={(batch.AdvanceCheckpoint ? Quote(batch.CheckpointPosition ?? "(start)") : "unchanged")} commit_ms={elapsed.TotalMilliseconds:0.0}")));
         // Only now, with the transaction committed, are these records dead letters.
         _notices.Committed(batch, notices, _messages);
     }
@@ -389,6 +394,7 @@ public sealed class SyncWriter : IAsyncDisposable
         DeadLetters = b.DeadLetters,
         Deletions = b.Deletions,
         ResolvedDeadLetters = b.ResolvedDeadLetters,
+        Superseded = b.Superseded,
         CheckpointPosition = b.CheckpointPosition,
         AdvanceCheckpoint = b.AdvanceCheckpoint,
         Watermark = b.Watermark,

@@ -33,6 +33,12 @@ internal static class DataFile
         {
             throw fail($"{what} '{path}' must hold exactly one hashtable, {shape}, and nothing else.", null);
         }
+        if (DataFileValues.FindNonPlain(hashtable) is { } bad)
+        {
+            var text = bad.Value.Extent.Text.ReplaceLineEndings(" ");
+            if (text.Length > 60) text = text[..60] + "…";
+            throw fail($"{what} '{path}' may hold only plain values (text, numbers, $true/$false/$null, arrays and hashtables), no commands or variables: the value of '{bad.Key}' on line {bad.Value.Extent.StartLineNumber} is {bad.Kind}: {text}. The file is read as data and never run; write the value itself.", null);
+        }
         try
         {
             return (IDictionary)hashtable.SafeGetValue();

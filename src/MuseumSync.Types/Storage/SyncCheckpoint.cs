@@ -18,7 +18,7 @@ public sealed class SyncCheckpoint
     /// <summary>When a batch was last committed.</summary>
     public DateTimeOffset? LastSyncTime { get; init; }
 
-    /// <summary>Valid records committed over all runs (new, changed and unchanged).</summary>
+    /// <summary>Valid records committed over all runs (new, changed, unchanged, and superseded by a later version in their batch).</summary>
     public long RecordsCommitted { get; init; }
 
     /// <summary>Distinct dead letters written over all runs.</summary>

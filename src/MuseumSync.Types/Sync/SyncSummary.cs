@@ -24,6 +24,9 @@ public sealed class SyncSummary
     /// <summary>Records that were already stored with the same content.</summary>
     public long Unchanged { get; init; }
 
+    /// <summary>Records not written because a later version of the same object id came in the same batch (the last version wins).</summary>
+    public long Superseded { get; init; }
+
     /// <summary>Invalid records written to the dead-letter table (new ones).</summary>
     public long DeadLettered { get; init; }
 

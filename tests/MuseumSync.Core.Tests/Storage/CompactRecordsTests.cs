@@ -100,4 +100,22 @@ public sealed class CompactRecordsTests
         Assert.Throws<ObjectDisposedException>(() => rows.Add(Full("2")));
         Assert.Throws<ArgumentOutOfRangeException>(() => rows.ObjectId(1));
     }
+
+    [Fact]
+    public void Replace_ARow_ReadsTheNewRecordAndLeavesTheOthers()
+    {
+        var rows = new CompactRecords("met");
+        rows.Add(Full("1", "old"));
+        rows.Add(Full("2"));
+        var newer = Full("1", new string('n', 300_000)); // bigger than a chunk's room: packed in a new one
+
+        rows.Replace(0, newer);
+
+        Assert.Equal(2, rows.Count);
+        AssertSameStoredFields(newer, rows[0]);
+        AssertSameStoredFields(Full("2"), rows[1]);
+        Assert.Equal(RecordHash.Content(newer), rows.Hash(0).ToArray());
+        Assert.Throws<ArgumentOutOfRangeException>(() => rows.Replace(2, newer));
+        rows.Release();
+    }
 }

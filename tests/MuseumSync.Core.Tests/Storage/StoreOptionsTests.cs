@@ -52,6 +52,33 @@ public sealed class StoreOptionsTests
         Assert.Throws<ArgumentException>(() => new StoreOptions { Provider = StoreProvider.PostgreSql, ConnectionString = "Host=h", Schema = schema }.Validate());
     }
 
+    [Theory]
+    [InlineData("museumsync\n", "not a valid schema name: use letters")]
+    [InlineData("information_schema", "system schema")]
+    [InlineData("INFORMATION_SCHEMA", "system schema")]
+    [InlineData("sys", "system schema")]
+    [InlineData("Sys", "system schema")]
+    [InlineData("pg_catalog", "system schema")]
+    [InlineData("PG_TEMP_1", "system schema")]
+    [InlineData("pg_", "system schema")]
+    public void Validate_TrailingNewlineOrSystemSchema_RejectedWithReason(string schema, string reason)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new StoreOptions { Provider = StoreProvider.PostgreSql, ConnectionString = "Host=h", Schema = schema }.Validate());
+
+        Assert.Contains(reason, ex.Message, StringComparison.Ordinal);
+        Assert.Equal("Schema", ex.ParamName);
+    }
+
+    [Theory]
+    [InlineData("museumsync")]
+    [InlineData("sys_mirror")]
+    [InlineData("pgmirror")]
+    [InlineData("information")]
+    public void Validate_SchemaNamesThatOnlyResembleSystemSchemas_Accepted(string schema)
+    {
+        new StoreOptions { Provider = StoreProvider.PostgreSql, ConnectionString = "Host=h", Schema = schema }.Validate();
+    }
+
     [Fact]
     public void Validate_CredentialWithPasswordInConnectionString_RejectedWithoutEchoingIt()
     {

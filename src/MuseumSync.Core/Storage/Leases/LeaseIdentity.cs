@@ -17,8 +17,8 @@ public sealed record LeaseIdentity(string HolderId, string Host, int ProcessId, 
         new(Guid.NewGuid().ToString("N"), Environment.MachineName, Environment.ProcessId, s_started.Value);
 
     /// <summary>
-    /// True unless <paramref name="holder"/> certainly ran on this host in a process that is gone (no such pid, or the pid
-    /// now belongs to a process started at another time). Another host's holder is always presumed alive until its lease expires.
+    /// True unless <paramref name="holder"/> certainly ran on this host in a process that is gone (no such pid, a zombie
+    /// that was killed but not reaped yet, or the pid now belongs to a process started at another time). Another host's holder is always presumed alive until its lease expires.
     /// </summary>
     public static bool MayBeAlive(SyncLeaseHolder holder)
     {
@@ -36,6 +36,8 @@ public sealed record LeaseIdentity(string HolderId, string Host, int ProcessId, 
         }
         using (p)
         {
+            // Killed but not reaped yet: it keeps its pid and start time, yet will never renew the lease.
+            if (ProcessState.IsZombie(holder.ProcessId)) return false;
             if (holder.ProcessStarted is not { } started) return true;
             var now = StartTimeOf(p);
             return now is null || (now.Value - started).Duration() < TimeSpan.FromSeconds(2);

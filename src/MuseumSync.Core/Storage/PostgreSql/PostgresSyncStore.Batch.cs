@@ -87,7 +87,7 @@ public sealed partial class PostgresSyncStore
             cp.Parameters.AddWithValue("advance", batch.AdvanceCheckpoint);
             cp.Parameters.AddWithValue("position", NpgsqlDbType.Text, (object?)batch.CheckpointPosition ?? DBNull.Value);
             cp.Parameters.AddWithValue("now", NpgsqlDbType.TimestampTz, now);
-            cp.Parameters.AddWithValue("committed", (long)(inserted + updated + unchanged));
+            cp.Parameters.AddWithValue("committed", (long)(inserted + updated + unchanged) + batch.Superseded);
             cp.Parameters.AddWithValue("dead", (long)dead);
             cp.Parameters.AddWithValue("watermark", NpgsqlDbType.Text, (object?)batch.Watermark ?? DBNull.Value);
             await cp.ExecuteNonQueryAsync(ct).ConfigureAwait(false);

@@ -140,7 +140,7 @@ public sealed partial class SqlServerSyncStore
             cp.Parameters.Add("@advance", SqlDbType.Bit).Value = batch.AdvanceCheckpoint;
             cp.Parameters.Add("@position", SqlDbType.NVarChar, -1).Value = (object?)batch.CheckpointPosition ?? DBNull.Value;
             cp.Parameters.Add("@now", SqlDbType.DateTime2).Value = now;
-            cp.Parameters.Add("@committed", SqlDbType.BigInt).Value = (long)(inserted + updated + unchanged);
+            cp.Parameters.Add("@committed", SqlDbType.BigInt).Value = (long)(inserted + updated + unchanged) + batch.Superseded;
             cp.Parameters.Add("@dead", SqlDbType.BigInt).Value = (long)dead;
             cp.Parameters.Add("@watermark", SqlDbType.NVarChar, 200).Value = (object?)batch.Watermark ?? DBNull.Value;
             await cp.ExecuteNonQueryAsync(ct).ConfigureAwait(false);

@@ -366,7 +366,7 @@ public sealed partial class SqliteSyncStore : ISyncStore
             c[2].Value = (object?)batch.CheckpointPosition ?? DBNull.Value;
             c[3].Value = batch.AdvanceCheckpoint ? 1 : 0;
             c[4].Value = now;
-            c[5].Value = inserted + updated + unchanged;
+            c[5].Value = (long)(inserted + updated + unchanged) + batch.Superseded;
             c[6].Value = dead;
             c[7].Value = (object?)batch.Watermark ?? DBNull.Value;
             _checkpoint.ExecuteNonQuery();
