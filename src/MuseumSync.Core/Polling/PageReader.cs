@@ -44,7 +44,7 @@ internal abstract class PageReader : IDisposable
         var request = run.Request;
         var mediaType = response.Content.Headers.ContentType?.MediaType?.ToLowerInvariant() ?? string.Empty;
         var raw = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        Stream body = new IdleTimeoutStream(raw, request.Resilience.AttemptTimeout, cancellationToken);
+        var body = PageBody.Bound(run, raw, url, cancellationToken);
         try
         {
             var (stream, first) = await PrefixStream.PeekAsync(body, cancellationToken).ConfigureAwait(false);
@@ -71,7 +71,7 @@ internal abstract class PageReader : IDisposable
             {
                 case RecordFormat.Xml:
                 {
-                    var spool = await PageSpool.FillAsync(body, request.SpoolMemoryLimit, cancellationToken).ConfigureAwait(false);
+                    var spool = await PageSpool.FillAsync(body, request.SpoolMemoryLimit, cancellationToken, request.SpoolDirectory).ConfigureAwait(false);
                     body.Dispose();
                     return OaiPageReader.Open(run, spool, url, facts);
                 }
@@ -79,7 +79,7 @@ internal abstract class PageReader : IDisposable
                     return new JsonArrayPageReader(run, body, facts, count: null);
                 case RecordFormat.Json:
                 {
-                    var spool = await PageSpool.FillAsync(body, request.SpoolMemoryLimit, cancellationToken).ConfigureAwait(false);
+                    var spool = await PageSpool.FillAsync(body, request.SpoolMemoryLimit, cancellationToken, request.SpoolDirectory).ConfigureAwait(false);
                     body.Dispose();
                     return await SpooledJsonPageReader.OpenAsync(run, spool, url, facts, cancellationToken).ConfigureAwait(false);
                 }
