@@ -35,6 +35,22 @@ public sealed class BatchBuilder
     public int BatchSize { get; }
 
     /// <summary>
+    /// The payload bytes a batch may collect before it is full, whatever its record count (<see cref="SyncWriterOptions.MaxBatchBytes"/>).
+    /// The default is <see cref="SyncWriterOptions.DefaultMaxBatchBytes"/>.
+    /// </summary>
+    public long MaxBatchBytes
+    {
+        get => _maxBatchBytes;
+        init => _maxBatchBytes = value >= 1024 ? value : throw new ArgumentOutOfRangeException(nameof(MaxBatchBytes), value, "Allow a batch at least 1 KiB.");
+    }
+
+    private readonly long _maxBatchBytes = SyncWriterOptions.DefaultMaxBatchBytes;
+    private long _payloadBytes;
+
+    /// <summary>The payload bytes of the records in the open batch.</summary>
+    public long PayloadBytes => _payloadBytes;
+
+    /// <summary>
     /// Packs valid records as the SQLite store writes them (<see cref="CompactRecords"/>) instead of keeping the record
     /// objects; the batch's <see cref="SyncBatch.Records"/> is then that <see cref="CompactRecords"/>.
     /// </summary>
@@ -96,6 +112,7 @@ public sealed class BatchBuilder
                 _currentPage = -1;
             }
         }
+        _payloadBytes += PayloadSize(record);
         if (IsDeletion(record))
         {
             _deleted.Add(record);
@@ -111,8 +128,11 @@ public sealed class BatchBuilder
             else if (CompactValidRecords) (_compact ??= new CompactRecords(_source!, BatchSize)).Add(record);
             else _valid.Add(record);
         }
-        return Count >= BatchSize;
+        return Count >= BatchSize || _payloadBytes >= _maxBatchBytes;
     }
+
+    /// <summary>A record's payload size: its bytes as read, or (a record made from text) its length in characters.</summary>
+    private static long PayloadSize(MuseumRecord record) => record.RawJsonUtf8?.Length ?? record.RawJson?.Length ?? 0;
 
     /// <summary>
     /// Adds a dead letter's record again after re-validation (<see cref="DeadLetterReplay"/>): when it is valid now, the
@@ -145,6 +165,7 @@ public sealed class BatchBuilder
             Now = now,
         };
         _valid.Clear();
+        _payloadBytes = 0;
         _compact = null;
         _invalid.Clear();
         _deleted.Clear();
