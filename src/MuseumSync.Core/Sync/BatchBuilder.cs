@@ -143,7 +143,7 @@ public sealed class BatchBuilder
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(letter);
-        if (record.IsValid) _resolved.Add(new ResolvedDeadLetter(letter.Source, letter.Payload));
+        if (record.IsValid) _resolved.Add(new ResolvedDeadLetter(letter.Source, DeadLetterPayload.Stored(letter)));
         return Add(record);
     }
 
