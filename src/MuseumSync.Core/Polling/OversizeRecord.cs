@@ -18,9 +18,12 @@ internal static class OversizeRecord
     public static MuseumRecord Create(PollRun run, ReadOnlySpan<byte> prefix, long length, in RecordOrigin origin, string? resumePosition) =>
         Create(run.Request.Limits.MaxRecordBytes, run.RecordIdNames, prefix, length, origin, resumePosition);
 
-    public static MuseumRecord Create(int maxRecordBytes, IReadOnlyCollection<string> idNames, ReadOnlySpan<byte> prefix, long length, in RecordOrigin origin, string? resumePosition)
+    public static MuseumRecord Create(int maxRecordBytes, IReadOnlyCollection<string> idNames, ReadOnlySpan<byte> prefix, long length, in RecordOrigin origin, string? resumePosition) =>
+        Create(maxRecordBytes, IdFromPrefix(prefix, idNames), Encoding.UTF8.GetString(prefix), length, origin, resumePosition);
+
+    /// <summary>The dead letter of a record whose id (if known) and first characters were taken while reading past it (XML).</summary>
+    public static MuseumRecord Create(int maxRecordBytes, string? id, string prefix, long length, in RecordOrigin origin, string? resumePosition)
     {
-        var id = IdFromPrefix(prefix, idNames);
         var raw = JsonSerializer.Serialize(new Dictionary<string, object?>
         {
             ["museumsync_error"] = "record too large",
@@ -29,11 +32,11 @@ internal static class OversizeRecord
             ["url"] = origin.SourceUrl,
             ["position"] = origin.Position,
             ["record"] = origin.LineNumber,
-            ["prefix"] = Encoding.UTF8.GetString(prefix),
+            ["prefix"] = prefix,
         });
         var where = origin.SourceUrl is null ? $"record {origin.LineNumber}" : $"record {origin.LineNumber} of page {origin.PageNumber} ({origin.SourceUrl})";
         var issue = new ValidationIssue("(record)", Rule,
-            $"The {where}{(id is null ? string.Empty : $", id '{id}',")} is {Bytes.Describe(length)}, larger than the limit of {Bytes.Describe(maxRecordBytes)} per record; it was read past, and its first {Bytes.Describe(prefix.Length)} are kept in this dead letter. If such records are expected, raise -MaxRecordBytes (MaxRecordBytes in sync.psd1) and run again from the checkpoint before this page.");
+            $"The {where}{(id is null ? string.Empty : $", id '{id}',")} is {Bytes.Describe(length)}, larger than the limit of {Bytes.Describe(maxRecordBytes)} per record; it was read past, and its first {Bytes.Describe(Encoding.UTF8.GetByteCount(prefix))} are kept in this dead letter. If such records are expected, raise -MaxRecordBytes (MaxRecordBytes in sync.psd1) and run again from the checkpoint before this page.");
         return RecordFactory.Problem(id, raw, issue, origin, resumePosition);
     }
 
