@@ -32,7 +32,7 @@ internal abstract class PageReader : IDisposable
     /// <summary>The same record with another resume position (the last of a page, once the page's end decided where the next one is).</summary>
     public virtual MuseumRecord Recreate(RecordFactory factory, MuseumRecord held, string? resumePosition) => OversizeRecord.Is(held)
         ? OversizeRecord.WithResume(held, resumePosition)
-        : factory.Create(held.RawJsonUtf8 ?? Encoding.UTF8.GetBytes(held.RawJson), OriginOf(held), resumePosition, endOfPage: false);
+        : factory.Create(held.RawJsonUtf8 ?? held.OriginalBytes ?? Encoding.UTF8.GetBytes(held.RawJson), OriginOf(held), resumePosition, endOfPage: false);
 
     public abstract void Dispose();
 
