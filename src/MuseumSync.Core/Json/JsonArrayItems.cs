@@ -20,11 +20,19 @@ internal sealed class JsonArrayItems : IDisposable
 
     /// <param name="stream">The stream, positioned at the array (or, with <paramref name="singleObject"/>, at one object).</param>
     /// <param name="singleObject">The stream holds one record object rather than an array of them.</param>
-    public JsonArrayItems(Stream stream, bool singleObject = false)
+    /// <param name="maxElementBytes">The largest element held.</param>
+    /// <param name="oversizePrefixBytes">0: a larger element throws; otherwise it is read past and this many of its first bytes are <see cref="Current"/>.</param>
+    public JsonArrayItems(Stream stream, bool singleObject = false, int maxElementBytes = 64 * 1024 * 1024, int oversizePrefixBytes = 0)
     {
-        _reader = new JsonStreamReader(stream);
+        _reader = new JsonStreamReader(stream, maxElementBytes: maxElementBytes, oversizePrefixBytes: oversizePrefixBytes);
         _single = singleObject;
     }
+
+    /// <summary>True when the current element was too large to hold: <see cref="Current"/> is its start, <see cref="CurrentLength"/> its true length.</summary>
+    public bool CurrentIsOversize => !_currentIsDecoded && _reader.IsOversize;
+
+    /// <summary>The current element's true length in bytes.</summary>
+    public long CurrentLength => _currentIsDecoded ? _decodedLength : _reader.ElementLength;
 
     /// <summary>The current element's bytes (a string element's decoded UTF-8 text). Valid until the next read.</summary>
     public ReadOnlySpan<byte> Current => _currentIsDecoded ? _decoded.AsSpan(0, _decodedLength) : _reader.Raw;

@@ -47,10 +47,11 @@ internal sealed class JsonPageScan
     /// <param name="watched">Paths whose scalar values to collect.</param>
     /// <param name="recordIdNames">Top-level properties that identify a record: a root object that has one (and no array under a known name) is a single record, not an envelope.</param>
     /// <param name="cancellationToken">Stops the scan.</param>
-    public static async Task<JsonPageScan> ScanAsync(Stream stream, JsonPath? itemsPath, IReadOnlyList<JsonPath> watched, CancellationToken cancellationToken, IReadOnlyCollection<string>? recordIdNames = null)
+    /// <param name="maxRecordBytes">The largest record held; the scan reads past a larger one (the second pass dead-letters it).</param>
+    public static async Task<JsonPageScan> ScanAsync(Stream stream, JsonPath? itemsPath, IReadOnlyList<JsonPath> watched, CancellationToken cancellationToken, IReadOnlyCollection<string>? recordIdNames = null, int maxRecordBytes = 64 * 1024 * 1024)
     {
         var scan = new JsonPageScan(watched.Count);
-        using var reader = new JsonStreamReader(stream);
+        using var reader = new JsonStreamReader(stream, maxElementBytes: maxRecordBytes, oversizePrefixBytes: 1);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             scan.IsEmpty = true;

@@ -8,7 +8,9 @@ namespace MuseumSync.Json;
 /// Reads JSON from a stream token by token with <see cref="Utf8JsonReader"/>, refilling one pooled buffer as the bytes
 /// arrive (the reader's state carries over every refill). <see cref="SkipAsync"/> hands out a whole object or array as
 /// one span, so an array of records is read one record at a time and a page is never held whole. The buffer grows only
-/// to the largest single element, up to <see cref="MaxElementBytes"/>.
+/// to the largest single element, up to <see cref="MaxElementBytes"/>. A larger element skipped with <see cref="SkipAsync"/>
+/// either throws or, with a <c>oversizePrefixBytes</c>, is read past without being held (<see cref="OversizeSkipper"/>):
+/// <see cref="Raw"/> is then its first bytes and <see cref="ElementLength"/> its true length.
 /// </summary>
 internal sealed class JsonStreamReader : IDisposable
 {
@@ -30,13 +32,29 @@ internal sealed class JsonStreamReader : IDisposable
     private int _valueLength;
     private bool _rootComplete;
     private bool _anyToken;
+    private readonly int _oversizePrefixBytes;
+    private byte[]? _prefix;
+    private int _prefixLength;
 
-    public JsonStreamReader(Stream stream, int initialBufferBytes = 64 * 1024, int maxElementBytes = 64 * 1024 * 1024)
+    /// <param name="stream">The JSON.</param>
+    /// <param name="initialBufferBytes">The buffer's first size.</param>
+    /// <param name="maxElementBytes">The largest element held.</param>
+    /// <param name="oversizePrefixBytes">0: a larger element throws <see cref="InvalidDataException"/>; otherwise <see cref="SkipAsync"/> reads past it and keeps this many of its first bytes.</param>
+    public JsonStreamReader(Stream stream, int initialBufferBytes = 64 * 1024, int maxElementBytes = 64 * 1024 * 1024, int oversizePrefixBytes = 0)
     {
         _stream = stream;
         _buffer = ArrayPool<byte>.Shared.Rent(initialBufferBytes);
         MaxElementBytes = maxElementBytes;
+        _oversizePrefixBytes = Math.Min(oversizePrefixBytes, maxElementBytes);
     }
+
+    /// <summary>True when the element <see cref="SkipAsync"/> just read past was larger than <see cref="MaxElementBytes"/>: <see cref="Raw"/> holds its start only.</summary>
+    public bool IsOversize { get; private set; }
+
+    /// <summary>The true length in bytes of the current token or skipped element.</summary>
+    public long ElementLength => IsOversize ? _oversizeLength : _tokenLength;
+
+    private long _oversizeLength;
 
     /// <summary>The largest single element (or run of bytes between tokens) accepted. The default is 64 MiB.</summary>
     public int MaxElementBytes { get; }
@@ -50,7 +68,7 @@ internal sealed class JsonStreamReader : IDisposable
     public long TokenOffset { get; private set; }
 
     /// <summary>The raw bytes of the current token; after <see cref="SkipAsync"/>, of the whole element. Valid until the next read.</summary>
-    public ReadOnlySpan<byte> Raw => _buffer.AsSpan(_tokenStart, _tokenLength);
+    public ReadOnlySpan<byte> Raw => IsOversize ? _prefix.AsSpan(0, _prefixLength) : _buffer.AsSpan(_tokenStart, _tokenLength);
 
     /// <summary>The value bytes of a string, property name or number (strings without their quotes, still escaped).</summary>
     public ReadOnlySpan<byte> ValueSpan => _buffer.AsSpan(_valueStart, _valueLength);
@@ -83,6 +101,7 @@ internal sealed class JsonStreamReader : IDisposable
     /// <summary>Reads the next token; false at the end of the data.</summary>
     public async ValueTask<bool> ReadAsync(CancellationToken cancellationToken)
     {
+        IsOversize = false;
         while (true)
         {
             if (!_bomChecked && !await SkipBomAsync(cancellationToken).ConfigureAwait(false)) continue;
@@ -131,8 +150,73 @@ internal sealed class JsonStreamReader : IDisposable
                 }
             }
             if (_eof) throw new JsonException($"The JSON ends inside an element that starts at byte {_bufferOffset + _start}.");
+            if (_oversizePrefixBytes > 0 && _end - _start > MaxElementBytes)
+            {
+                await SkipOversizeAsync(cancellationToken).ConfigureAwait(false);
+                return;
+            }
             await FillAsync(cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Reads past the element that starts at <c>_start</c> (after separators) without holding it: its first bytes are
+    /// kept, the rest is scanned for its end and dropped as it goes. The reader then carries on as if it had read an empty
+    /// element of the same kind there, so what follows is read as before.
+    /// </summary>
+    private async ValueTask SkipOversizeAsync(CancellationToken cancellationToken)
+    {
+        var separators = new List<byte>(2);
+        while (_buffer[_start] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' or (byte)',' or (byte)':')
+        {
+            if (_buffer[_start] is (byte)',' or (byte)':') separators.Add(_buffer[_start]);
+            _start++;
+        }
+        var open = _buffer[_start];
+        var tokenOffset = _bufferOffset + _start;
+        _prefix ??= new byte[_oversizePrefixBytes];
+        _prefixLength = Math.Min(_oversizePrefixBytes, _end - _start);
+        Buffer.BlockCopy(_buffer, _start, _prefix, 0, _prefixLength);
+        var skipper = new OversizeSkipper();
+        long length = 0;
+        while (true)
+        {
+            var span = _buffer.AsSpan(_start, _end - _start);
+            var end = skipper.Scan(span);
+            if (end >= 0)
+            {
+                length += end + 1;
+                _start += end + 1;
+                break;
+            }
+            length += span.Length;
+            _start = _end;
+            if (_eof) throw new JsonException($"The JSON ends inside an element that starts at byte {tokenOffset}.");
+            await FillAsync(cancellationToken).ConfigureAwait(false);
+        }
+        // Move the reader's state past an empty stand-in for the element.
+        separators.Add(open);
+        separators.Add(open == (byte)'{' ? (byte)'}' : (byte)']');
+        var standIn = new Utf8JsonReader(separators.ToArray(), isFinalBlock: false, _state);
+        var depth = -1;
+        while (standIn.Read())
+        {
+            if (depth < 0)
+            {
+                depth = standIn.CurrentDepth;
+                TokenType = standIn.TokenType;
+            }
+            else if (standIn.CurrentDepth == depth)
+            {
+                break;
+            }
+        }
+        _state = standIn.CurrentState;
+        Depth = depth;
+        TokenOffset = tokenOffset;
+        _oversizeLength = length;
+        IsOversize = true;
+        if (depth == 0) _rootComplete = true;
     }
 
     /// <summary>True when anything but whitespace follows the root value (a second document: newline-delimited JSON).</summary>
@@ -209,11 +293,12 @@ internal sealed class JsonStreamReader : IDisposable
         }
         if (_end == _buffer.Length)
         {
-            if (_buffer.Length >= MaxElementBytes)
+            if (_buffer.Length > MaxElementBytes)
             {
                 throw new InvalidDataException($"One JSON element is larger than {MaxElementBytes / (1024 * 1024)} MiB (at byte {_bufferOffset}); it is not read.");
             }
-            var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(MaxElementBytes, _buffer.Length * 2));
+            // Room for one byte more than the largest element, so an element of exactly MaxElementBytes is still read whole.
+            var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(MaxElementBytes + 1, _buffer.Length * 2));
             Buffer.BlockCopy(_buffer, 0, bigger, 0, _end);
             ArrayPool<byte>.Shared.Return(_buffer);
             _buffer = bigger;

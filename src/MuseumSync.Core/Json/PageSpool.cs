@@ -14,7 +14,13 @@ internal sealed class PageSpool : IDisposable
     private byte[]? _buffer;
     private FileStream? _file;
 
-    private PageSpool(int memoryLimit) => MemoryLimit = memoryLimit;
+    private readonly string _directory;
+
+    private PageSpool(int memoryLimit, string directory)
+    {
+        MemoryLimit = memoryLimit;
+        _directory = directory;
+    }
 
     /// <summary>The largest body kept in memory.</summary>
     public int MemoryLimit { get; }
@@ -25,10 +31,10 @@ internal sealed class PageSpool : IDisposable
     /// <summary>True when the body went to a temporary file.</summary>
     public bool OnDisk => _file is not null;
 
-    /// <summary>Reads <paramref name="body"/> to its end.</summary>
-    public static async Task<PageSpool> FillAsync(Stream body, int memoryLimit, CancellationToken cancellationToken)
+    /// <summary>Reads <paramref name="body"/> to its end; a large body goes to a file in <paramref name="directory"/> (null: the temporary folder).</summary>
+    public static async Task<PageSpool> FillAsync(Stream body, int memoryLimit, CancellationToken cancellationToken, string? directory = null)
     {
-        var spool = new PageSpool(memoryLimit);
+        var spool = new PageSpool(memoryLimit, directory ?? Path.GetTempPath());
         try
         {
             await spool.CopyAsync(body, cancellationToken).ConfigureAwait(false);
@@ -70,7 +76,7 @@ internal sealed class PageSpool : IDisposable
             {
                 if (_buffer.Length >= MemoryLimit)
                 {
-                    var path = Path.Combine(Path.GetTempPath(), "museumsync-page-" + Guid.NewGuid().ToString("N") + ".tmp");
+                    var path = Path.Combine(_directory, "museumsync-page-" + Guid.NewGuid().ToString("N") + ".tmp");
                     _file = new FileStream(path, new FileStreamOptions
                     {
                         Mode = FileMode.CreateNew,

@@ -42,7 +42,7 @@ internal sealed class RecordFactory
         // replacement characters and all, exactly as before.
         return System.Text.Unicode.Utf8.IsValid(json)
             ? Build(f, Map, null, json.ToArray(), origin, resumePosition, endOfPage)
-            : Build(f, Map, Encoding.UTF8.GetString(json), null, origin, resumePosition, endOfPage);
+            : Build(f, Map, Encoding.UTF8.GetString(json), null, origin, resumePosition, endOfPage, originalBytes: json.ToArray());
     }
 
     /// <summary>A record from fields another reader extracted (LIDO, Dublin Core); <paramref name="raw"/> is the record as the source sent it.</summary>
@@ -53,7 +53,7 @@ internal sealed class RecordFactory
     public static MuseumRecord FromFields(in RawFields f, FieldMap names, string raw, in RecordOrigin origin, string? resumePosition, bool endOfPage) =>
         Build(f, names, raw, null, origin, resumePosition, endOfPage);
 
-    private static MuseumRecord Build(in RawFields f, FieldMap names, string? raw, byte[]? rawUtf8, in RecordOrigin origin, string? resumePosition, bool endOfPage)
+    private static MuseumRecord Build(in RawFields f, FieldMap names, string? raw, byte[]? rawUtf8, in RecordOrigin origin, string? resumePosition, bool endOfPage, byte[]? originalBytes = null)
     {
         RecordValidator.Validate(f, names, out var embargo, out var tier, out var issues);
         return new MuseumRecord(origin.Source, rawUtf8)
@@ -68,6 +68,7 @@ internal sealed class RecordFactory
             IiifManifestUrl = f[MappedField.IiifManifestUrl],
             MediaUrl = f[MappedField.MediaUrl],
             RawJson = raw!, // null when the bytes are the payload: RawJson decodes them
+            OriginalBytes = originalBytes,
             Issues = (IReadOnlyList<ValidationIssue>?)issues ?? Array.Empty<ValidationIssue>(),
             Position = origin.Position,
             ResumePosition = resumePosition,

@@ -4,7 +4,20 @@ using System.Xml.Linq;
 namespace MuseumSync.Oai;
 
 /// <summary>One record of an OAI-PMH <c>ListRecords</c> page: its header, and the metadata element when it is not a deletion.</summary>
-internal sealed record OaiRecord(string Identifier, string? Datestamp, bool IsDeleted, XElement? Metadata, string RawXml);
+/// <remarks>A record larger than the record limit has <see cref="OversizeBytes"/>, its size, and the first characters of its markup as <see cref="RawXml"/>.</remarks>
+internal sealed record OaiRecord(string Identifier, string? Datestamp, bool IsDeleted, XElement? Metadata, string RawXml, long? OversizeBytes = null);
+
+/// <summary>The records of a page that may be larger than <see cref="MaxBytes"/> (by ordinal), read with <see cref="XmlRecordBounds.Read"/>.</summary>
+internal sealed record XmlRecordLimit(HashSet<int> Suspects, int MaxBytes, int PrefixChars)
+{
+    /// <summary>Reads the record element the reader is on, bounded when it is a suspect; null when it is not one.</summary>
+    public OaiRecord? ReadIfSuspect(XmlReader reader, int ordinal, Func<XElement, OaiRecord> parse)
+    {
+        if (!Suspects.Contains(ordinal)) return null;
+        var (element, prefix, bytes, identifier) = XmlRecordBounds.Read(reader, MaxBytes, PrefixChars);
+        return element is not null ? parse(element) : new OaiRecord(identifier ?? string.Empty, null, false, null, prefix, bytes);
+    }
+}
 
 /// <summary>
 /// Reads a spooled OAI-PMH <c>ListRecords</c> answer with <see cref="XmlReader"/> (no DTDs): first the envelope facts
@@ -61,15 +74,24 @@ internal static class OaiPmhPage
         return (errorCode, errorText, string.IsNullOrEmpty(token) ? null : token, size, records, isOai);
     }
 
-    /// <summary>The second pass: the records in order.</summary>
-    public static IEnumerable<OaiRecord> Records(Stream stream)
+    /// <summary>True when the reader is on an OAI-PMH <c>record</c> element.</summary>
+    public static bool IsRecord(XmlReader reader) => reader.LocalName == "record" && reader.NamespaceURI == Namespace;
+
+    /// <summary>The second pass: the records in order (those <paramref name="limit"/> suspects read bounded).</summary>
+    public static IEnumerable<OaiRecord> Records(Stream stream, XmlRecordLimit? limit = null)
     {
         using var reader = XmlReader.Create(stream, Settings);
         reader.MoveToContent();
+        var ordinal = 0;
         while (!reader.EOF)
         {
-            if (reader.NodeType == XmlNodeType.Element && reader.LocalName == "record" && reader.NamespaceURI == Namespace)
+            if (reader.NodeType == XmlNodeType.Element && IsRecord(reader))
             {
+                if (limit?.ReadIfSuspect(reader, ordinal++, Parse) is { } bounded)
+                {
+                    yield return bounded;
+                    continue;
+                }
                 var record = (XElement)XNode.ReadFrom(reader);
                 yield return Parse(record);
                 continue;

@@ -99,8 +99,8 @@ internal static class FanOut
             PageSpool? spool = null;
             try
             {
-                using var body = new IdleTimeoutStream(await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false), run.Request.Resilience.AttemptTimeout, token);
-                spool = await PageSpool.FillAsync(body, run.Request.SpoolMemoryLimit, token).ConfigureAwait(false);
+                using var body = PageBody.Bound(run, await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false), url, token);
+                spool = await PageSpool.FillAsync(body, run.Request.SpoolMemoryLimit, token, run.Request.SpoolDirectory).ConfigureAwait(false);
                 using var first = spool.OpenRead();
                 var scan = await JsonPageScan.ScanAsync(first, run.ItemsPath, run.Watched, token).ConfigureAwait(false);
                 run.BodyFacts(scan, url, ref facts);

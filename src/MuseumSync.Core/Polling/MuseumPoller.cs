@@ -208,6 +208,12 @@ public sealed class MuseumPoller
 
                 bodyFailures++;
                 run.Stats.BodyBreak();
+                if (bodyFailures > request.MaxBodyRetries && broken is PageTimeoutException slow)
+                {
+                    throw new MuseumPollException(
+                        $"{slow.Message} It was read {bodyFailures} times; correlation {correlationId}. The page's records before the cut were returned; run again to resume from the checkpoint.",
+                        "MuseumPollPageTimeout", isTransient: true, UrlMasker.Strip(url, run.Pipeline.SecretNames), (int)response.StatusCode, correlationId, broken);
+                }
                 if (bodyFailures > request.MaxBodyRetries)
                 {
                     throw new MuseumPollException(

@@ -41,7 +41,7 @@ internal sealed class OaiPageReader : PageReader
             }
             if (!scan.IsOaiPmh)
             {
-                var lido = LidoRecords(spool.OpenRead()).GetEnumerator();
+                var lido = LidoRecords(spool.OpenRead(), Limit(run, spool, IsLido)).GetEnumerator();
                 return new OaiPageReader(run, spool, lido, "LIDO XML") { Facts = facts };
             }
             if (scan.ErrorCode is { } code && code != "noRecordsMatch")
@@ -56,7 +56,7 @@ internal sealed class OaiPageReader : PageReader
             facts.BodyNext = scan.ResumptionToken;
             facts.Total = scan.CompleteListSize;
             facts.Count = scan.Records;
-            var records = scan.ErrorCode is null ? OaiPmhPage.Records(spool.OpenRead()).GetEnumerator() : Enumerable.Empty<OaiRecord>().GetEnumerator();
+            var records = scan.ErrorCode is null ? OaiPmhPage.Records(spool.OpenRead(), Limit(run, spool, OaiPmhPage.IsRecord)).GetEnumerator() : Enumerable.Empty<OaiRecord>().GetEnumerator();
             return new OaiPageReader(run, spool, records, $"OAI-PMH ({scan.Records} records{(scan.ErrorCode is null ? string.Empty : ", noRecordsMatch")})") { Facts = facts, CountKnown = true };
         }
         catch
@@ -66,12 +66,25 @@ internal sealed class OaiPageReader : PageReader
         }
     }
 
+    /// <summary>The records that may exceed the record limit; none (and no extra pass) when the whole page is within it.</summary>
+    private static XmlRecordLimit? Limit(PollRun run, PageSpool spool, Func<XmlReader, bool> isRecord)
+    {
+        var limits = run.Request.Limits;
+        if (spool.Length <= limits.MaxRecordBytes) return null;
+        using var stream = spool.OpenRead();
+        var suspects = XmlRecordBounds.Suspects(stream, isRecord, limits.MaxRecordBytes);
+        return suspects.Count == 0 ? null : new XmlRecordLimit(suspects, limits.MaxRecordBytes, limits.PrefixBytes);
+    }
+
+    private static bool IsLido(XmlReader reader) => reader.LocalName == "lido" && reader.NamespaceURI == XmlRecordFields.Lido.NamespaceName;
+
     public override ValueTask<bool> ReadAsync(CancellationToken cancellationToken) => ValueTask.FromResult(_records.MoveNext());
 
     public override MuseumRecord Create(in RecordOrigin origin, string? resumePosition) => Create(_run, _records.Current, origin, resumePosition);
 
     public override MuseumRecord Recreate(RecordFactory factory, MuseumRecord held, string? resumePosition)
     {
+        if (OversizeRecord.Is(held)) return OversizeRecord.WithResume(held, resumePosition);
         var element = XElement.Parse(held.RawJson);
         var record = element.Name.LocalName == "header"
             ? new OaiRecord(held.ObjectId ?? string.Empty, null, true, null, held.RawJson)
@@ -81,6 +94,7 @@ internal sealed class OaiPageReader : PageReader
 
     private static MuseumRecord Create(PollRun run, OaiRecord r, in RecordOrigin origin, string? resume)
     {
+        if (r.OversizeBytes is { } size) return OversizeRecord.Create(run.Request.Limits.MaxRecordBytes, r.Identifier.Length > 0 ? r.Identifier : null, r.RawXml, size, origin, resume);
         if (r.IsDeleted) return RecordFactory.Deletion(r.Identifier, r.RawXml, origin, resume);
         if (r.Metadata is null)
         {
@@ -103,14 +117,20 @@ internal sealed class OaiPageReader : PageReader
     }
 
     /// <summary>Each <c>lido:lido</c> of a LIDO document, as a record without an OAI header (its id is its <c>lidoRecID</c>).</summary>
-    internal static IEnumerable<OaiRecord> LidoRecords(Stream stream)
+    internal static IEnumerable<OaiRecord> LidoRecords(Stream stream, XmlRecordLimit? limit = null)
     {
         using var reader = XmlReader.Create(stream, OaiPmhPage.Settings);
         reader.MoveToContent();
+        var ordinal = 0;
         while (!reader.EOF)
         {
-            if (reader.NodeType == XmlNodeType.Element && reader.LocalName == "lido" && reader.NamespaceURI == XmlRecordFields.Lido.NamespaceName)
+            if (reader.NodeType == XmlNodeType.Element && IsLido(reader))
             {
+                if (limit?.ReadIfSuspect(reader, ordinal++, ToRecord) is { } bounded)
+                {
+                    yield return bounded;
+                    continue;
+                }
                 var lido = (XElement)XNode.ReadFrom(reader);
                 yield return new OaiRecord(string.Empty, null, false, lido, lido.ToString(SaveOptions.DisableFormatting));
                 continue;

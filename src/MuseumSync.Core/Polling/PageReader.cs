@@ -30,8 +30,9 @@ internal abstract class PageReader : IDisposable
     public abstract MuseumRecord Create(in RecordOrigin origin, string? resumePosition);
 
     /// <summary>The same record with another resume position (the last of a page, once the page's end decided where the next one is).</summary>
-    public virtual MuseumRecord Recreate(RecordFactory factory, MuseumRecord held, string? resumePosition) =>
-        factory.Create(held.RawJsonUtf8 ?? Encoding.UTF8.GetBytes(held.RawJson), OriginOf(held), resumePosition, endOfPage: false);
+    public virtual MuseumRecord Recreate(RecordFactory factory, MuseumRecord held, string? resumePosition) => OversizeRecord.Is(held)
+        ? OversizeRecord.WithResume(held, resumePosition)
+        : factory.Create(held.RawJsonUtf8 ?? held.OriginalBytes ?? Encoding.UTF8.GetBytes(held.RawJson), OriginOf(held), resumePosition, endOfPage: false);
 
     public abstract void Dispose();
 
@@ -44,7 +45,7 @@ internal abstract class PageReader : IDisposable
         var request = run.Request;
         var mediaType = response.Content.Headers.ContentType?.MediaType?.ToLowerInvariant() ?? string.Empty;
         var raw = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        Stream body = new IdleTimeoutStream(raw, request.Resilience.AttemptTimeout, cancellationToken);
+        var body = PageBody.Bound(run, raw, url, cancellationToken);
         try
         {
             var (stream, first) = await PrefixStream.PeekAsync(body, cancellationToken).ConfigureAwait(false);
@@ -71,7 +72,7 @@ internal abstract class PageReader : IDisposable
             {
                 case RecordFormat.Xml:
                 {
-                    var spool = await PageSpool.FillAsync(body, request.SpoolMemoryLimit, cancellationToken).ConfigureAwait(false);
+                    var spool = await PageSpool.FillAsync(body, request.SpoolMemoryLimit, cancellationToken, request.SpoolDirectory).ConfigureAwait(false);
                     body.Dispose();
                     return OaiPageReader.Open(run, spool, url, facts);
                 }
@@ -79,7 +80,7 @@ internal abstract class PageReader : IDisposable
                     return new JsonArrayPageReader(run, body, facts, count: null);
                 case RecordFormat.Json:
                 {
-                    var spool = await PageSpool.FillAsync(body, request.SpoolMemoryLimit, cancellationToken).ConfigureAwait(false);
+                    var spool = await PageSpool.FillAsync(body, request.SpoolMemoryLimit, cancellationToken, request.SpoolDirectory).ConfigureAwait(false);
                     body.Dispose();
                     return await SpooledJsonPageReader.OpenAsync(run, spool, url, facts, cancellationToken).ConfigureAwait(false);
                 }
@@ -106,7 +107,7 @@ internal sealed class NdjsonPageReader : PageReader
     {
         _run = run;
         _body = body;
-        _reader = new NdjsonReader(body);
+        _reader = new NdjsonReader(body, maxLineBytes: run.Request.Limits.MaxRecordBytes, oversizePrefixBytes: run.Request.Limits.PrefixBytes);
         Facts = facts;
     }
 
@@ -114,7 +115,9 @@ internal sealed class NdjsonPageReader : PageReader
 
     public override ValueTask<bool> ReadAsync(CancellationToken cancellationToken) => _reader.ReadLineAsync(cancellationToken);
 
-    public override MuseumRecord Create(in RecordOrigin origin, string? resumePosition) => _run.Factory.Create(_reader.Current, origin, resumePosition, endOfPage: false);
+    public override MuseumRecord Create(in RecordOrigin origin, string? resumePosition) => _reader.CurrentIsOversize
+        ? OversizeRecord.Create(_run, _reader.Current, _reader.CurrentLength, origin, resumePosition)
+        : _run.Factory.Create(_reader.Current, origin, resumePosition, endOfPage: false);
 
     public override void Dispose()
     {
@@ -134,7 +137,7 @@ internal class JsonArrayPageReader : PageReader
     {
         _run = run;
         _body = body;
-        _items = new JsonArrayItems(body, singleObject);
+        _items = new JsonArrayItems(body, singleObject, run.Request.Limits.MaxRecordBytes, run.Request.Limits.PrefixBytes);
         Facts = facts;
         if (count is { } c)
         {
@@ -147,7 +150,9 @@ internal class JsonArrayPageReader : PageReader
 
     public override ValueTask<bool> ReadAsync(CancellationToken cancellationToken) => _items.ReadAsync(cancellationToken);
 
-    public override MuseumRecord Create(in RecordOrigin origin, string? resumePosition) => _run.Factory.Create(_items.Current, origin, resumePosition, endOfPage: false);
+    public override MuseumRecord Create(in RecordOrigin origin, string? resumePosition) => _items.CurrentIsOversize
+        ? OversizeRecord.Create(_run, _items.Current, _items.CurrentLength, origin, resumePosition)
+        : _run.Factory.Create(_items.Current, origin, resumePosition, endOfPage: false);
 
     public override void Dispose()
     {

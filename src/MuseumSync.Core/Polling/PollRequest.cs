@@ -109,6 +109,12 @@ public sealed class PollRequest
     /// <summary>The largest page body held in memory when it must be read twice (an envelope, OAI-PMH); larger ones go to a temporary file. The default is 8 MiB.</summary>
     public int SpoolMemoryLimit { get; init; } = 8 * 1024 * 1024;
 
+    /// <summary>Where spooled pages go; null for the system's temporary folder (tests give each run its own).</summary>
+    internal string? SpoolDirectory { get; init; }
+
+    /// <summary>The bounds on one page: decompressed bytes, bytes per record, and the time its body may take.</summary>
+    public PageLimitOptions Limits { get; init; } = new();
+
     /// <summary>True when the run sets a watermark: a since parameter is configured, or the source is OAI-PMH.</summary>
     public bool IsIncremental => SinceParameter is { Length: > 0 } || Paging == PagingStyle.OaiPmh;
 
@@ -149,5 +155,7 @@ public sealed class PollRequest
         _ = FieldMap.Expressions();
         Resilience.Validate();
         RateLimit.Validate();
+        ArgumentNullException.ThrowIfNull(Limits);
+        Limits.Validate();
     }
 }

@@ -16,7 +16,7 @@ internal static class SpooledJsonPageReader
             JsonPageScan scan;
             using (var first = spool.OpenRead())
             {
-                scan = await JsonPageScan.ScanAsync(first, run.ItemsPath, run.Watched, cancellationToken, run.RecordIdNames).ConfigureAwait(false);
+                scan = await JsonPageScan.ScanAsync(first, run.ItemsPath, run.Watched, cancellationToken, run.RecordIdNames, run.Request.Limits.MaxRecordBytes).ConfigureAwait(false);
             }
             if (scan.HasTrailingContent) return new SpooledPage(new NdjsonPageReader(run, spool.OpenRead(), facts), spool, "NDJSON");
             run.BodyFacts(scan, url, ref facts);

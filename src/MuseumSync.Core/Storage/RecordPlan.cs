@@ -127,7 +127,8 @@ internal sealed class DeadLetterPlan
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var r in deadLetters)
         {
-            var hash = RecordHash.Payload(r.RawJson);
+            var payload = DeadLetterPayload.Stored(r);
+            var hash = RecordHash.Payload(payload);
             var key = Convert.ToHexString(hash);
             if (index.TryGetValue(key, out var at))
             {
@@ -135,7 +136,7 @@ internal sealed class DeadLetterPlan
                 continue;
             }
             index.Add(key, rows.Count);
-            rows.Add(new PlannedDeadLetter(r, hash, DeadLetterReasons.ToJson(r.Issues), 1));
+            rows.Add(new PlannedDeadLetter(r, payload, hash, DeadLetterReasons.ToJson(r.Issues), 1));
         }
         return new DeadLetterPlan(rows, deadLetters.Count);
     }
@@ -145,4 +146,4 @@ internal sealed class DeadLetterPlan
 }
 
 /// <summary>One distinct dead letter of a batch.</summary>
-internal sealed record PlannedDeadLetter(MuseumRecord Record, byte[] PayloadHash, string ReasonsJson, int Occurrences);
+internal sealed record PlannedDeadLetter(MuseumRecord Record, string Payload, byte[] PayloadHash, string ReasonsJson, int Occurrences);

@@ -43,6 +43,22 @@ public sealed class BatchBuilder
     public int BatchSize { get; }
 
     /// <summary>
+    /// The payload bytes a batch may collect before it is full, whatever its record count (<see cref="SyncWriterOptions.MaxBatchBytes"/>).
+    /// The default is <see cref="SyncWriterOptions.DefaultMaxBatchBytes"/>.
+    /// </summary>
+    public long MaxBatchBytes
+    {
+        get => _maxBatchBytes;
+        init => _maxBatchBytes = value >= 1024 ? value : throw new ArgumentOutOfRangeException(nameof(MaxBatchBytes), value, "Allow a batch at least 1 KiB.");
+    }
+
+    private readonly long _maxBatchBytes = SyncWriterOptions.DefaultMaxBatchBytes;
+    private long _payloadBytes;
+
+    /// <summary>The payload bytes of the records in the open batch.</summary>
+    public long PayloadBytes => _payloadBytes;
+
+    /// <summary>
     /// Packs valid records as the SQLite store writes them (<see cref="CompactRecords"/>) instead of keeping the record
     /// objects; the batch's <see cref="SyncBatch.Records"/> is then that <see cref="CompactRecords"/>.
     /// </summary>
@@ -104,6 +120,7 @@ public sealed class BatchBuilder
                 _currentPage = -1;
             }
         }
+        _payloadBytes += PayloadSize(record);
         if (IsDeletion(record))
         {
             _deleted.Add(record);
@@ -124,7 +141,7 @@ public sealed class BatchBuilder
                 else _valid.Add(record);
             }
         }
-        return Count + _superseded >= BatchSize;
+        return Count + _superseded >= BatchSize || _payloadBytes >= _maxBatchBytes;
     }
 
     /// <summary>A later version of the object at <paramref name="at"/> in the open batch: it takes that row's place.</summary>
@@ -135,6 +152,9 @@ public sealed class BatchBuilder
         _superseded++;
     }
 
+    /// <summary>A record's payload size: its bytes as read, or (a record made from text) its length in characters.</summary>
+    private static long PayloadSize(MuseumRecord record) => record.RawJsonUtf8?.Length ?? record.RawJson?.Length ?? 0;
+
     /// <summary>
     /// Adds a dead letter's record again after re-validation (<see cref="DeadLetterReplay"/>): when it is valid now, the
     /// batch also removes the dead letter; when it is still invalid, the dead letter's attempt count goes up. Returns
@@ -144,7 +164,7 @@ public sealed class BatchBuilder
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(letter);
-        if (record.IsValid) _resolved.Add(new ResolvedDeadLetter(letter.Source, letter.Payload));
+        if (record.IsValid) _resolved.Add(new ResolvedDeadLetter(letter.Source, DeadLetterPayload.Stored(letter)));
         return Add(record);
     }
 
@@ -167,6 +187,7 @@ public sealed class BatchBuilder
             Now = now,
         };
         _valid.Clear();
+        _payloadBytes = 0;
         _compact = null;
         _invalid.Clear();
         _deleted.Clear();

@@ -20,6 +20,6 @@ public sealed class DeadLetterReplay
     {
         ArgumentNullException.ThrowIfNull(letter);
         var origin = new RecordOrigin(letter.Source, letter.Position, PageNumber: 0, LineNumber: 0, letter.SourceUrl, letter.CorrelationId, letter.LastSeen);
-        return _factory.Create(Encoding.UTF8.GetBytes(letter.Payload), origin, resumePosition: null, endOfPage: false);
+        return _factory.Create(letter.PayloadBytes ?? Encoding.UTF8.GetBytes(letter.Payload), origin, resumePosition: null, endOfPage: false);
     }
 }

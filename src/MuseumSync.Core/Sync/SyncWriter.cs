@@ -14,6 +14,16 @@ public sealed class SyncWriterOptions
     /// <summary>Records per transaction.</summary>
     public int BatchSize { get; init; } = 1000;
 
+    /// <summary>The default of <see cref="MaxBatchBytes"/>: 64 MiB.</summary>
+    public const long DefaultMaxBatchBytes = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// The payload bytes one transaction may collect: a batch is committed early, before <see cref="BatchSize"/> records,
+    /// once its records' payloads reach this, so a batch of large records does not hold <see cref="BatchSize"/> times their
+    /// size in memory. The default is 64 MiB (1,000 records of 64 KB).
+    /// </summary>
+    public long MaxBatchBytes { get; init; } = DefaultMaxBatchBytes;
+
     /// <summary>Store every record under this source name (null: each record's own source).</summary>
     public string? Source { get; init; }
 
@@ -110,7 +120,7 @@ public sealed class SyncWriter : IAsyncDisposable
     {
         _openStore = openStore ?? throw new ArgumentNullException(nameof(openStore));
         _options = options ?? throw new ArgumentNullException(nameof(options));
-        _builder = new BatchBuilder(options.BatchSize, options.Source) { CompactValidRecords = options.CompactRecords };
+        _builder = new BatchBuilder(options.BatchSize, options.Source) { CompactValidRecords = options.CompactRecords, MaxBatchBytes = options.MaxBatchBytes };
         _notices = new DeadLetterNotices(options.MaxInvalidNotices);
         _ownsStore = true;
     }

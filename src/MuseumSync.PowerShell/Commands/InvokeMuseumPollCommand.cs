@@ -135,6 +135,21 @@ public sealed class InvokeMuseumPollCommand : PSCmdlet, IDisposable
     [ValidateRange(1, int.MaxValue)]
     public int RunTimeoutSec { get; set; }
 
+    /// <summary>The most bytes one page body may hold once decompressed; a larger page fails the run (MuseumPollPageTooLarge). The default is 256 MiB.</summary>
+    [Parameter(ParameterSetName = UriParameterSet)]
+    [ValidateRange(64L * 1024, long.MaxValue)]
+    public long MaxPageBytes { get; set; } = PageLimitOptions.DefaultMaxPageBytes;
+
+    /// <summary>The most bytes one record may hold; a larger one is dead-lettered with its first 64 KiB and its true size. The default is 16 MiB.</summary>
+    [Parameter(ParameterSetName = UriParameterSet)]
+    [ValidateRange(1024, 1024 * 1024 * 1024)]
+    public int MaxRecordBytes { get; set; } = PageLimitOptions.DefaultMaxRecordBytes;
+
+    /// <summary>Seconds one page's body may take to arrive, summed over its reads; a slower page is read again, then fails the run (MuseumPollPageTimeout). The default is 600.</summary>
+    [Parameter(ParameterSetName = UriParameterSet)]
+    [ValidateRange(1, 86_400)]
+    public int PageTimeoutSec { get; set; } = 600;
+
     /// <summary>The JSON path of the next cursor or URL in the body (pagination.next_url, info.next, next_cursor, …).</summary>
     [Parameter(ParameterSetName = UriParameterSet)]
     [ValidateNotNullOrEmpty]
@@ -497,6 +512,12 @@ public sealed class InvokeMuseumPollCommand : PSCmdlet, IDisposable
                 RunTimeout = RunTimeoutSec > 0 ? TimeSpan.FromSeconds(RunTimeoutSec) : null,
                 ThrottleCooldown = bound(nameof(ThrottleCooldownSec)) ? TimeSpan.FromSeconds(ThrottleCooldownSec) : profile.ThrottleCooldown,
                 CircuitBreaker = new CircuitBreakerOptions { BreakDuration = TimeSpan.FromSeconds(CircuitBreakSec) },
+            },
+            Limits = new PageLimitOptions
+            {
+                MaxPageBytes = MaxPageBytes,
+                MaxRecordBytes = MaxRecordBytes,
+                PageTimeout = TimeSpan.FromSeconds(PageTimeoutSec),
             },
             RateLimit = new RateLimitOptions
             {

@@ -195,6 +195,7 @@ public sealed class InvokeMuseumSyncCommand : PSCmdlet, IDisposable
             writer = new SyncWriter(store, new SyncWriterOptions
             {
                 BatchSize = sync.BatchSize,
+                MaxBatchBytes = sync.MaxBatchBytes,
                 Source = source.Name,
                 Partition = partition,
                 LeaseDuration = TimeSpan.FromSeconds(sync.LeaseTimeoutSec),

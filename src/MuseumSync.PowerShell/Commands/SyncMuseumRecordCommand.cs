@@ -52,6 +52,11 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand, IDisposable
     [ValidateRange(1, 1_000_000)]
     public int BatchSize { get; set; } = 1000;
 
+    /// <summary>The payload bytes one transaction may collect; a batch of large records is committed before BatchSize records. The default is 64 MiB.</summary>
+    [Parameter]
+    [ValidateRange(1024L, 64L * 1024 * 1024 * 1024)]
+    public long MaxBatchBytes { get; set; } = SyncWriterOptions.DefaultMaxBatchBytes;
+
     /// <summary>The partition of an ID fan-out this worker syncs, as N/M (for example 2/8): the lease is on that partition only.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -133,6 +138,7 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand, IDisposable
         _writer = new SyncWriter(ct => SyncStoreFactory.OpenAndInitializeAsync(options, ct), new SyncWriterOptions
         {
             BatchSize = BatchSize,
+            MaxBatchBytes = MaxBatchBytes,
             Source = Source,
             Partition = partition,
             UseLeases = !_whatIf,

@@ -12,6 +12,7 @@ internal static class ErrorRecords
             MuseumPollException p when p.StatusCode is 401 or 403 => (p.ErrorId, ErrorCategory.PermissionDenied),
             MuseumPollException p when p.StatusCode is 404 => (p.ErrorId, ErrorCategory.ObjectNotFound),
             MuseumPollException p when p.StatusCode is 400 => (p.ErrorId, ErrorCategory.InvalidArgument),
+            MuseumPollException { ErrorId: "MuseumPollPageTooLarge" } p => (p.ErrorId, ErrorCategory.LimitsExceeded),
             MuseumPollException p => (p.ErrorId, p.IsTransient ? ErrorCategory.ConnectionError : ErrorCategory.ReadError),
             SyncStoreException s => (s.ErrorId, ErrorCategory.WriteError),
             MuseumSyncException m => (m.ErrorId, ErrorCategory.NotSpecified),

@@ -101,6 +101,9 @@ public sealed class MuseumRecord
     /// <summary>The payload as UTF-8 when the record was read from bytes; null when it was made from text.</summary>
     internal byte[]? RawJsonUtf8 => _rawJsonUtf8;
 
+    /// <summary>The payload's bytes as received when they are not valid UTF-8 (<see cref="RawJson"/> shows them with U+FFFD); null otherwise. A dead letter keeps them.</summary>
+    internal byte[]? OriginalBytes { get; init; }
+
     /// <summary>Copies the kept content hash into <paramref name="destination"/>; false when there is none.</summary>
     internal bool TryGetContentHash(Span<byte> destination)
     {

@@ -12,8 +12,11 @@ public sealed class DeadLetter
     /// <summary>The object id, when the record had one.</summary>
     public string? ObjectId { get; init; }
 
-    /// <summary>The payload exactly as received.</summary>
+    /// <summary>The payload exactly as received (bytes that were not valid UTF-8 show as U+FFFD here; <see cref="PayloadBytes"/> keeps them).</summary>
     public required string Payload { get; init; }
+
+    /// <summary>The payload's bytes exactly as received when they were not valid UTF-8 text; null otherwise. A replay reads these.</summary>
+    public byte[]? PayloadBytes { get; init; }
 
     /// <summary>Why it was rejected.</summary>
     public IReadOnlyList<ValidationIssue> Reasons { get; init; } = Array.Empty<ValidationIssue>();

@@ -155,7 +155,7 @@ public sealed partial class PostgresSyncStore
             await w.StartRowAsync(ct).ConfigureAwait(false);
             await w.WriteAsync(source, NpgsqlDbType.Text, ct).ConfigureAwait(false);
             await WriteTextAsync(w, r.ObjectId, ct).ConfigureAwait(false);
-            await w.WriteAsync(r.RawJson, NpgsqlDbType.Text, ct).ConfigureAwait(false);
+            await w.WriteAsync(d.Payload, NpgsqlDbType.Text, ct).ConfigureAwait(false);
             await w.WriteAsync(d.PayloadHash, NpgsqlDbType.Bytea, ct).ConfigureAwait(false);
             await w.WriteAsync(d.ReasonsJson, NpgsqlDbType.Jsonb, ct).ConfigureAwait(false);
             await WriteTextAsync(w, r.SourceUrl, ct).ConfigureAwait(false);

@@ -114,7 +114,7 @@ public sealed partial class SqlServerSyncStore
             [
                 new("source", typeof(string), _ => batch.Source),
                 new("object_id", typeof(string), d => Truncate(d.Record.ObjectId, SqlServerSchema.MaxObjectIdLength)),
-                new("payload", typeof(string), d => d.Record.RawJson),
+                new("payload", typeof(string), d => d.Payload),
                 new("payload_hash", typeof(byte[]), d => d.PayloadHash),
                 new("reasons", typeof(string), d => d.ReasonsJson),
                 new("source_url", typeof(string), d => d.Record.SourceUrl),

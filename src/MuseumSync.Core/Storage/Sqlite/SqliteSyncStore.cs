@@ -324,10 +324,11 @@ public sealed partial class SqliteSyncStore : ISyncStore
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var p = _deadInsert.Parameters;
-                var payloadHash = RecordHash.Payload(r.RawJson);
+                var payload = DeadLetterPayload.Stored(r);
+                var payloadHash = RecordHash.Payload(payload);
                 p[0].Value = batch.Source;
                 p[1].Value = (object?)r.ObjectId ?? DBNull.Value;
-                p[2].Value = r.RawJson;
+                p[2].Value = payload;
                 p[3].Value = payloadHash;
                 p[4].Value = DeadLetterReasons.ToJson(r.Issues);
                 p[5].Value = (object?)r.SourceUrl ?? DBNull.Value;
