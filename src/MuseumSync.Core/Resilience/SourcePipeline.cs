@@ -96,7 +96,7 @@ internal sealed class SourcePipeline
         catch (Exception ex) when (ex is HttpRequestException or IOException or TimeoutRejectedException)
         {
             throw new MuseumPollException(
-                $"Could not read {Mask(url)}: {ex.Message} (correlation {correlationId}). Check that the endpoint is up and reachable; the run resumes from its checkpoint next time.",
+                $"Could not read {Mask(url)}: {ConnectFailure.Cause(ex)} (correlation {correlationId}). Check that the endpoint is up and reachable; the run resumes from its checkpoint next time.",
                 "MuseumPollUnreachable", isTransient: true, Strip(url), null, correlationId, ex);
         }
         finally
