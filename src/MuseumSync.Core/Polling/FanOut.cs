@@ -30,15 +30,19 @@ internal static class FanOut
         var (listPosition, skip) = FanOutPosition.Parse(request.StartPosition);
         long pageNumber = 0;
         using var gate = new SemaphoreSlim(request.ThrottleLimit, request.ThrottleLimit);
+        var guard = new PagingGuard(run);
         while (true)
         {
             var listUrl = run.Pager.PageUrl(listPosition);
+            guard.Reading(listUrl);
+            long listCount;
             var (spool, scan, facts) = await ReadListAsync(run, listUrl, token).ConfigureAwait(false);
             string? listNext;
             using (spool)
             {
                 facts.Count = scan.ItemCount;
                 listNext = run.Pager.Next(listPosition, facts);
+                listCount = scan.ItemCount;
                 if (scan.ItemsOffset < 0 || scan.ItemsIsObject)
                 {
                     throw new MuseumPollException(
@@ -74,11 +78,7 @@ internal static class FanOut
                 }
             }
             if (listNext is null) yield break;
-            if (string.Equals(listNext, listPosition, StringComparison.Ordinal))
-            {
-                run.Verbose?.Invoke($"the id list named the page just read ({MuseumPoller.Describe(listNext)}) as the next one again; stopping here instead of looping");
-                yield break;
-            }
+            guard.Read(listPosition, listUrl, listCount, listNext);
             listPosition = listNext;
             skip = 0;
         }

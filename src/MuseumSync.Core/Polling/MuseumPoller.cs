@@ -86,11 +86,14 @@ public sealed class MuseumPoller
             ? "text/xml, application/xml;q=0.9"
             : "application/x-ndjson, application/json;q=0.9";
         long pageNumber = 0;
+        var guard = new PagingGuard(run);
         while (request.MaxPages is null || pageNumber < request.MaxPages)
         {
             pageNumber++;
             run.Stats.Page();
             var url = run.Pager.PageUrl(position);
+            guard.Reading(url);
+            var pageRecords = 0;
             var correlationId = CorrelationIds.New();
             var masked = run.Pipeline.Mask(url);
             var yielded = 0;
@@ -127,6 +130,7 @@ public sealed class MuseumPoller
                     var problem = Malformed(run, origin with { LineNumber = 1 }, masked, 0, unreadable, resume);
                     problem.EndOfPage = true;
                     problem.EndOfFeed = next is null;
+                    pageRecords = 1;
                     yield return problem;
                     break;
                 }
@@ -174,6 +178,7 @@ public sealed class MuseumPoller
 
                         if (broken is null)
                         {
+                            pageRecords = line;
                             if (!reader.CountKnown) facts.Count = line;
                             next = run.Pager.Next(position, facts);
                             var resume = run.ResumeAfter(position, next);
@@ -227,11 +232,7 @@ public sealed class MuseumPoller
             }
 
             if (next is null) yield break;
-            if (string.Equals(next, position, StringComparison.Ordinal))
-            {
-                run.Verbose?.Invoke($"the server named the page just read ({Describe(next)}) as the next one again; stopping here instead of looping");
-                yield break;
-            }
+            guard.Read(position, url, pageRecords, next);
             position = next;
         }
     }

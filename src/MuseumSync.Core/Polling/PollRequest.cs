@@ -82,6 +82,12 @@ public sealed class PollRequest
     /// <summary>Adds credentials to each request (API key, bearer token, OAuth2); null for none.</summary>
     public IRequestAuthenticator? Authenticator { get; init; }
 
+    /// <summary>
+    /// Empty pages in a row (no records, yet a next page named) after which the run stops with a <c>MuseumPollNoProgress</c>
+    /// error instead of paging on without progress. The default is 20.
+    /// </summary>
+    public int MaxEmptyPages { get; init; } = 20;
+
     /// <summary>How often a page whose body broke off mid-stream is read again from its position. The default is 6.</summary>
     public int MaxBodyRetries { get; init; } = 6;
 
@@ -130,6 +136,7 @@ public sealed class PollRequest
         if (string.IsNullOrWhiteSpace(Source)) throw new ArgumentException("A source name is required (-Source).", nameof(Source));
         if (PageSize is < 1 or > 100_000) throw new ArgumentOutOfRangeException(nameof(PageSize), PageSize, "Use a page size from 1 to 100,000.");
         if (ThrottleLimit is < 1 or > 256) throw new ArgumentOutOfRangeException(nameof(ThrottleLimit), ThrottleLimit, "Use a throttle limit from 1 to 256.");
+        if (MaxEmptyPages is < 1 or > 1_000_000) throw new ArgumentOutOfRangeException(nameof(MaxEmptyPages), MaxEmptyPages, "Use 1 to 1,000,000 empty pages.");
         if (MaxBodyRetries is < 0 or > 100) throw new ArgumentOutOfRangeException(nameof(MaxBodyRetries), MaxBodyRetries, "Use 0 to 100 re-reads.");
         if (SpoolMemoryLimit < 64 * 1024) throw new ArgumentOutOfRangeException(nameof(SpoolMemoryLimit), SpoolMemoryLimit, "Keep at least 64 KiB in memory.");
         if (Overlap < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(Overlap), Overlap, "The overlap cannot be negative.");

@@ -58,12 +58,13 @@ internal sealed class RateGate
         }
     }
 
-    /// <summary>Reads the quota the response reports and releases the ticket.</summary>
-    public void Complete(long ticket, HttpResponseMessage? response)
+    /// <summary>Reads the quota the response reports and releases the ticket; header values that are not sane are ignored, and said.</summary>
+    public void Complete(long ticket, HttpResponseMessage? response, string maskedUrl, string correlationId)
     {
         if (_quota is null) return;
         var now = _time.GetUtcNow();
-        RateLimitInfo? info = response is not null && RateLimitHeaders.TryRead(response.Headers, now, out var i) ? i : null;
+        Action<string>? ignored = _log is null ? null : m => _log($"{m} (from {maskedUrl}; correlation {correlationId})");
+        RateLimitInfo? info = response is not null && RateLimitHeaders.TryRead(response.Headers, now, out var i, ignored) ? i : null;
         _quota.Complete(ticket, info, now);
     }
 }

@@ -16,35 +16,43 @@ public static class RateLimitHeaders
     private const double EpochThreshold = 1_000_000_000;
 
     /// <summary>Reads the headers; false when the response says nothing about a quota.</summary>
-    public static bool TryRead(HttpResponseHeaders headers, DateTimeOffset now, out RateLimitInfo info)
+    public static bool TryRead(HttpResponseHeaders headers, DateTimeOffset now, out RateLimitInfo info) => TryRead(headers, now, out info, null);
+
+    /// <summary>
+    /// Reads the headers; false when the response says nothing usable about a quota. A value that is not a sane number
+    /// (<c>NaN</c>, <c>Infinity</c>, negative, a count above 10^15, a reset more than 366 days
+    /// ahead) is ignored, and <paramref name="ignored"/> is told which header said what.
+    /// </summary>
+    public static bool TryRead(HttpResponseHeaders headers, DateTimeOffset now, out RateLimitInfo info, Action<string>? ignored)
     {
         ArgumentNullException.ThrowIfNull(headers);
+        var numbers = new HeaderNumbers(now, ignored);
         long? limit = null, remaining = null;
         TimeSpan? reset = null;
 
-        if (TryNumber(headers, "X-RateLimit-Remaining", out var r)) remaining = (long)r;
-        if (TryNumber(headers, "X-RateLimit-Limit", out var l)) limit = (long)l;
-        if (TryNumber(headers, "X-RateLimit-Reset", out var x)) reset = ResetFrom(x, now);
+        remaining = numbers.Count("X-RateLimit-Remaining", First(headers, "X-RateLimit-Remaining"));
+        limit = numbers.Count("X-RateLimit-Limit", First(headers, "X-RateLimit-Limit"));
+        reset = numbers.Reset("X-RateLimit-Reset", First(headers, "X-RateLimit-Reset"));
 
-        if (remaining is null && TryNumber(headers, "RateLimit-Remaining", out r)) remaining = (long)r;
-        if (limit is null && TryNumber(headers, "RateLimit-Limit", out l)) limit = (long)l;
-        if (reset is null && TryNumber(headers, "RateLimit-Reset", out x)) reset = ResetFrom(x, now);
+        remaining ??= numbers.Count("RateLimit-Remaining", First(headers, "RateLimit-Remaining"));
+        limit ??= numbers.Count("RateLimit-Limit", First(headers, "RateLimit-Limit"));
+        reset ??= numbers.Reset("RateLimit-Reset", First(headers, "RateLimit-Reset"));
 
         if (headers.TryGetValues("RateLimit", out var combined))
         {
             foreach (var value in combined)
             {
-                ReadCombined(value, now, ref limit, ref remaining, ref reset);
+                ReadCombined(value, numbers, ref limit, ref remaining, ref reset);
             }
         }
         if (limit is null && headers.TryGetValues("RateLimit-Policy", out var policies))
         {
             foreach (var value in policies)
             {
-                var q = Parameter(value, "q") ?? FirstBareNumber(value);
+                var q = numbers.Count("RateLimit-Policy q", Parameter(value, "q") ?? FirstBareNumber(value));
                 if (q is { } quota)
                 {
-                    limit = limit is null ? (long)quota : Math.Min(limit.Value, (long)quota);
+                    limit = limit is null ? quota : Math.Min(limit.Value, quota);
                 }
             }
         }
@@ -54,32 +62,31 @@ public static class RateLimitHeaders
     }
 
     /// <summary>A reset value: epoch seconds when it is above one billion, otherwise seconds from now.</summary>
-    public static TimeSpan ResetFrom(double value, DateTimeOffset now)
-    {
-        var span = value >= EpochThreshold ? DateTimeOffset.FromUnixTimeMilliseconds((long)(value * 1000)) - now : TimeSpan.FromSeconds(value);
-        return span < TimeSpan.Zero ? TimeSpan.Zero : span;
-    }
+    /// <exception cref="ArgumentOutOfRangeException">The value is not finite, negative, or more than 366 days ahead.</exception>
+    public static TimeSpan ResetFrom(double value, DateTimeOffset now) =>
+        HeaderNumbers.ResetAfter(value, now, EpochThreshold)
+        ?? throw new ArgumentOutOfRangeException(nameof(value), value, "A reset is a finite, non-negative number of seconds (or epoch seconds) at most 366 days ahead.");
 
-    private static void ReadCombined(string value, DateTimeOffset now, ref long? limit, ref long? remaining, ref TimeSpan? reset)
+    private static void ReadCombined(string value, HeaderNumbers numbers, ref long? limit, ref long? remaining, ref TimeSpan? reset)
     {
         // draft-07 and earlier: limit=100, remaining=50, reset=30
-        if (Parameter(value, "remaining") is { } rem) remaining = Min(remaining, (long)rem);
-        if (Parameter(value, "limit") is { } lim) limit ??= (long)lim;
-        if (Parameter(value, "reset") is { } res) reset ??= ResetFrom(res, now);
+        if (numbers.Count("RateLimit remaining", Parameter(value, "remaining")) is { } rem) remaining = Min(remaining, rem);
+        if (numbers.Count("RateLimit limit", Parameter(value, "limit")) is { } lim) limit ??= lim;
+        if (numbers.Reset("RateLimit reset", Parameter(value, "reset")) is { } res) reset ??= res;
         // draft-08 and later (structured fields): "policy";r=50;t=30, one item per policy. The policy with the least left
         // decides; among several at that level, the latest reset.
         long? leastLeft = null;
         TimeSpan? itsReset = null;
         foreach (var item in value.Split(','))
         {
-            if (Parameter(item, "r") is not { } r) continue;
-            var t = Parameter(item, "t") is { } seconds ? ResetFrom(seconds, now) : (TimeSpan?)null;
-            if (leastLeft is null || (long)r < leastLeft)
+            if (numbers.Count("RateLimit r", Parameter(item, "r")) is not { } r) continue;
+            var t = numbers.Reset("RateLimit t", Parameter(item, "t"));
+            if (leastLeft is null || r < leastLeft)
             {
-                leastLeft = (long)r;
+                leastLeft = r;
                 itsReset = t;
             }
-            else if ((long)r == leastLeft && t > itsReset)
+            else if (r == leastLeft && t > itsReset)
             {
                 itsReset = t;
             }
@@ -93,23 +100,24 @@ public static class RateLimitHeaders
 
     private static long? Min(long? a, long b) => a is null ? b : Math.Min(a.Value, b);
 
-    private static bool TryNumber(HttpResponseHeaders headers, string name, out double value)
+    /// <summary>The first number of the header's first value that has one (a list such as "100, 100;w=60" takes its first); null when absent.</summary>
+    private static string? First(HttpResponseHeaders headers, string name)
     {
-        value = 0;
-        if (!headers.TryGetValues(name, out var values)) return false;
+        if (!headers.TryGetValues(name, out var values)) return null;
+        string? first = null;
         foreach (var v in values)
         {
-            // A list ("100, 100;w=60") takes its first number.
             var text = v.AsSpan().Trim();
             var cut = text.IndexOfAny(',', ';');
             if (cut >= 0) text = text[..cut].Trim();
-            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && value >= 0) return true;
+            if (text.IsEmpty) continue;
+            first ??= text.ToString();
         }
-        return false;
+        return first;
     }
 
     /// <summary>The number after <c>name=</c> in a parameter list separated by <c>,</c> or <c>;</c>.</summary>
-    private static double? Parameter(string value, string name)
+    private static string? Parameter(string value, string name)
     {
         var span = value.AsSpan();
         var i = 0;
@@ -118,10 +126,9 @@ public static class RateLimitHeaders
             var end = span[i..].IndexOfAny(',', ';');
             var part = (end < 0 ? span[i..] : span.Slice(i, end)).Trim();
             var eq = part.IndexOf('=');
-            if (eq > 0 && part[..eq].Trim().Equals(name, StringComparison.OrdinalIgnoreCase) &&
-                double.TryParse(part[(eq + 1)..].Trim().Trim('"'), NumberStyles.Float, CultureInfo.InvariantCulture, out var d))
+            if (eq > 0 && part[..eq].Trim().Equals(name, StringComparison.OrdinalIgnoreCase))
             {
-                return d;
+                return part[(eq + 1)..].Trim().Trim('"').ToString();
             }
             if (end < 0) break;
             i += end + 1;
@@ -129,11 +136,12 @@ public static class RateLimitHeaders
         return null;
     }
 
-    private static double? FirstBareNumber(string value)
+    private static string? FirstBareNumber(string value)
     {
         var text = value.AsSpan().Trim();
         var cut = text.IndexOfAny(',', ';');
         if (cut >= 0) text = text[..cut].Trim();
-        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : null;
+        // A bare token such as "default" is a policy name, not a number.
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _) ? text.ToString() : null;
     }
 }

@@ -17,4 +17,16 @@ public static class RetryAfter
         }
         return null;
     }
+
+    /// <summary>
+    /// The raw <c>Retry-After</c> value when the response sends one that is neither form (<c>NaN</c>, <c>1e300</c>, <c>-5</c>,
+    /// a number beyond 2^31 seconds); null when there is none or it is readable. Such a value is ignored: the backoff decides.
+    /// </summary>
+    public static string? Unusable(HttpResponseMessage response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        if (response.Headers.RetryAfter is not null || !response.Headers.NonValidated.TryGetValues("Retry-After", out var raw)) return null;
+        var text = raw.ToString();
+        return text.Length <= 40 ? text : text[..37] + "...";
+    }
 }

@@ -35,6 +35,10 @@ internal sealed class SourcePipeline
     /// <summary>The context key under which each execution carries its correlation id and URL, for the log lines.</summary>
     private static readonly ResiliencePropertyKey<string> s_correlation = new("MuseumSync.CorrelationId");
     private static readonly ResiliencePropertyKey<string> s_url = new("MuseumSync.MaskedUrl");
+    private static readonly ResiliencePropertyKey<bool> s_plainForbiddenCooled = new("MuseumSync.PlainForbiddenCooled");
+
+    /// <summary>1 once any request of this run got a response: from then on a failure to connect is retried like any other.</summary>
+    private int _reached;
 
     public SourcePipeline(
         HttpClient http,
@@ -83,10 +87,16 @@ internal sealed class SourcePipeline
                 context,
                 (Self: this, Url: url, Accept: accept, CorrelationId: correlationId)).ConfigureAwait(false);
         }
+        catch (HttpRequestException ex) when (FailsFast(ex))
+        {
+            throw new MuseumPollException(
+                $"Could not reach {Mask(url)}: {ConnectFailure.Cause(ex)} (correlation {correlationId}). No request of this run has reached the source, and this is not a failure that passes in seconds, so the run stops at once instead of retrying: check the URL (-Uri), the host name, the firewall and the TLS certificate. The run resumes from its checkpoint next time.",
+                "MuseumPollUnreachable", isTransient: true, Strip(url), null, correlationId, ex);
+        }
         catch (Exception ex) when (ex is HttpRequestException or IOException or TimeoutRejectedException)
         {
             throw new MuseumPollException(
-                $"Could not read {Mask(url)}: {ex.Message} (correlation {correlationId}). Check that the endpoint is up and reachable; the run resumes from its checkpoint next time.",
+                $"Could not read {Mask(url)}: {ConnectFailure.Cause(ex)} (correlation {correlationId}). Check that the endpoint is up and reachable; the run resumes from its checkpoint next time.",
                 "MuseumPollUnreachable", isTransient: true, Strip(url), null, correlationId, ex);
         }
         finally
@@ -113,15 +123,18 @@ internal sealed class SourcePipeline
             rejectedFor = null;
             var ticket = await _gate.AcquireAsync(correlationId, url, cancellationToken).ConfigureAwait(false);
             HttpResponseMessage? response = null;
+            // The breaker's context carries the URL, so its warnings name the endpoint.
+            var breakerContext = ResilienceContextPool.Shared.Get(cancellationToken);
+            breakerContext.Properties.Set(s_url, Mask(url));
             try
             {
                 response = await _breaker.ExecuteAsync(
-                    static (state, ct) => state.Self._timeout.ExecuteAsync(
+                    static (ctx, state) => state.Self._timeout.ExecuteAsync(
                         static (s, ct2) => new ValueTask<HttpResponseMessage>(s.Self.SendOnceAsync(s.Url, s.Accept, s.CorrelationId, ct2)),
                         state,
-                        ct),
-                    (Self: this, Url: url, Accept: accept, CorrelationId: correlationId),
-                    cancellationToken).ConfigureAwait(false);
+                        ctx.CancellationToken),
+                    breakerContext,
+                    (Self: this, Url: url, Accept: accept, CorrelationId: correlationId)).ConfigureAwait(false);
             }
             catch (BrokenCircuitException ex)
             {
@@ -141,11 +154,13 @@ internal sealed class SourcePipeline
             }
             finally
             {
-                _gate.Complete(ticket, response);
+                ResilienceContextPool.Shared.Return(breakerContext);
+                _gate.Complete(ticket, response, Mask(url), correlationId);
             }
 
             var status = (int)response.StatusCode;
             _stats.Status(status);
+            if (status == 403 && ThrottleDetector.IsHtml(response)) await ForbiddenPage.InspectAsync(response, _options.AttemptTimeout, cancellationToken).ConfigureAwait(false);
             if (ThrottleDetector.IsThrottlePage(response)) _stats.ThrottlePage();
             if (status == 401 && _auth is { CanRefresh: true } && !refreshed)
             {
@@ -171,6 +186,7 @@ internal sealed class SourcePipeline
         try
         {
             var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            Volatile.Write(ref _reached, 1);
             _stats.Response((int)response.StatusCode);
             return response;
         }
@@ -187,12 +203,7 @@ internal sealed class SourcePipeline
         if (_options.MaxRetryAttempts == 0) return builder.Build();
         var retry = new RetryStrategyOptions<HttpResponseMessage>
         {
-            ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
-                .Handle<HttpRequestException>()
-                .Handle<TimeoutRejectedException>()
-                .Handle<IOException>()
-                .Handle<MuseumPollException>(e => e.IsTransient && e.ErrorId != "MuseumPollQuotaExhausted")
-                .HandleResult(r => ThrottleDetector.IsTransientStatus(r.StatusCode) || ThrottleDetector.IsThrottlePage(r)),
+            ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.Context)),
             MaxRetryAttempts = _options.MaxRetryAttempts,
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,
@@ -203,6 +214,11 @@ internal sealed class SourcePipeline
                 if (args.Outcome.Result is { } r)
                 {
                     if (RetryAfter.From(r, _time.GetUtcNow()) is { } wait) return ValueTask.FromResult<TimeSpan?>(Cap(wait));
+                    if (RetryAfter.Unusable(r) is { } unusable)
+                    {
+                        args.Context.Properties.TryGetValue(s_url, out var from);
+                        _log?.Invoke($"ignored the header value Retry-After '{unusable}' from {from}: it is neither seconds nor an HTTP date; the backoff decides the wait");
+                    }
                     if (ThrottleDetector.IsThrottlePage(r)) return ValueTask.FromResult<TimeSpan?>(Cap(_options.ThrottleCooldown));
                 }
                 return ValueTask.FromResult<TimeSpan?>(null);
@@ -212,7 +228,9 @@ internal sealed class SourcePipeline
                 _stats.Retry();
                 var what = args.Outcome.Exception is { } ex
                     ? ex.GetType().Name + ": " + ex.Message
-                    : "HTTP " + (int)args.Outcome.Result!.StatusCode + (ThrottleDetector.IsThrottlePage(args.Outcome.Result) ? " (an HTML throttle page: cooling down)" : string.Empty);
+                    : "HTTP " + (int)args.Outcome.Result!.StatusCode + (ForbiddenPage.IsPlain(args.Outcome.Result)
+                        ? " (a plain HTML 'Forbidden' page: a refusal or a throttle; cooling down once, in case it is a throttle)"
+                        : ThrottleDetector.IsThrottlePage(args.Outcome.Result) ? " (an HTML throttle page: cooling down)" : string.Empty);
                 args.Context.Properties.TryGetValue(s_correlation, out var correlationId);
                 args.Context.Properties.TryGetValue(s_url, out var masked);
                 _log?.Invoke(string.Create(CultureInfo.InvariantCulture,
@@ -244,9 +262,12 @@ internal sealed class SourcePipeline
             {
                 _stats.CircuitOpened();
                 _breakerGate.Opened(args.BreakDuration);
-                var what = args.Outcome.Exception is { } ex ? ex.GetType().Name : "HTTP " + (int)args.Outcome.Result!.StatusCode;
+                var what = args.Outcome.Exception is { } ex
+                    ? ex.GetType().Name + ": " + ConnectFailure.Cause(ex)
+                    : "HTTP " + (int)args.Outcome.Result!.StatusCode + " " + args.Outcome.Result.ReasonPhrase;
+                args.Context.Properties.TryGetValue(s_url, out var masked);
                 _log?.Invoke(string.Create(CultureInfo.InvariantCulture,
-                    $"circuit opened for source {_stats.Source} after {o.FailureThreshold} failures in a row (last: {what}); pausing {args.BreakDuration.TotalSeconds:0.#} s, then one trial request"));
+                    $"circuit opened for source {_stats.Source} after {o.FailureThreshold} failures in a row (last: {what} from {masked}); pausing {args.BreakDuration.TotalSeconds:0.#} s, then one trial request"));
                 return default;
             },
             OnHalfOpened = _ =>
@@ -263,6 +284,32 @@ internal sealed class SourcePipeline
         }).Build();
     }
 
+    /// <summary>What the retry strategy retries: transient failures and statuses, throttle pages (a plain 403 page once).</summary>
+    private bool ShouldRetry(Outcome<HttpResponseMessage> outcome, ResilienceContext context)
+    {
+        if (outcome.Exception is { } ex)
+        {
+            return ex switch
+            {
+                HttpRequestException h => !FailsFast(h),
+                TimeoutRejectedException or IOException => true,
+                MuseumPollException m => m.IsTransient && m.ErrorId != "MuseumPollQuotaExhausted",
+                _ => false,
+            };
+        }
+        var r = outcome.Result!;
+        if (ThrottleDetector.IsTransientStatus(r.StatusCode)) return true;
+        if (!ThrottleDetector.IsThrottlePage(r)) return false;
+        if (!ForbiddenPage.IsPlain(r)) return true;
+        // A plain 403 page may be a throttle or a refusal: one cool-down, then it is taken at its word.
+        if (context.Properties.TryGetValue(s_plainForbiddenCooled, out var cooled) && cooled) return false;
+        context.Properties.Set(s_plainForbiddenCooled, true);
+        return true;
+    }
+
+    /// <summary>True for a connect failure that is not transient by nature while no request of the run has reached the source.</summary>
+    private bool FailsFast(HttpRequestException ex) => Volatile.Read(ref _reached) == 0 && ConnectFailure.IsPermanent(ex);
+
     private TimeSpan Cap(TimeSpan wait) => wait > _options.MaxDelay ? _options.MaxDelay : wait;
 
     private Uri Strip(Uri url) => _secretNames.Count == 0 ? url : UrlMasker.Strip(url, _secretNames);
@@ -271,9 +318,12 @@ internal sealed class SourcePipeline
     {
         var status = (int)response.StatusCode;
         var html = ThrottleDetector.IsHtml(response);
-        var transient = ThrottleDetector.IsTransientStatus(response.StatusCode) || ThrottleDetector.IsThrottlePage(response);
+        var plainForbidden = ForbiddenPage.IsPlain(response);
+        var transient = !plainForbidden && (ThrottleDetector.IsTransientStatus(response.StatusCode) || ThrottleDetector.IsThrottlePage(response));
         var hint = status switch
         {
+            _ when plainForbidden =>
+                "The server answered with a plain HTML 'Forbidden' page, which has two readings: a refusal (check the credentials or API key for this source, and that the server admits this machine's address) or a firewall or CDN throttle that outlasted the cool-down (then run again later, or lower -RequestsPerSecond).",
             _ when html && transient => "The server answered with an HTML page instead of data (a firewall or CDN throttle) after every retry; try again later, or lower -RequestsPerSecond.",
             400 => "The server rejected the request; check -Uri, -PageSize and the stored checkpoint (Reset it if the cursor is stale).",
             401 or 403 => "The server refused access; check the credentials for this source.",

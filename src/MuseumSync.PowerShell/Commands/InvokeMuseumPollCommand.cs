@@ -120,6 +120,11 @@ public sealed class InvokeMuseumPollCommand : PSCmdlet, IDisposable
     [ValidateRange(1, int.MaxValue)]
     public int MaxPages { get; set; }
 
+    /// <summary>Stop with a MuseumPollNoProgress error after this many empty pages in a row that still name a next page (20).</summary>
+    [Parameter(ParameterSetName = UriParameterSet)]
+    [ValidateRange(1, 1_000_000)]
+    public int MaxEmptyPages { get; set; } = 20;
+
     /// <summary>Retries per request after the first attempt.</summary>
     [Parameter(ParameterSetName = UriParameterSet)]
     [ValidateRange(0, 100)]
@@ -365,11 +370,13 @@ public sealed class InvokeMuseumPollCommand : PSCmdlet, IDisposable
 
         var progress = new ProgressReporter(this, activityId: 1, "Invoke-MuseumPoll");
         var stats = statistics;
+        var feed = new PollFeed();
         void Write(PipelineMessage message)
         {
             switch (message)
             {
                 case RecordChunk chunk:
+                    feed.Mark(chunk.Records[0]);
                     foreach (var record in chunk.Records) WriteObject(record);
                     if (progress.Due) progress.Tick(stats, chunk.Records[^1].Position);
                     break;
@@ -409,6 +416,13 @@ public sealed class InvokeMuseumPollCommand : PSCmdlet, IDisposable
         catch (OperationCanceledException) when (_cts.IsCancellationRequested)
         {
             // Ctrl+C: PowerShell is stopping the pipeline.
+        }
+        catch (MuseumPollException ex)
+        {
+            Finish(statistics);
+            // A Sync-MuseumRecord downstream commits the complete pages it received; the error says how far that got.
+            var progressSoFar = feed.SourceFailed();
+            ThrowTerminatingError(ErrorRecords.From(progressSoFar is null ? ex : Sync.RunProgress.WithProgress(ex, progressSoFar), target));
         }
         catch (MuseumSyncException ex)
         {
@@ -484,6 +498,7 @@ public sealed class InvokeMuseumPollCommand : PSCmdlet, IDisposable
             StartPosition = start,
             PageSize = pageSize,
             MaxPages = MaxPages > 0 ? MaxPages : null,
+            MaxEmptyPages = MaxEmptyPages,
             Paging = paging,
             Format = Format is not null ? Enum.Parse<RecordFormat>(Format, ignoreCase: true) : profile.Format,
             CursorParameter = CursorParameter ?? "cursor",

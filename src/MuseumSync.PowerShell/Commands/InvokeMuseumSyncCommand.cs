@@ -212,14 +212,24 @@ public sealed class InvokeMuseumSyncCommand : PSCmdlet, IDisposable
                 {
                     await w.EnsureLeaseAsync(source.Name, ct).ConfigureAwait(false);
                     var next = Environment.TickCount64;
-                    await foreach (var record in produce(ct).ConfigureAwait(false))
+                    try
                     {
-                        await w.AddAsync(record, null, ct).ConfigureAwait(false);
-                        if (w.HasMessages || Environment.TickCount64 >= next)
+                        await foreach (var record in produce(ct).ConfigureAwait(false))
                         {
-                            next = Environment.TickCount64 + 250;
-                            await Forward(w, enableException, pump, ct).ConfigureAwait(false);
+                            await w.AddAsync(record, null, ct).ConfigureAwait(false);
+                            if (w.HasMessages || Environment.TickCount64 >= next)
+                            {
+                                next = Environment.TickCount64 + 250;
+                                await Forward(w, enableException, pump, ct).ConfigureAwait(false);
+                            }
                         }
+                    }
+                    catch (MuseumPollException upstream) when (!ct.IsCancellationRequested)
+                    {
+                        // The source failed: the complete pages received before it are committed with their checkpoint.
+                        await w.CompleteAsync(ct).ConfigureAwait(false);
+                        await Forward(w, enableException, pump, ct).ConfigureAwait(false);
+                        throw RunProgress.WithProgress(upstream, RunProgress.Describe(w));
                     }
                     await w.CompleteAsync(ct).ConfigureAwait(false);
                     await Forward(w, enableException, pump, ct).ConfigureAwait(false);
@@ -242,7 +252,7 @@ public sealed class InvokeMuseumSyncCommand : PSCmdlet, IDisposable
         catch (Exception ex) when (ex is not PipelineStoppedException and not OutOfMemoryException)
         {
             progress.Complete();
-            var reason = ex is SyncConfigException or ArgumentException or ComplianceRulesException
+            var reason = ex is SyncConfigException or ArgumentException or ComplianceRulesException or MuseumPollException
                 ? ex.Message
                 : $"{ex.Message} Nothing after the last committed batch was written; the next run resumes from the checkpoint.";
             return Summarize(writer, source.Name, "Failed", clock.Elapsed, storeOptions, reason);

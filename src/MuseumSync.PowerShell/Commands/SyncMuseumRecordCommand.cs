@@ -32,6 +32,9 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand, IDisposable
     private ProgressReporter? _progress;
     private bool _whatIf;
     private long _batchesAsked;
+    private PollFeed? _feed;
+    private bool _commitUnasked;
+    private bool _upstreamFailed;
     private long _started;
     private Guid _scope;
 
@@ -166,6 +169,7 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand, IDisposable
         {
             case MuseumRecord r:
                 record = r;
+                if (PollFeed.Of(r) is { } feed && !ReferenceEquals(feed, _feed)) Subscribe(feed);
                 break;
             case DeadLetter d:
                 record = _replay!.Revalidate(d);
@@ -195,8 +199,35 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand, IDisposable
         WriteObject(_writer.Summarize(_writer.OnlySkipped ? "WhatIf" : "Completed", _clock.Elapsed, StoreOptions.Provider.ToString()));
     }
 
+    /// <summary>Commits, when the Invoke-MuseumPoll feeding this run fails, what was received before the failure.</summary>
+    private void Subscribe(PollFeed feed)
+    {
+        _feed = feed;
+        // Asked later, inside the poll's turn, where PowerShell lets this cmdlet neither write nor ask: so decided now.
+        _commitUnasked = !_whatIf && !(MyInvocation.BoundParameters.TryGetValue("Confirm", out var c) && c is SwitchParameter { IsPresent: true })
+            && !(GetVariableValue("ConfirmPreference") is ConfirmImpact preference && preference <= ConfirmImpact.Medium);
+        feed.Subscribe(CommitReceived);
+    }
+
+    private string CommitReceived()
+    {
+        if (!_commitUnasked) return "Nothing was committed (-WhatIf or -Confirm asks before each batch); the next run starts where this one did.";
+        _upstreamFailed = true;
+        try
+        {
+            _writer.CompleteAsync(_cts.Token).GetAwaiter().GetResult();
+        }
+        catch (Exception ex) when (ex is MuseumSyncException or OperationCanceledException or ArgumentException or InvalidOperationException)
+        {
+            return $"The pages received before it could not be committed ({ex.Message}). {RunProgress.Describe(_writer)}";
+        }
+        return RunProgress.Describe(_writer);
+    }
+
     private bool AskCommit(SyncBatch batch)
     {
+        if (_upstreamFailed) return true; // decided in Subscribe
+
         var action = string.Create(CultureInfo.InvariantCulture,
             $"Commit batch {++_batchesAsked} of source '{batch.Source}': {batch.Records.Count} records, {batch.Deletions.Count} deletions, {batch.DeadLetters.Count} dead letters{(batch.AdvanceCheckpoint ? $", checkpoint -> {batch.CheckpointPosition ?? "(start)"}" : string.Empty)}");
         return ShouldProcess(StoreDescription, action);
