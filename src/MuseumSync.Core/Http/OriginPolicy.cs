@@ -13,6 +13,9 @@ public sealed class OriginPolicy
     /// <summary>The stable error id of a refused origin.</summary>
     public const string ErrorId = "MuseumPollForeignOrigin";
 
+    /// <summary>The stable error id of a next link or checkpoint that carries the source's credential where it cannot be stripped (a path, an opaque cursor).</summary>
+    public const string CredentialInPositionErrorId = "MuseumPollCredentialInPosition";
+
     private readonly List<string> _origins = [];
 
     /// <summary>Creates the policy for <paramref name="endpoint"/>, <paramref name="itemUri"/> (a template with <c>{id}</c>; may be null) and <paramref name="allowed"/>.</summary>

@@ -39,6 +39,13 @@ public static class UrlMasker
         return b.Uri.GetComponents(UriComponents.AbsoluteUri, UriFormat.UriEscaped);
     }
 
+    /// <summary>A stored position as it may be logged: an absolute URL masked (<see cref="Mask(Uri?)"/>), a cursor as it is.</summary>
+    public static string MaskPosition(string position)
+    {
+        ArgumentNullException.ThrowIfNull(position);
+        return Uri.TryCreate(position, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) ? Mask(uri) : position;
+    }
+
     /// <summary>
     /// The URL without the named query parameters (and without user info): a next-page URL that a server built with the
     /// caller's API key in it is stored this way, and the key is added again when the page is requested.

@@ -15,9 +15,6 @@ namespace MuseumSync.Paging;
 /// </summary>
 internal sealed class GuardedPager(Pager inner, PollRequest request, SourcePipeline pipeline) : Pager(request, pipeline.SecretNames)
 {
-    /// <summary>The stable error id of a position that carries a credential where it cannot be stripped.</summary>
-    public const string CredentialInPositionErrorId = "MuseumPollCredentialInPosition";
-
     /// <summary>The stripped next links of this run and the links as the server sent them; a page or two, never more.</summary>
     private readonly Dictionary<string, Uri> _sent = new(StringComparer.Ordinal);
 
@@ -87,7 +84,7 @@ internal sealed class GuardedPager(Pager inner, PollRequest request, SourcePipel
             throw new MuseumPollException(
                 $"{what()} carries a credential of source '{Request.Source}' in its path or cursor, where it cannot be removed without breaking the link. " +
                 "MuseumSync stops rather than store or log it; report the link to the API's maintainers, and rotate the credential if the server is not yours to trust.",
-                CredentialInPositionErrorId, isTransient: false, null, null, null);
+                OriginPolicy.CredentialInPositionErrorId, isTransient: false, null, null, null);
         }
         return position;
     }
