@@ -28,7 +28,7 @@ internal sealed class GuardedPager(Pager inner, PollRequest request, SourcePipel
         if (position is not null && _sent.TryGetValue(position, out var sent)) url = sent;
         else if (IsAbsoluteHttp(position, out _)) url = Reattach(inner.PageUrl(position));
         else url = inner.PageUrl(position);
-        pipeline.Origins.Check(url, $"The position to resume source '{Request.Source}' from (its stored checkpoint, or -Cursor)", Request.Source);
+        if (!pipeline.Origins.Allows(url)) pipeline.Origins.Check(url, ResumeWhat(), Request.Source);
         return url;
     }
 
@@ -48,7 +48,9 @@ internal sealed class GuardedPager(Pager inner, PollRequest request, SourcePipel
 
     /// <summary>The start position as it may be requested and stored (see <see cref="Clean"/>).</summary>
     public string? Start(string? position) =>
-        position is null ? null : Clean(position, () => $"The position to resume source '{Request.Source}' from (its stored checkpoint, or -Cursor)");
+        position is null ? null : Clean(position, ResumeWhat);
+
+    private string ResumeWhat() => $"The position to resume source '{Request.Source}' from (its stored checkpoint, or -Cursor)";
 
     /// <summary>The URL with the configured endpoint's secret query parameters that it lacks (a key written into -Uri).</summary>
     private Uri Reattach(Uri url)
