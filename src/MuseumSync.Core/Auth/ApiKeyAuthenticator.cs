@@ -3,7 +3,7 @@ using MuseumSync.Paging;
 namespace MuseumSync.Auth;
 
 /// <summary>Sends an API key in a header or a query parameter on every request.</summary>
-public sealed class ApiKeyAuthenticator : IRequestAuthenticator
+public sealed class ApiKeyAuthenticator : IRequestAuthenticator, ICredentialValues
 {
     private readonly Secret _key;
 
@@ -49,4 +49,6 @@ public sealed class ApiKeyAuthenticator : IRequestAuthenticator
 
     /// <inheritdoc />
     public ValueTask RefreshAsync(CancellationToken cancellationToken) => default;
+
+    IEnumerable<string> ICredentialValues.CurrentValues() => [_key.Reveal()];
 }

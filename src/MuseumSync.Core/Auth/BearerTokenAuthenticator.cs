@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 namespace MuseumSync.Auth;
 
 /// <summary>Sends a fixed bearer token (<c>Authorization: Bearer …</c>) on every request.</summary>
-public sealed class BearerTokenAuthenticator : IRequestAuthenticator
+public sealed class BearerTokenAuthenticator : IRequestAuthenticator, ICredentialValues
 {
     private readonly Secret _token;
 
@@ -26,4 +26,6 @@ public sealed class BearerTokenAuthenticator : IRequestAuthenticator
 
     /// <inheritdoc />
     public ValueTask RefreshAsync(CancellationToken cancellationToken) => default;
+
+    IEnumerable<string> ICredentialValues.CurrentValues() => [_token.Reveal()];
 }

@@ -11,7 +11,7 @@ namespace MuseumSync.Auth;
 /// (<see cref="OAuth2ClientCredentialsOptions.RefreshBeforeExpiry"/>) and once more when the API answers 401.
 /// Neither the secret nor the token ever appears in a message.
 /// </summary>
-public sealed class OAuth2ClientCredentialsAuthenticator : IRequestAuthenticator, IDisposable
+public sealed class OAuth2ClientCredentialsAuthenticator : IRequestAuthenticator, ICredentialValues, IDisposable
 {
     private readonly OAuth2ClientCredentialsOptions _options;
     private readonly HttpClient _http;
@@ -141,6 +141,9 @@ public sealed class OAuth2ClientCredentialsAuthenticator : IRequestAuthenticator
             return token;
         }
     }
+
+    IEnumerable<string> ICredentialValues.CurrentValues() =>
+        _token is { } token ? [token, _options.ClientSecret.Reveal()] : [_options.ClientSecret.Reveal()];
 
     /// <inheritdoc />
     public void Dispose() => _lock.Dispose();

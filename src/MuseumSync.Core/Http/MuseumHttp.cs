@@ -9,13 +9,16 @@ namespace MuseumSync.Http;
 /// </summary>
 public static class MuseumHttp
 {
-    private static readonly Lazy<HttpClient> s_shared = new(() => CreateClient(CreateHandler()));
+    private static readonly Lazy<HttpClient> s_shared = new(() => CreateClient(CreateHandler(allowAutoRedirect: true)));
     private static readonly ConcurrentDictionary<int, HttpClient> s_byConnections = new();
 
     /// <summary>How long a pooled connection is reused. The value is 5 minutes.</summary>
     public static TimeSpan PooledConnectionLifetime { get; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>The shared client. Requests carry their own timeouts and cancellation; the client's own timeout is infinite.</summary>
+    /// <summary>
+    /// The shared client for downloads that carry no credentials (LIDO schemas, IIIF manifests); it follows redirects.
+    /// Requests carry their own timeouts and cancellation; the client's own timeout is infinite.
+    /// </summary>
     public static HttpClient Shared => s_shared.Value;
 
     /// <summary>
@@ -25,15 +28,18 @@ public static class MuseumHttp
     public static HttpClient ForConcurrency(int maxConnectionsPerServer) =>
         s_byConnections.GetOrAdd(Math.Clamp(maxConnectionsPerServer, 1, 256), n => CreateClient(CreateHandler(n)));
 
-    /// <summary>Creates a handler with MuseumSync's pooling settings.</summary>
-    public static SocketsHttpHandler CreateHandler(int maxConnectionsPerServer = 32) => new()
+    /// <summary>
+    /// Creates a handler with MuseumSync's pooling settings. Polls use it without automatic redirects (the default):
+    /// .NET would forward an API key header to any host a redirect names, so the poller follows redirects itself, same-origin only.
+    /// </summary>
+    public static SocketsHttpHandler CreateHandler(int maxConnectionsPerServer = 32, bool allowAutoRedirect = false) => new()
     {
         PooledConnectionLifetime = PooledConnectionLifetime,
         PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
         MaxConnectionsPerServer = maxConnectionsPerServer,
         AutomaticDecompression = DecompressionMethods.All,
         ConnectTimeout = TimeSpan.FromSeconds(15),
-        AllowAutoRedirect = true,
+        AllowAutoRedirect = allowAutoRedirect,
         UseCookies = false,
     };
 

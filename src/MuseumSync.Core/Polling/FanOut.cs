@@ -27,7 +27,7 @@ internal static class FanOut
     {
         var request = run.Request;
         var token = run.Token;
-        var (listPosition, skip) = FanOutPosition.Parse(request.StartPosition);
+        var (listPosition, skip) = FanOutPosition.Parse(run.StartPosition);
         long pageNumber = 0;
         using var gate = new SemaphoreSlim(request.ThrottleLimit, request.ThrottleLimit);
         var guard = new PagingGuard(run);
@@ -184,6 +184,12 @@ internal static class FanOut
         {
             return RecordFactory.Problem(null, "{\"id\":null}", new ValidationIssue("(id)", RecordValidator.RuleType,
                 "The id list holds an element that is not an id (a number or a string) here; it was skipped. Check -ItemsPath."), origin, resume);
+        }
+        if (id is "." or "..")
+        {
+            // A dot segment survives percent-encoding (RFC 3986 §2.3) and would address the item path's parent, not an item.
+            return RecordFactory.Problem(id, $"{{\"id\":{JsonSerializer.Serialize(id)}}}", new ValidationIssue("(id)", RecordValidator.RuleType,
+                $"The id list holds the id '{id}', a path dot segment: fetching it would request another path than an item of {run.Request.ItemUri}. It was not fetched; fix the id list at the source."), origin, resume);
         }
         await gate.WaitAsync(token).ConfigureAwait(false);
         try

@@ -54,7 +54,7 @@ public sealed class MuseumPoller
         Statistics.Source = request.Source;
         using var runCts = request.Resilience.RunTimeout is { } limit ? new CancellationTokenSource(limit, _timeoutTime) : new CancellationTokenSource();
         using var link = cancellationToken.Register(static s => ((CancellationTokenSource)s!).Cancel(), runCts);
-        var pipeline = new SourcePipeline(_http, request.Resilience, request.RateLimit, request.Authenticator, _time, _timeoutTime, _verbose, Statistics);
+        var pipeline = new SourcePipeline(_http, request.Resilience, request.RateLimit, request.Authenticator, OriginPolicy.For(request), _time, _timeoutTime, _verbose, Statistics);
         var run = new PollRun(request, pipeline, _time, _verbose, Statistics, runCts.Token);
         var records = request.ItemUri is null ? PagesAsync(run) : FanOut.ReadAsync(run);
         await using var e = records.GetAsyncEnumerator(runCts.Token);
@@ -81,7 +81,7 @@ public sealed class MuseumPoller
     {
         var request = run.Request;
         var token = run.Token;
-        var position = request.StartPosition;
+        var position = run.StartPosition;
         var accept = request.Paging == PagingStyle.OaiPmh || request.Format == RecordFormat.Xml
             ? "text/xml, application/xml;q=0.9"
             : "application/x-ndjson, application/json;q=0.9";

@@ -79,6 +79,13 @@ public sealed class PollRequest
     /// <summary>The pace: response quota headers and a client-side budget.</summary>
     public RateLimitOptions RateLimit { get; init; } = new();
 
+    /// <summary>
+    /// Origins (scheme, host and port, for example <c>https://images.example.org</c>) besides the endpoint's and the item
+    /// URL's that next links, redirects and checkpoints may point at; the credentials are sent there too. Anything else
+    /// stops the run with <see cref="Http.OriginPolicy.ErrorId"/>. The default is none.
+    /// </summary>
+    public IReadOnlyList<Uri> AllowedOrigins { get; init; } = [];
+
     /// <summary>Adds credentials to each request (API key, bearer token, OAuth2); null for none.</summary>
     public IRequestAuthenticator? Authenticator { get; init; }
 
@@ -158,6 +165,8 @@ public sealed class PollRequest
                 throw new ArgumentException($"{name}: {ex.Message}", name, ex);
             }
         }
+        ArgumentNullException.ThrowIfNull(AllowedOrigins);
+        foreach (var origin in AllowedOrigins) Http.OriginPolicy.Validate(origin, nameof(AllowedOrigins));
         ArgumentNullException.ThrowIfNull(FieldMap);
         _ = FieldMap.Expressions();
         Resilience.Validate();

@@ -30,7 +30,9 @@ internal sealed class PollRun
         Stats = stats;
         Token = token;
         Factory = new RecordFactory(request.FieldMap);
-        Pager = Pager.For(request, pipeline.SecretNames);
+        var pager = new GuardedPager(Pager.For(request, pipeline.SecretNames), request, pipeline);
+        Pager = pager;
+        StartPosition = pager.Start(request.StartPosition);
         Started = time.GetUtcNow();
         Watermark = request.IsIncremental
             ? (Started - request.Overlap).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)
@@ -61,6 +63,9 @@ internal sealed class PollRun
     public RecordFactory Factory { get; }
 
     public Pager Pager { get; }
+
+    /// <summary>Where the run starts: the request's start position from an allowed origin, without its secrets.</summary>
+    public string? StartPosition { get; }
 
     public DateTimeOffset Started { get; }
 

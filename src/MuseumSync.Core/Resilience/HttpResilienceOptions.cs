@@ -28,6 +28,12 @@ public sealed class HttpResilienceOptions
     /// <summary>The random source of the backoff jitter, a function returning [0, 1). The default (null) is <see cref="Random.Shared"/>; tests pass a fixed one.</summary>
     public Func<double>? Randomizer { get; set; }
 
+    /// <summary>
+    /// How many redirects (301, 302, 303, 307, 308) one request follows. MuseumSync follows them itself, and only to the
+    /// source's own or allowed origins, so its credentials never go to another host. The default is 5.
+    /// </summary>
+    public int MaxRedirects { get; set; } = 5;
+
     /// <summary>The circuit breaker that pauses a source after a run of failures.</summary>
     public CircuitBreakerOptions CircuitBreaker { get; set; } = new();
 
@@ -39,6 +45,7 @@ public sealed class HttpResilienceOptions
         if (MaxDelay < BaseDelay) throw new ArgumentOutOfRangeException(nameof(MaxDelay), MaxDelay, "The maximum delay must be at least the base delay.");
         if (AttemptTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(AttemptTimeout), AttemptTimeout, "The attempt timeout must be positive.");
         if (ThrottleCooldown < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(ThrottleCooldown), ThrottleCooldown, "The throttle cool-down cannot be negative.");
+        if (MaxRedirects is < 0 or > 50) throw new ArgumentOutOfRangeException(nameof(MaxRedirects), MaxRedirects, "Use 0 to 50 redirects.");
         if (RunTimeout is { } run && run <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(RunTimeout), run, "The run timeout must be positive (or null for none).");
         ArgumentNullException.ThrowIfNull(CircuitBreaker);
         CircuitBreaker.Validate();

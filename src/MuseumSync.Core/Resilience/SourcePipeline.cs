@@ -23,6 +23,7 @@ internal sealed class SourcePipeline
     private readonly HttpResilienceOptions _options;
     private readonly IRequestAuthenticator? _auth;
     private readonly IReadOnlyCollection<string> _secretNames;
+    private readonly OriginPolicy _origins;
     private readonly TimeProvider _time;
     private readonly Action<string>? _log;
     private readonly PollStatistics _stats;
@@ -45,6 +46,7 @@ internal sealed class SourcePipeline
         HttpResilienceOptions options,
         RateLimitOptions rateLimit,
         IRequestAuthenticator? authenticator,
+        OriginPolicy origins,
         TimeProvider time,
         TimeProvider timeoutTime,
         Action<string>? log,
@@ -54,6 +56,7 @@ internal sealed class SourcePipeline
         _options = options;
         _auth = authenticator;
         _secretNames = authenticator?.SecretQueryParameters ?? [];
+        _origins = origins;
         _time = time;
         _log = log;
         _stats = stats;
@@ -67,8 +70,17 @@ internal sealed class SourcePipeline
     /// <summary>Query parameters whose values are secrets for this source.</summary>
     public IReadOnlyCollection<string> SecretNames => _secretNames;
 
-    /// <summary>The URL as it may be logged or stored.</summary>
-    public string Mask(Uri url) => UrlMasker.Mask(url, _secretNames);
+    /// <summary>Where this source's requests, and so its credentials, may go.</summary>
+    public OriginPolicy Origins => _origins;
+
+    /// <summary>The URL as it may be logged: secret query values and the source's own credential values masked.</summary>
+    public string Mask(Uri url) => SecretValues.Mask(UrlMasker.Mask(url, _secretNames), CurrentSecretValues());
+
+    /// <summary>The URL as it may be stored (a checkpoint, a record's position): every secret query parameter removed.</summary>
+    public Uri Strip(Uri url) => UrlMasker.StripSecrets(url, _secretNames, CurrentSecretValues());
+
+    /// <summary>The credential values this source sends now (the key, the token), to find them where a server echoed them.</summary>
+    public IReadOnlyCollection<string> CurrentSecretValues() => _auth is ICredentialValues c ? c.CurrentValues().ToArray() : [];
 
     /// <summary>
     /// Sends a GET and returns a response with data (2xx, not a throttle page), or one whose status
@@ -76,6 +88,7 @@ internal sealed class SourcePipeline
     /// </summary>
     public async Task<HttpResponseMessage> SendAsync(Uri url, string accept, string correlationId, Func<int, bool>? passThrough, CancellationToken cancellationToken)
     {
+        _origins.Check(url, $"The request {Mask(url)}", _stats.Source ?? "?");
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(s_correlation, correlationId);
         context.Properties.Set(s_url, Mask(url));
@@ -175,25 +188,48 @@ internal sealed class SourcePipeline
         }
     }
 
+    /// <summary>
+    /// One request, following redirects here rather than in the handler: each hop must stay on an allowed origin (else
+    /// <see cref="OriginPolicy.ErrorId"/>, before anything is sent there), and the credential is added per hop, so it
+    /// never reaches another host. At most <see cref="HttpResilienceOptions.MaxRedirects"/> hops.
+    /// </summary>
     private async Task<HttpResponseMessage> SendOnceAsync(Uri url, string accept, string correlationId, CancellationToken cancellationToken)
     {
-        using var message = new HttpRequestMessage(HttpMethod.Get, url);
-        // Our own constant media types: added as text, not parsed and re-serialised on every request.
-        message.Headers.TryAddWithoutValidation("Accept", accept);
-        message.Headers.TryAddWithoutValidation(CorrelationIds.Header, correlationId);
-        if (_auth is not null) await _auth.AuthenticateAsync(message, cancellationToken).ConfigureAwait(false);
-        _stats.Request();
-        try
+        var target = url;
+        var method = HttpMethod.Get;
+        for (var hop = 0; ; hop++)
         {
-            var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-            Volatile.Write(ref _reached, 1);
-            _stats.Response((int)response.StatusCode);
-            return response;
-        }
-        catch (HttpRequestException)
-        {
-            _stats.Response(0);
-            throw;
+            using var message = new HttpRequestMessage(method, target);
+            // Our own constant media types: added as text, not parsed and re-serialised on every request.
+            message.Headers.TryAddWithoutValidation("Accept", accept);
+            message.Headers.TryAddWithoutValidation(CorrelationIds.Header, correlationId);
+            if (_auth is not null) await _auth.AuthenticateAsync(message, cancellationToken).ConfigureAwait(false);
+            _stats.Request();
+            HttpResponseMessage response;
+            try
+            {
+                response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+                Volatile.Write(ref _reached, 1);
+                _stats.Response((int)response.StatusCode);
+            }
+            catch (HttpRequestException)
+            {
+                _stats.Response(0);
+                throw;
+            }
+            if (!Redirects.IsRedirect(response.StatusCode) || Redirects.Target(response, target) is not { } next) return response;
+            var status = (int)response.StatusCode;
+            response.Dispose();
+            if (hop >= _options.MaxRedirects)
+            {
+                throw new MuseumPollException(
+                    $"GET {Mask(url)} was redirected more than {_options.MaxRedirects} times (last {status} from {Mask(target)}; correlation {correlationId}). Point -Uri at the final address, or report the redirect loop to the API's maintainers.",
+                    "MuseumPollTooManyRedirects", isTransient: false, Strip(url), status, correlationId);
+            }
+            _origins.Check(next, $"The redirect ({status}) from {Mask(target)}", _stats.Source ?? "?");
+            _log?.Invoke($"{status} from {Mask(target)}: following the redirect to {Mask(next)}; correlation {correlationId}");
+            method = Redirects.NextMethod(method, response.StatusCode);
+            target = next;
         }
     }
 
@@ -311,8 +347,6 @@ internal sealed class SourcePipeline
     private bool FailsFast(HttpRequestException ex) => Volatile.Read(ref _reached) == 0 && ConnectFailure.IsPermanent(ex);
 
     private TimeSpan Cap(TimeSpan wait) => wait > _options.MaxDelay ? _options.MaxDelay : wait;
-
-    private Uri Strip(Uri url) => _secretNames.Count == 0 ? url : UrlMasker.Strip(url, _secretNames);
 
     private MuseumPollException Failure(HttpResponseMessage response, Uri url, string correlationId)
     {

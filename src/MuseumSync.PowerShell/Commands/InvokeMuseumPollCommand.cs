@@ -310,6 +310,11 @@ public sealed class InvokeMuseumPollCommand : PSCmdlet, IDisposable
     [ValidateNotNullOrEmpty]
     public string? Scope { get; set; }
 
+    /// <summary>Further origins (scheme, host, port) that next links, redirects and the checkpoint may point at; the credentials go there too.</summary>
+    [Parameter(ParameterSetName = UriParameterSet)]
+    [ValidateNotNullOrEmpty]
+    public Uri[]? AllowedOrigin { get; set; }
+
     /// <summary>Sets a variable of this name (in the caller's scope) to the run's MuseumSync.Polling.PollStatistics: requests, retries, 429s, throttle pages, quota waits, circuit breaks.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -520,6 +525,7 @@ public sealed class InvokeMuseumPollCommand : PSCmdlet, IDisposable
             MetadataPrefix = MetadataPrefix ?? profile.MetadataPrefix ?? "oai_dc",
             OaiSet = OaiSet,
             Authenticator = auth,
+            AllowedOrigins = AllowedOrigin ?? [],
             Resilience = new HttpResilienceOptions
             {
                 MaxRetryAttempts = MaxRetries,
@@ -586,7 +592,7 @@ public sealed class InvokeMuseumPollCommand : PSCmdlet, IDisposable
             }).GetAwaiter().GetResult();
             WriteVerbose(result is null
                 ? $"No checkpoint for '{Source}' in {where}; starting from the first page."
-                : $"Resuming '{Source}' from checkpoint {(result.Cursor is null ? "(start)" : $"'{result.Cursor}'")} of {result.LastSyncTime:u}{(result.Watermark is null ? string.Empty : $", watermark {result.Watermark}")}.");
+                : $"Resuming '{Source}' from checkpoint {(result.Cursor is null ? "(start)" : $"'{UrlMasker.MaskPosition(result.Cursor)}'")} of {result.LastSyncTime:u}{(result.Watermark is null ? string.Empty : $", watermark {result.Watermark}")}.");
             return (result?.Cursor, result?.Watermark);
         }
         catch (SyncStoreException ex)

@@ -314,7 +314,7 @@ public sealed class InvokeMuseumSyncCommand : PSCmdlet, IDisposable
         var checkpoint = list.Count > 0 ? list[0] : null;
         WriteVerbose(checkpoint is null
             ? $"{source}: no checkpoint; starting from the first page."
-            : $"{source}: resuming from checkpoint {(checkpoint.Cursor is null ? "(start)" : $"'{checkpoint.Cursor}'")} of {checkpoint.LastSyncTime:u}{(checkpoint.Watermark is null ? string.Empty : $", watermark {checkpoint.Watermark}")}.");
+            : $"{source}: resuming from checkpoint {(checkpoint.Cursor is null ? "(start)" : $"'{UrlMasker.MaskPosition(checkpoint.Cursor)}'")} of {checkpoint.LastSyncTime:u}{(checkpoint.Watermark is null ? string.Empty : $", watermark {checkpoint.Watermark}")}.");
         return (checkpoint?.Cursor, checkpoint?.Watermark);
     }
 

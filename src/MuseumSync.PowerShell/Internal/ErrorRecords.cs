@@ -9,6 +9,7 @@ internal static class ErrorRecords
     {
         var (id, category) = ex switch
         {
+            MuseumPollException p when p.ErrorId is MuseumSync.Http.OriginPolicy.ErrorId or MuseumSync.Http.OriginPolicy.CredentialInPositionErrorId => (p.ErrorId, ErrorCategory.SecurityError),
             MuseumPollException p when p.StatusCode is 401 or 403 => (p.ErrorId, ErrorCategory.PermissionDenied),
             MuseumPollException p when p.StatusCode is 404 => (p.ErrorId, ErrorCategory.ObjectNotFound),
             MuseumPollException p when p.StatusCode is 400 => (p.ErrorId, ErrorCategory.InvalidArgument),

@@ -39,6 +39,13 @@ public static class UrlMasker
         return b.Uri.GetComponents(UriComponents.AbsoluteUri, UriFormat.UriEscaped);
     }
 
+    /// <summary>A stored position as it may be logged: an absolute URL masked (<see cref="Mask(Uri?)"/>), a cursor as it is.</summary>
+    public static string MaskPosition(string position)
+    {
+        ArgumentNullException.ThrowIfNull(position);
+        return Uri.TryCreate(position, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) ? Mask(uri) : position;
+    }
+
     /// <summary>
     /// The URL without the named query parameters (and without user info): a next-page URL that a server built with the
     /// caller's API key in it is stored this way, and the key is added again when the page is requested.
@@ -48,16 +55,36 @@ public static class UrlMasker
         ArgumentNullException.ThrowIfNull(uri);
         ArgumentNullException.ThrowIfNull(names);
         if (!uri.IsAbsoluteUri || (names.Count == 0 && string.IsNullOrEmpty(uri.UserInfo))) return uri;
+        return Strip(uri, names.Count > 0, (name, _) => IsExtra(name, names));
+    }
+
+    /// <summary>
+    /// The URL as a position may be stored: without user info and without every query parameter that carries a secret
+    /// (a secret-looking name such as <c>access_token</c> or <c>signature</c>, one of <paramref name="names"/>, or a value
+    /// that holds one of the caller's credential <paramref name="values"/>). The configured credential is added again
+    /// when the page is requested; an echoed one is never kept.
+    /// </summary>
+    public static Uri StripSecrets(Uri uri, IReadOnlyCollection<string> names, IReadOnlyCollection<string>? values = null)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        ArgumentNullException.ThrowIfNull(names);
+        if (!uri.IsAbsoluteUri) return uri;
+        return Strip(uri, true, (name, value) => IsSecretName(name) || IsExtra(name, names) || SecretValues.Contains(value, values));
+    }
+
+    private static Uri Strip(Uri uri, bool query, Func<string, string, bool> drop)
+    {
         var b = new UriBuilder(uri) { UserName = string.Empty, Password = string.Empty };
-        var query = uri.Query.TrimStart('?');
-        if (query.Length > 0 && names.Count > 0)
+        var text = uri.Query.TrimStart('?');
+        if (query && text.Length > 0)
         {
             var kept = new List<string>();
-            foreach (var part in query.Split('&'))
+            foreach (var part in text.Split('&'))
             {
                 var eq = part.IndexOf('=', StringComparison.Ordinal);
                 var name = Uri.UnescapeDataString(eq < 0 ? part : part[..eq]);
-                if (!IsExtra(name, names)) kept.Add(part);
+                var value = eq < 0 ? string.Empty : Uri.UnescapeDataString(part[(eq + 1)..]);
+                if (!drop(name, value)) kept.Add(part);
             }
             b.Query = string.Join('&', kept);
         }
