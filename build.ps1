@@ -82,7 +82,8 @@ function Get-TrxCount {
         $counters = $trx.TestRun.ResultSummary.Counters
         $count.Passed += [int] $counters.GetAttribute('passed')
         $count.Failed += [int] $counters.GetAttribute('failed') + [int] $counters.GetAttribute('error') + [int] $counters.GetAttribute('timeout') + [int] $counters.GetAttribute('aborted')
-        $count.Skipped += [int] $counters.GetAttribute('notExecuted')
+        # xunit's skipped tests are counted in total but not in executed (notExecuted stays 0).
+        $count.Skipped += [int] $counters.GetAttribute('total') - [int] $counters.GetAttribute('executed')
         $count.Files++
     }
     $count
