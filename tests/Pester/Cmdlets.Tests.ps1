@@ -104,8 +104,7 @@ Describe 'Polling and syncing into SQLite' {
         $dump = Join-Path $TestDrive 'dump.ndjson'
         @(New-FeedLine 2 -Prefix D) + '{"title":"no id here","rights_statement":"http://rightsstatements.org/vocab/NoC-US/1.0/"}' |
             Set-Content -LiteralPath $dump -Encoding utf8
-        # until invalid records are outcomes (issue 12)
-        $summary = Invoke-MuseumPoll -Path $dump -Source dump | Sync-MuseumRecord -Source dump -Database $script:Db -ErrorAction SilentlyContinue
+        $summary = Invoke-MuseumPoll -Path $dump -Source dump | Sync-MuseumRecord -Source dump -Database $script:Db
         $summary.Inserted | Should -Be 2
         $summary.DeadLettered | Should -Be 1
 

@@ -74,9 +74,8 @@ Describe 'Export-Csv and ConvertTo-Json' {
 
     It 'ConvertTo-Json serialises a record and a sync summary' {
         $db = Join-Path $TestDrive 'json.db'
-        # until invalid records are outcomes (issue 12)
         $summary = Invoke-MuseumPoll -Uri $script:Api.ObjectsUri -Source demo -Database $db -PageSize 50 |
-            Sync-MuseumRecord -Source demo -Database $db -ErrorAction SilentlyContinue
+            Sync-MuseumRecord -Source demo -Database $db
         $json = $summary | ConvertTo-Json | ConvertFrom-Json
         $json.Source | Should -Be 'demo'
         $json.Status | Should -Be $summary.Status.ToString()

@@ -107,8 +107,7 @@ Describe 'examples/sync.psd1 with Invoke-MuseumSync' {
         $text.Contains("'http://127.0.0.1:5000/objects'") | Should -BeTrue
         $text.Replace("'http://127.0.0.1:5000/objects'", "'$($script:Api.ObjectsUri)'") | Set-Content -LiteralPath $config -Encoding utf8
 
-        # until invalid records are outcomes (issue 12)
-        $summary = @(Invoke-MuseumSync -ConfigPath $config -Source local -ErrorAction SilentlyContinue)
+        $summary = @(Invoke-MuseumSync -ConfigPath $config -Source local)
 
         $summary.Source | Should -Be 'local'
         $summary.Status | Should -Be 'Completed'
