@@ -23,5 +23,5 @@ if (-not (Get-Module -Name MuseumSync)) { Import-Module -Name ([System.IO.Path]:
 $base = $env:MS_BENCH_URL
 $db = $env:MS_BENCH_DB
 $summary = Invoke-MuseumPoll -Uri "$base/ids" -ItemUri "$base/assets/{id}" -Source bench -Database $db -PageSize $PageSize -ThrottleLimit $ThrottleLimit |
-    Sync-MuseumRecord -Source bench -Database $db -BatchSize $BatchSize -ErrorAction SilentlyContinue
+    Sync-MuseumRecord -Source bench -Database $db -BatchSize $BatchSize
 "$($summary.Status): $($summary.Inserted) inserted, $($summary.Updated) updated, $($summary.Unchanged) unchanged, $($summary.DeadLettered) dead-lettered in $($summary.Duration)"

@@ -20,5 +20,5 @@ if (-not (Get-Module -Name MuseumSync)) { Import-Module -Name ([System.IO.Path]:
 $uri = "$($env:MS_BENCH_URL)/objects"
 $db = $env:MS_BENCH_DB
 $summary = Invoke-MuseumPoll -Uri $uri -Source bench -Database $db -PageSize $PageSize |
-    Sync-MuseumRecord -Source bench -Database $db -BatchSize $BatchSize -ErrorAction SilentlyContinue
+    Sync-MuseumRecord -Source bench -Database $db -BatchSize $BatchSize
 "$($summary.Status): $($summary.Inserted) inserted, $($summary.Updated) updated, $($summary.Unchanged) unchanged, $($summary.DeadLettered) dead-lettered in $($summary.Duration)"
