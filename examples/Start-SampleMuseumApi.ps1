@@ -14,8 +14,8 @@
     try { Invoke-MuseumPoll -Uri $api.ObjectsUri -Source demo | Select-Object -First 3 } finally { $api.Process.Kill($true) }
 
 .EXAMPLE
-    $api = & ./examples/Start-SampleMuseumApi.ps1 -NoBuild -Port 5080
-    Starts the sample API as last built (after `dotnet build`), on http://127.0.0.1:5080/.
+    $api = & ./examples/Start-SampleMuseumApi.ps1 -NoBuild -Configuration Release -Port 5080
+    Starts the sample API as last built by ./build.ps1 (Release), on http://127.0.0.1:5080/.
 #>
 [CmdletBinding()]
 [OutputType([pscustomobject])]
@@ -33,13 +33,17 @@ param(
     [int] $TimeoutMinutes = 3,
 
     # Run the sample API as last built (dotnet run --no-build): a quicker start once it has been built.
-    [switch] $NoBuild
+    [switch] $NoBuild,
+
+    # The build configuration to run (and, without -NoBuild, to build): ./build.ps1 builds Release, dotnet build Debug.
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Debug'
 )
 
 $ErrorActionPreference = 'Stop'
 
 $startInfo = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-foreach ($argument in @('run', $(if ($NoBuild) { '--no-build' }), '--project', ([System.IO.Path]::Combine($PSScriptRoot, 'SampleApi')), '--',
+foreach ($argument in @('run', '-c', $Configuration, $(if ($NoBuild) { '--no-build' }), '--project', ([System.IO.Path]::Combine($PSScriptRoot, 'SampleApi')), '--',
         '--port', $Port, '--records', $Records, '--parent-pid', $PID)) {
     if ($null -ne $argument) { $startInfo.ArgumentList.Add([string]$argument) }
 }

@@ -75,7 +75,9 @@ Describe 'examples/replay-dead-letters.ps1' {
 
 Describe 'examples/Start-SampleMuseumApi.ps1' {
     It 'starts the sample API (as built) on a free port and returns its feed' {
-        $api = & (Join-Path $script:Examples 'Start-SampleMuseumApi.ps1') -Records 7 -NoBuild
+        # The configuration that is built: Release after ./build.ps1 (CI), Debug after a plain dotnet build.
+        $configuration = if ((Get-SampleApiPath) -match '[\\/]Release[\\/]') { 'Release' } else { 'Debug' }
+        $api = & (Join-Path $script:Examples 'Start-SampleMuseumApi.ps1') -Records 7 -NoBuild -Configuration $configuration
         try {
             $api.ObjectsUri | Should -Match '^http://127\.0\.0\.1:\d+/objects$'
             $api.Process.HasExited | Should -BeFalse
