@@ -1,14 +1,18 @@
 namespace MuseumSync.Http;
 
-/// <summary>A stream that first replays bytes already read from another (to look at a body's first byte), then reads on.</summary>
+/// <summary>
+/// A read-only stream that first replays bytes already read from another (to look at a body's first byte, or a document's head),
+/// then reads on from it. Synchronous reads stay synchronous on the inner stream.
+/// </summary>
 internal sealed class PrefixStream : ReadOnlyWrapperStream
 {
     private readonly byte[] _prefix;
     private readonly int _length;
     private int _offset;
 
-    private PrefixStream(byte[] prefix, int length, Stream inner)
-        : base(inner)
+    /// <summary>A stream that returns the first <paramref name="length"/> bytes of <paramref name="prefix"/>, then the rest of <paramref name="inner"/>.</summary>
+    public PrefixStream(byte[] prefix, int length, Stream inner, bool leaveOpen = false)
+        : base(inner, leaveOpen)
     {
         _prefix = prefix;
         _length = length;
@@ -39,15 +43,18 @@ internal sealed class PrefixStream : ReadOnlyWrapperStream
         return (new PrefixStream(buffer, length, inner), -1);
     }
 
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        _offset < _length ? ReadPrefix(buffer.Span) : await Inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer) => _offset < _length ? ReadPrefix(buffer) : Inner.Read(buffer);
+
+    private int ReadPrefix(Span<byte> buffer)
     {
-        if (_offset < _length)
-        {
-            var n = Math.Min(buffer.Length, _length - _offset);
-            _prefix.AsMemory(_offset, n).CopyTo(buffer);
-            _offset += n;
-            return n;
-        }
-        return await Inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        var n = Math.Min(buffer.Length, _length - _offset);
+        _prefix.AsSpan(_offset, n).CopyTo(buffer);
+        _offset += n;
+        return n;
     }
 }

@@ -2,13 +2,16 @@ namespace MuseumSync.Http;
 
 /// <summary>
 /// The shared part of a forward-only, read-only stream over another: everything but <see cref="Stream.ReadAsync(Memory{byte}, CancellationToken)"/>,
-/// which a subclass overrides. Disposing it disposes the inner stream.
+/// which a subclass overrides. Disposing it disposes the inner stream unless it was made to leave it open.
 /// </summary>
 internal abstract class ReadOnlyWrapperStream : Stream
 {
-    protected ReadOnlyWrapperStream(Stream inner)
+    private readonly bool _leaveOpen;
+
+    protected ReadOnlyWrapperStream(Stream inner, bool leaveOpen = false)
     {
         Inner = inner;
+        _leaveOpen = leaveOpen;
     }
 
     /// <summary>The stream read from.</summary>
@@ -19,7 +22,7 @@ internal abstract class ReadOnlyWrapperStream : Stream
     public sealed override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public sealed override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
+    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
 
     public sealed override bool CanRead => true;
 
@@ -43,7 +46,7 @@ internal abstract class ReadOnlyWrapperStream : Stream
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing) Inner.Dispose();
+        if (disposing && !_leaveOpen) Inner.Dispose();
         base.Dispose(disposing);
     }
 }

@@ -1,4 +1,5 @@
 using System.Xml;
+using MuseumSync.Http;
 
 namespace MuseumSync.Lido;
 
@@ -16,7 +17,7 @@ internal static class LidoVersionDetector
         var length = 0;
         int read;
         while (length < HeadLimit && (read = input.Read(head, length, HeadLimit - length)) > 0) length += read;
-        replay = new PrefixedStream(head, length, input, leaveOpen);
+        replay = new PrefixStream(head, length, input, leaveOpen);
         return FromHead(head, length);
     }
 
