@@ -20,6 +20,9 @@ namespace MuseumSync.Polling;
 /// </summary>
 public sealed class MuseumPoller
 {
+    /// <summary>The header that carries the next cursor.</summary>
+    private const string NextCursorHeader = "X-Next-Cursor";
+
     private readonly HttpClient _http;
     private readonly TimeProvider _time;
     private readonly TimeProvider _timeoutTime;
@@ -240,7 +243,7 @@ public sealed class MuseumPoller
     internal static PageFacts HeaderFacts(PollRun run, HttpResponseMessage response, Uri url)
     {
         var facts = default(PageFacts);
-        if (response.Headers.TryGetValues(CursorPoller.NextCursorHeader, out var cursors))
+        if (response.Headers.TryGetValues(NextCursorHeader, out var cursors))
         {
             var c = cursors.FirstOrDefault();
             if (!string.IsNullOrWhiteSpace(c)) facts.HeaderCursor = c.Trim();

@@ -4,13 +4,14 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Time.Testing;
 using MuseumSync.Http;
+using MuseumSync.Paging;
 using MuseumSync.Polling;
 using MuseumSync.Resilience;
 
 namespace MuseumSync.Core.Tests.Polling;
 
 /// <summary>The poller against real Kestrel servers on 127.0.0.1.</summary>
-public sealed class CursorPollerTests : IDisposable
+public sealed class MuseumPollerCursorTests : IDisposable
 {
     private static readonly TimeSpan s_testTimeout = TimeSpan.FromSeconds(20);
 
@@ -61,7 +62,7 @@ public sealed class CursorPollerTests : IDisposable
 
     private static Task ServeSinglePageAsync(HttpContext ctx) => TestApiServer.WriteLinesAsync(ctx, new[] { "1", "2", "3" }.Select(Line));
 
-    private static async Task<List<MuseumRecord>> PollAllAsync(CursorPoller poller, PollRequest request, Action<MuseumRecord>? onRecord = null, CancellationToken cancellationToken = default)
+    private static async Task<List<MuseumRecord>> PollAllAsync(MuseumPoller poller, PollRequest request, Action<MuseumRecord>? onRecord = null, CancellationToken cancellationToken = default)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(s_testTimeout);
@@ -82,7 +83,7 @@ public sealed class CursorPollerTests : IDisposable
     {
         await using var server = await TestApiServer.StartAsync((ctx, _) => ServeCursorPageAsync(ctx));
         var fetched = new DateTimeOffset(2025, 5, 1, 8, 0, 0, TimeSpan.Zero);
-        var poller = new CursorPoller(_http, new FakeTimeProvider(fetched));
+        var poller = new MuseumPoller(_http, new FakeTimeProvider(fetched));
 
         var records = await PollAllAsync(poller, Request(server.Url("objects?api_key=SECRET&dept=3")));
 
@@ -132,7 +133,7 @@ public sealed class CursorPollerTests : IDisposable
         var page2 = server.Url("objects?page=2").AbsoluteUri;
         var page3 = server.Url("objects?page=3").AbsoluteUri;
 
-        var records = await PollAllAsync(new CursorPoller(_http), Request(server.Url("objects")));
+        var records = await PollAllAsync(new MuseumPoller(_http), Request(server.Url("objects")));
 
         Assert.Equal(["1a", "1b", "2a", "2b", "3a", "3b"], Ids(records));
         Assert.Equal([null, null, page2, page2, page3, page3], records.Select(r => r.Position));
@@ -153,7 +154,7 @@ public sealed class CursorPollerTests : IDisposable
             await TestApiServer.WriteLinesAsync(ctx, [Line($"p{page}")]);
         });
 
-        var records = await PollAllAsync(new CursorPoller(_http), Request(server.Url("v1/objects")));
+        var records = await PollAllAsync(new MuseumPoller(_http), Request(server.Url("v1/objects")));
 
         Assert.Equal(["p1", "p2"], Ids(records));
         Assert.Equal(server.Url("v1/objects?page=2").AbsoluteUri, records[1].Position);
@@ -165,7 +166,7 @@ public sealed class CursorPollerTests : IDisposable
     {
         await using var server = await TestApiServer.StartAsync((ctx, _) => ServeCursorPageAsync(ctx));
 
-        var records = await PollAllAsync(new CursorPoller(_http), Request(server.Url("objects"), start: "c2"));
+        var records = await PollAllAsync(new MuseumPoller(_http), Request(server.Url("objects"), start: "c2"));
 
         Assert.Equal(["3", "4", "5"], Ids(records));
         Assert.Equal(["c2", "c3"], server.Requests.Select(r => r.Cursor));
@@ -179,7 +180,7 @@ public sealed class CursorPollerTests : IDisposable
         await using var server = await TestApiServer.StartAsync((ctx, _) => TestApiServer.WriteLinesAsync(ctx, [Line("9")]));
         var start = server.Url("elsewhere?page=7").AbsoluteUri;
 
-        var records = await PollAllAsync(new CursorPoller(_http), Request(server.Url("objects"), start: start));
+        var records = await PollAllAsync(new MuseumPoller(_http), Request(server.Url("objects"), start: start));
 
         Assert.Equal("9", Assert.Single(records).ObjectId);
         Assert.Equal("/elsewhere?page=7", Assert.Single(server.Requests).PathAndQuery);
@@ -203,7 +204,7 @@ public sealed class CursorPollerTests : IDisposable
         });
         var log = new ConcurrentQueue<string>();
 
-        var records = await PollAllAsync(new CursorPoller(_http, verbose: log.Enqueue), Request(server.Url("objects")));
+        var records = await PollAllAsync(new MuseumPoller(_http, verbose: log.Enqueue), Request(server.Url("objects")));
 
         Assert.Equal(["1", "2", "3"], Ids(records));
         Assert.Equal(2, server.RequestCount);
@@ -226,7 +227,7 @@ public sealed class CursorPollerTests : IDisposable
             await ServeSinglePageAsync(ctx);
         });
 
-        var records = await PollAllAsync(new CursorPoller(_http), Request(server.Url("objects")));
+        var records = await PollAllAsync(new MuseumPoller(_http), Request(server.Url("objects")));
 
         Assert.Equal(["1", "2", "3"], Ids(records));
         Assert.Equal(2, server.RequestCount);
@@ -247,7 +248,7 @@ public sealed class CursorPollerTests : IDisposable
         });
         var log = new ConcurrentQueue<string>();
 
-        var records = await PollAllAsync(new CursorPoller(_http, verbose: log.Enqueue), Request(server.Url("objects")));
+        var records = await PollAllAsync(new MuseumPoller(_http, verbose: log.Enqueue), Request(server.Url("objects")));
 
         Assert.Equal(3, records.Count);
         Assert.Contains(log, m => m.Contains("waiting 20 ms", StringComparison.Ordinal));
@@ -273,7 +274,7 @@ public sealed class CursorPollerTests : IDisposable
         });
         var retryLoggedAt = new TaskCompletionSource<DateTimeOffset>(TaskCreationOptions.RunContinuationsAsynchronously);
         var log = new ConcurrentQueue<string>();
-        var poller = new CursorPoller(_http, time, m =>
+        var poller = new MuseumPoller(_http, time, m =>
         {
             log.Enqueue(m);
             if (m.StartsWith("retry", StringComparison.Ordinal)) retryLoggedAt.TrySetResult(time.GetUtcNow());
@@ -311,7 +312,7 @@ public sealed class CursorPollerTests : IDisposable
             return Task.CompletedTask;
         });
 
-        var ex = await Assert.ThrowsAsync<MuseumPollException>(() => PollAllAsync(new CursorPoller(_http), Request(server.Url("objects?api_key=SECRET"), start: "stale")));
+        var ex = await Assert.ThrowsAsync<MuseumPollException>(() => PollAllAsync(new MuseumPoller(_http), Request(server.Url("objects?api_key=SECRET"), start: "stale")));
 
         Assert.Equal(400, ex.StatusCode);
         Assert.False(ex.IsTransient);
@@ -337,7 +338,7 @@ public sealed class CursorPollerTests : IDisposable
             return Task.CompletedTask;
         });
 
-        var ex = await Assert.ThrowsAsync<MuseumPollException>(() => PollAllAsync(new CursorPoller(_http), Request(server.Url("objects"))));
+        var ex = await Assert.ThrowsAsync<MuseumPollException>(() => PollAllAsync(new MuseumPoller(_http), Request(server.Url("objects"))));
 
         Assert.Equal(status, ex.StatusCode);
         Assert.False(ex.IsTransient);
@@ -353,7 +354,7 @@ public sealed class CursorPollerTests : IDisposable
             return Task.CompletedTask;
         });
 
-        var ex = await Assert.ThrowsAsync<MuseumPollException>(() => PollAllAsync(new CursorPoller(_http), Request(server.Url("objects"), resilience: Fast(retries: 2))));
+        var ex = await Assert.ThrowsAsync<MuseumPollException>(() => PollAllAsync(new MuseumPoller(_http), Request(server.Url("objects"), resilience: Fast(retries: 2))));
 
         Assert.Equal(500, ex.StatusCode);
         Assert.True(ex.IsTransient);
@@ -388,7 +389,7 @@ public sealed class CursorPollerTests : IDisposable
         });
         var log = new ConcurrentQueue<string>();
 
-        var records = await PollAllAsync(new CursorPoller(_http, verbose: log.Enqueue), Request(server.Url("objects")), r =>
+        var records = await PollAllAsync(new MuseumPoller(_http, verbose: log.Enqueue), Request(server.Url("objects")), r =>
         {
             if (r.ObjectId == "3") firstOfPage2Seen.TrySetResult();
         });
@@ -432,7 +433,7 @@ public sealed class CursorPollerTests : IDisposable
             await TestApiServer.WriteLinesAsync(ctx, lines);
         });
 
-        var records = await PollAllAsync(new CursorPoller(_http, verbose: verbose), Request(server.Url("objects")));
+        var records = await PollAllAsync(new MuseumPoller(_http, verbose: verbose), Request(server.Url("objects")));
 
         Assert.Equal(["1", "2", "3"], Ids(records));
         Assert.All(records, r => Assert.True(r.IsValid));
@@ -452,7 +453,7 @@ public sealed class CursorPollerTests : IDisposable
             ctx.Abort();
         });
 
-        var ex = await Assert.ThrowsAsync<MuseumPollException>(() => PollAllAsync(new CursorPoller(_http, verbose: verbose), Request(server.Url("objects"), maxBodyRetries: 2)));
+        var ex = await Assert.ThrowsAsync<MuseumPollException>(() => PollAllAsync(new MuseumPoller(_http, verbose: verbose), Request(server.Url("objects"), maxBodyRetries: 2)));
 
         Assert.Equal("MuseumPollBodyBroken", ex.ErrorId);
         Assert.True(ex.IsTransient);
@@ -475,7 +476,7 @@ public sealed class CursorPollerTests : IDisposable
             await ServeSinglePageAsync(ctx);
         });
 
-        var records = await PollAllAsync(new CursorPoller(_http), Request(server.Url("objects")));
+        var records = await PollAllAsync(new MuseumPoller(_http), Request(server.Url("objects")));
 
         Assert.Equal(["1", "2", "3"], Ids(records));
         Assert.Equal(2, server.RequestCount);
@@ -490,7 +491,7 @@ public sealed class CursorPollerTests : IDisposable
             await ctx.Response.WriteAsync("<html></html>", ctx.RequestAborted);
         });
 
-        var ex = await Assert.ThrowsAsync<MuseumPollException>(() => PollAllAsync(new CursorPoller(_http), Request(server.Url("objects"), resilience: Fast(retries: 2))));
+        var ex = await Assert.ThrowsAsync<MuseumPollException>(() => PollAllAsync(new MuseumPoller(_http), Request(server.Url("objects"), resilience: Fast(retries: 2))));
 
         Assert.True(ex.IsTransient);
         Assert.Equal(200, ex.StatusCode);
@@ -503,7 +504,7 @@ public sealed class CursorPollerTests : IDisposable
     {
         await using var server = await TestApiServer.StartAsync((ctx, _) => ServeCursorPageAsync(ctx));
 
-        var records = await PollAllAsync(new CursorPoller(_http), Request(server.Url("objects"), maxPages: 2));
+        var records = await PollAllAsync(new MuseumPoller(_http), Request(server.Url("objects"), maxPages: 2));
 
         Assert.Equal(["1", "2", "3", "4"], Ids(records));
         Assert.Equal(2, server.RequestCount);
@@ -522,7 +523,7 @@ public sealed class CursorPollerTests : IDisposable
             await TestApiServer.HangAsync(ctx);
         });
         using var cts = new CancellationTokenSource();
-        var poll = PollAllAsync(new CursorPoller(_http), Request(server.Url("objects")), cancellationToken: cts.Token);
+        var poll = PollAllAsync(new MuseumPoller(_http), Request(server.Url("objects")), cancellationToken: cts.Token);
 
         await requested.Task.WaitAsync(s_testTimeout);
         var cancelledAt = TimeProvider.System.GetTimestamp();
@@ -546,7 +547,7 @@ public sealed class CursorPollerTests : IDisposable
         var got = new List<string>();
 
         var ex = await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            PollAllAsync(new CursorPoller(_http), Request(server.Url("objects")), r =>
+            PollAllAsync(new MuseumPoller(_http), Request(server.Url("objects")), r =>
             {
                 got.Add(r.ObjectId!);
                 cts.Cancel();
@@ -566,7 +567,7 @@ public sealed class CursorPollerTests : IDisposable
         var resilience = Fast(retries: 1);
         resilience.AttemptTimeout = TimeSpan.FromMilliseconds(100);
 
-        var ex = await Assert.ThrowsAsync<MuseumPollException>(() => PollAllAsync(new CursorPoller(_http), Request(server.Url("objects"), resilience: resilience)));
+        var ex = await Assert.ThrowsAsync<MuseumPollException>(() => PollAllAsync(new MuseumPoller(_http), Request(server.Url("objects"), resilience: resilience)));
 
         Assert.Equal("MuseumPollUnreachable", ex.ErrorId);
         Assert.True(ex.IsTransient);
@@ -592,7 +593,7 @@ public sealed class CursorPollerTests : IDisposable
         var resilience = Fast();
         resilience.AttemptTimeout = TimeSpan.FromMilliseconds(200);
 
-        var records = await PollAllAsync(new CursorPoller(_http), Request(server.Url("objects"), resilience: resilience));
+        var records = await PollAllAsync(new MuseumPoller(_http), Request(server.Url("objects"), resilience: resilience));
 
         Assert.Equal(["1", "2"], Ids(records));
         Assert.Equal(2, server.RequestCount);
@@ -609,7 +610,7 @@ public sealed class CursorPollerTests : IDisposable
             probe.Stop();
         }
 
-        var ex = await Assert.ThrowsAsync<MuseumPollException>(() => PollAllAsync(new CursorPoller(_http), Request(new Uri($"http://127.0.0.1:{port}/objects"), resilience: Fast(retries: 1))));
+        var ex = await Assert.ThrowsAsync<MuseumPollException>(() => PollAllAsync(new MuseumPoller(_http), Request(new Uri($"http://127.0.0.1:{port}/objects"), resilience: Fast(retries: 1))));
 
         Assert.Equal("MuseumPollUnreachable", ex.ErrorId);
         Assert.True(ex.IsTransient);
@@ -622,7 +623,7 @@ public sealed class CursorPollerTests : IDisposable
         await using var server = await TestApiServer.StartAsync((ctx, _) =>
             TestApiServer.WriteLinesAsync(ctx, [Line("1"), """{"ObjectID":"2","title":""}""", "{broken", "", Line("4")]));
 
-        var records = await PollAllAsync(new CursorPoller(_http), Request(server.Url("objects")));
+        var records = await PollAllAsync(new MuseumPoller(_http), Request(server.Url("objects")));
 
         Assert.Equal(4, records.Count);
         Assert.Equal([true, false, false, true], records.Select(r => r.IsValid));
@@ -636,7 +637,7 @@ public sealed class CursorPollerTests : IDisposable
     {
         await using var server = await TestApiServer.StartAsync((ctx, _) => Task.CompletedTask);
 
-        var records = await PollAllAsync(new CursorPoller(_http), Request(server.Url("objects")));
+        var records = await PollAllAsync(new MuseumPoller(_http), Request(server.Url("objects")));
 
         Assert.Empty(records);
         Assert.Equal(1, server.RequestCount);
@@ -645,7 +646,7 @@ public sealed class CursorPollerTests : IDisposable
     [Fact]
     public async Task PollAsync_InvalidRequest_ThrowsBeforeAnyRequest()
     {
-        var poller = new CursorPoller(_http);
+        var poller = new MuseumPoller(_http);
         await Assert.ThrowsAsync<ArgumentException>(() => PollAllAsync(poller, Request(new Uri("/objects", UriKind.Relative))));
         await Assert.ThrowsAsync<ArgumentException>(() => PollAllAsync(poller, Request(new Uri("ftp://example.org/objects"))));
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => PollAllAsync(poller, Request(new Uri("http://127.0.0.1/objects"), pageSize: 0)));
@@ -656,13 +657,13 @@ public sealed class CursorPollerTests : IDisposable
     {
         var request = new PollRequest { Uri = new Uri("https://api.example.org/objects?dept=3&cursor=old"), Source = "met", PageSize = 50 };
 
-        Assert.Equal("https://api.example.org/objects?dept=3&limit=50", CursorPoller.PageUrl(request, null).AbsoluteUri);
-        Assert.Equal("https://api.example.org/objects?dept=3&cursor=c%2F2&limit=50", CursorPoller.PageUrl(request, "c/2").AbsoluteUri);
-        Assert.Equal("https://other.example.org/p?page=2", CursorPoller.PageUrl(request, "https://other.example.org/p?page=2").AbsoluteUri);
+        Assert.Equal("https://api.example.org/objects?dept=3&limit=50", Pager.For(request, []).PageUrl(null).AbsoluteUri);
+        Assert.Equal("https://api.example.org/objects?dept=3&cursor=c%2F2&limit=50", Pager.For(request, []).PageUrl("c/2").AbsoluteUri);
+        Assert.Equal("https://other.example.org/p?page=2", Pager.For(request, []).PageUrl("https://other.example.org/p?page=2").AbsoluteUri);
         // A cursor that happens to parse as an absolute file URI on Unix is still a cursor.
-        Assert.Equal("https://api.example.org/objects?dept=3&cursor=%2Fabc&limit=50", CursorPoller.PageUrl(request, "/abc").AbsoluteUri);
+        Assert.Equal("https://api.example.org/objects?dept=3&cursor=%2Fabc&limit=50", Pager.For(request, []).PageUrl("/abc").AbsoluteUri);
 
         var custom = new PollRequest { Uri = new Uri("https://api.example.org/objects"), Source = "met", PageSize = 7, CursorParameter = "after", LimitParameter = "per_page" };
-        Assert.Equal("https://api.example.org/objects?after=x&per_page=7", CursorPoller.PageUrl(custom, "x").AbsoluteUri);
+        Assert.Equal("https://api.example.org/objects?after=x&per_page=7", Pager.For(custom, []).PageUrl("x").AbsoluteUri);
     }
 }
