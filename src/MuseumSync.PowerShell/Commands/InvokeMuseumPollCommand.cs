@@ -39,7 +39,6 @@ public sealed class InvokeMuseumPollCommand : PSCmdlet, IDisposable
     public const string PathParameterSet = "Path";
 
     private readonly CancellationTokenSource _cts = new();
-    private readonly List<string> _pendingVerbose = new();
     // Live until the pipeline is over (Dispose), so the Sync-MuseumRecord it feeds finds it for its final metrics.
     private readonly List<IDisposable> _livePolls = new();
 
