@@ -27,7 +27,7 @@ public sealed class GetSyncCheckpointCommand : SyncStoreCommand
         IReadOnlyList<SyncCheckpoint> checkpoints;
         try
         {
-            checkpoints = StoreErrors.Run(async () =>
+            checkpoints = AsyncPump.Run(async () =>
             {
                 await using var store = OpenStore(create: false, initialize: false, CancellationToken.None);
                 return await store.GetCheckpointsAsync(null, CancellationToken.None).ConfigureAwait(false);
@@ -35,7 +35,7 @@ public sealed class GetSyncCheckpointCommand : SyncStoreCommand
         }
         catch (SyncStoreException ex)
         {
-            WriteError(StoreErrors.From(ex, StoreDescription));
+            WriteError(ErrorRecords.FromStore(ex, StoreDescription));
             return;
         }
         var pattern = Source is null ? null : new WildcardPattern(Source, WildcardOptions.IgnoreCase);

@@ -38,7 +38,7 @@ public sealed class GetSyncDeadLetterCommand : SyncStoreCommand
         try
         {
             var query = new DeadLetterQuery { Source = Source, Since = Since is { } s ? new DateTimeOffset(s.ToUniversalTime()) : null };
-            letters = StoreErrors.Run(async () =>
+            letters = AsyncPump.Run(async () =>
             {
                 await using var store = OpenStore(create: false, initialize: false, CancellationToken.None);
                 return await store.GetDeadLettersAsync(query, CancellationToken.None).ConfigureAwait(false);
@@ -46,7 +46,7 @@ public sealed class GetSyncDeadLetterCommand : SyncStoreCommand
         }
         catch (SyncStoreException ex)
         {
-            WriteError(StoreErrors.From(ex, StoreDescription));
+            WriteError(ErrorRecords.FromStore(ex, StoreDescription));
             return;
         }
         var pattern = Reason is null ? null : new WildcardPattern(Reason, WildcardOptions.IgnoreCase);

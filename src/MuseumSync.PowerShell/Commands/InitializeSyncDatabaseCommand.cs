@@ -33,7 +33,7 @@ public sealed class InitializeSyncDatabaseCommand : SyncStoreCommand
             }
             store = OpenStore(create: true, initialize: false, CancellationToken.None);
             var opened = store;
-            var status = StoreErrors.Run(() => opened.GetSchemaStatusAsync(CancellationToken.None));
+            var status = AsyncPump.Run(() => opened.GetSchemaStatusAsync(CancellationToken.None));
             if (status.IsCurrent)
             {
                 WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"The MuseumSync schema in {status.Database} is at version {status.CurrentVersion}, the latest; nothing to do."));
@@ -42,8 +42,8 @@ public sealed class InitializeSyncDatabaseCommand : SyncStoreCommand
             }
             var list = string.Join(", ", status.Pending.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Version} ({m.Description})")));
             if (!confirmed && !ShouldProcess(StoreDescription, $"Apply schema migrations {list}")) return;
-            var applied = StoreErrors.Run(() => opened.InitializeAsync(CancellationToken.None));
-            var after = StoreErrors.Run(() => opened.GetSchemaStatusAsync(CancellationToken.None));
+            var applied = AsyncPump.Run(() => opened.InitializeAsync(CancellationToken.None));
+            var after = AsyncPump.Run(() => opened.GetSchemaStatusAsync(CancellationToken.None));
             foreach (var m in applied) WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"Applied migration {m.Version}: {m.Description}."));
             WriteObject(new SchemaStatus
             {
@@ -58,11 +58,11 @@ public sealed class InitializeSyncDatabaseCommand : SyncStoreCommand
         }
         catch (SyncStoreException ex)
         {
-            ThrowTerminatingError(StoreErrors.From(ex, StoreDescription));
+            ThrowTerminatingError(ErrorRecords.FromStore(ex, StoreDescription));
         }
         finally
         {
-            if (store is not null) StoreErrors.Run(async () => { await store.DisposeAsync().ConfigureAwait(false); return 0; });
+            if (store is not null) AsyncPump.Run(async () => { await store.DisposeAsync().ConfigureAwait(false); return 0; });
         }
     }
 }

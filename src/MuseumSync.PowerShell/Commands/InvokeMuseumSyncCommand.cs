@@ -98,7 +98,7 @@ public sealed class InvokeMuseumSyncCommand : PSCmdlet, IDisposable
                 {
                     try
                     {
-                        store = StoreErrors.Run(() => SyncStoreFactory.OpenAndInitializeAsync(config.Store, _cts.Token));
+                        store = AsyncPump.Run(() => SyncStoreFactory.OpenAndInitializeAsync(config.Store, _cts.Token));
                     }
                     catch (OperationCanceledException) when (_cts.IsCancellationRequested)
                     {
@@ -108,12 +108,12 @@ public sealed class InvokeMuseumSyncCommand : PSCmdlet, IDisposable
                     {
                         // Nothing can run without the store: one error says so, and the exit code is 1.
                         SetExitCode(1);
-                        ThrowTerminatingError(StoreErrors.From(ex, where));
+                        ThrowTerminatingError(ErrorRecords.FromStore(ex, where));
                     }
                     catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                     {
                         SetExitCode(1);
-                        ThrowTerminatingError(StoreErrors.From(ErrorRecords.StoreFileError(ex, where), where));
+                        ThrowTerminatingError(ErrorRecords.FromStore(ErrorRecords.StoreFileError(ex, where), where));
                     }
                 }
                 var summary = RunSource(source, store!, config.Store, writers);
@@ -310,7 +310,7 @@ public sealed class InvokeMuseumSyncCommand : PSCmdlet, IDisposable
 
     private (string? Cursor, string? Watermark) ReadCheckpoint(ISyncStore store, string source)
     {
-        var list = StoreErrors.Run(() => store.GetCheckpointsAsync(source, _cts.Token));
+        var list = AsyncPump.Run(() => store.GetCheckpointsAsync(source, _cts.Token));
         var checkpoint = list.Count > 0 ? list[0] : null;
         WriteVerbose(checkpoint is null
             ? $"{source}: no checkpoint; starting from the first page."

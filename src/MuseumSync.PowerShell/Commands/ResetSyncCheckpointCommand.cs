@@ -32,7 +32,7 @@ public sealed class ResetSyncCheckpointCommand : SyncStoreCommand
         SyncCheckpoint? after;
         try
         {
-            after = StoreErrors.Run(async () =>
+            after = AsyncPump.Run(async () =>
             {
                 await using var store = OpenStore(create: false, initialize: true, CancellationToken.None);
                 return await LeasedEdit.RunAsync(store, Source, () => store.ResetCheckpointAsync(Source, CancellationToken.None), CancellationToken.None).ConfigureAwait(false);
@@ -40,7 +40,7 @@ public sealed class ResetSyncCheckpointCommand : SyncStoreCommand
         }
         catch (Exception ex) when (ex is SyncStoreException or SyncSourceBusyException)
         {
-            WriteError(StoreErrors.From(ex, StoreDescription));
+            WriteError(ErrorRecords.FromStore(ex, StoreDescription));
             return;
         }
         if (after is null)

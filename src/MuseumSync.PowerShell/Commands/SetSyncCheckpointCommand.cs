@@ -64,7 +64,7 @@ public sealed class SetSyncCheckpointCommand : SyncStoreCommand
         if (!ShouldProcess($"checkpoint of '{Source}' in {StoreDescription}", $"Set {what}")) return;
         try
         {
-            var after = StoreErrors.Run(async () =>
+            var after = AsyncPump.Run(async () =>
             {
                 await using var store = OpenStore(create: true, initialize: true, CancellationToken.None);
                 return await LeasedEdit.RunAsync(store, Source, () => store.SetCheckpointAsync(change, CancellationToken.None), CancellationToken.None).ConfigureAwait(false);
@@ -74,7 +74,7 @@ public sealed class SetSyncCheckpointCommand : SyncStoreCommand
         }
         catch (Exception ex) when (ex is SyncStoreException or SyncSourceBusyException)
         {
-            WriteError(StoreErrors.From(ex, StoreDescription));
+            WriteError(ErrorRecords.FromStore(ex, StoreDescription));
         }
     }
 }

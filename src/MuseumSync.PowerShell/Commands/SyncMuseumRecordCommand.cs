@@ -264,17 +264,17 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand, IDisposable
             // source must always be said plainly.
             DrainMessages(failing: true);
             WriteWarning(busy.Message);
-            ThrowTerminatingError(StoreErrors.From(busy, StoreDescription));
+            ThrowTerminatingError(ErrorRecords.FromStore(busy, StoreDescription));
         }
         catch (Exception ex) when (ex is SyncStoreException or SyncLeaseLostException or ArgumentException)
         {
             DrainMessages(failing: true);
-            ThrowTerminatingError(StoreErrors.From(ex, StoreDescription));
+            ThrowTerminatingError(ErrorRecords.FromStore(ex, StoreDescription));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             DrainMessages(failing: true);
-            ThrowTerminatingError(StoreErrors.From(ErrorRecords.StoreFileError(ex, StoreDescription), StoreDescription));
+            ThrowTerminatingError(ErrorRecords.FromStore(ErrorRecords.StoreFileError(ex, StoreDescription), StoreDescription));
         }
     }
 

@@ -23,6 +23,9 @@ internal sealed class AsyncPump
 
     public ChannelWriter<PipelineMessage> Writer => _channel.Writer;
 
+    /// <summary>Runs work (store work, say) off the pipeline thread and returns its result (exceptions unwrapped).</summary>
+    public static T Run<T>(Func<Task<T>> work) => Task.Run(work).GetAwaiter().GetResult();
+
     /// <summary>Queues a message from any thread (waits when the channel is full; drops it once the run is over).</summary>
     public void Post(PipelineMessage message, CancellationToken cancellationToken)
     {

@@ -77,7 +77,7 @@ public abstract class SyncStoreCommand : PSCmdlet
     private protected ISyncStore OpenStore(bool create, bool initialize, CancellationToken cancellationToken)
     {
         var options = StoreOptions;
-        return StoreErrors.Run(async () =>
+        return AsyncPump.Run(async () =>
         {
             var store = await SyncStoreFactory.OpenAsync(options, create, cancellationToken).ConfigureAwait(false);
             if (!initialize) return store;
