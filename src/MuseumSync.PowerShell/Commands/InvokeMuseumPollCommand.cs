@@ -335,7 +335,7 @@ public sealed class InvokeMuseumPollCommand : PSCmdlet, IDisposable
         var (start, watermark) = Cursor is not null ? (Cursor, null) : NoResume || (Database is null && ConnectionString is null) ? (null, null) : ReadCheckpoint();
         var verbose = Preferences.IsVerbose(this);
         // At most 4 chunks (about 1,000 records) wait for the pipeline thread: enough to keep it busy, few enough that
-        // records do not pile up and outlive a garbage collection (measured 5% faster than 16).
+        // records do not pile up and outlive a garbage collection (a deeper queue was slower: docs/guide/performance.md).
         var pump = new AsyncPump(capacity: 4);
         Action<string>? log = verbose ? m => pump.Post(new VerboseMessage(m), _cts.Token) : null;
         Action<string> warnOrLog = m =>

@@ -17,7 +17,7 @@ namespace MuseumSync.Storage.Sqlite;
 /// a rerun fetches them again). The WAL is fsynced at each checkpoint; checkpoints run on a connection and thread of
 /// their own (<see cref="WalCheckpointer"/>), so a commit never waits for one. New files use 16 KiB pages. <c>cache_size</c> is 16 MiB (allocated as
 /// used), so a batch of 5,000 1 KB rows does not spill its dirty pages mid-transaction, and the process stays well
-/// under 200 MB however large the database grows (64 MiB was measured no faster).
+/// under 200 MB however large the database grows (a larger cache was no faster: docs/guide/performance.md).
 /// </remarks>
 public sealed partial class SqliteSyncStore : ISyncStore
 {
@@ -90,8 +90,8 @@ public sealed partial class SqliteSyncStore : ISyncStore
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             // Durability of WAL + NORMAL: see the remarks on the class.
-            // page_size only takes effect on a new, empty file: 16 KiB pages hold a dozen 1 KB records each (measured
-            // 15% faster inserts than 4 KiB); an existing database keeps the size it was made with.
+            // page_size only takes effect on a new, empty file: 16 KiB pages hold a dozen 1 KB records each, so a batch
+            // writes fewer pages than with 4 KiB (figures in docs/guide/performance.md); an existing database keeps the size it was made with.
             await ExecAsync(connection, "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON; PRAGMA cache_size=-16384;", cancellationToken).ConfigureAwait(false);
         }
         catch (SqliteException ex)

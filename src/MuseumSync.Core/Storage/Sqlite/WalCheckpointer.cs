@@ -11,8 +11,8 @@ namespace MuseumSync.Storage.Sqlite;
 /// Checkpoints are PASSIVE: they never wait for, or block, the writer or readers, and copy what they can. Durability is
 /// unchanged (a committed batch is in the WAL either way; a checkpoint fsyncs the WAL and then the database file). The
 /// writer keeps SQLite's own automatic checkpoint (at 1,000 pages, the default) as a safety net, so the WAL stays
-/// bounded even if this thread cannot keep up (measured at 1M records: no slower than an 8,192-page threshold, with an
-/// eighth of the WAL). A failed checkpoint is not an error of the sync (the frames stay in the WAL, readable and
+/// bounded even if this thread cannot keep up (a higher threshold was no faster and let the WAL grow larger: figures in
+/// docs/guide/performance.md). A failed checkpoint is not an error of the sync (the frames stay in the WAL, readable and
 /// durable); the next request tries again.
 /// </remarks>
 internal sealed class WalCheckpointer : IAsyncDisposable
