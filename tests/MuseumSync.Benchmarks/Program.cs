@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using MuseumSync;
 using MuseumSync.Benchmarks;
 using MuseumSync.Storage;
 

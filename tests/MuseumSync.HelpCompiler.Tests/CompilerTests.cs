@@ -1,6 +1,5 @@
 using System.Xml;
 using System.Xml.Linq;
-using MuseumSync.HelpCompiler;
 
 namespace MuseumSync.HelpCompiler.Tests;
 

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
-using MuseumSync.HelpCompiler;
 
 namespace MuseumSync.HelpCompiler.Tests;
 

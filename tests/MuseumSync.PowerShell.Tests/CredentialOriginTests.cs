@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Http;
 
 namespace MuseumSync.PowerShell.Tests;

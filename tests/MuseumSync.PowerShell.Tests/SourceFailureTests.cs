@@ -1,4 +1,3 @@
-using System.Management.Automation;
 using Microsoft.AspNetCore.Http;
 
 namespace MuseumSync.PowerShell.Tests;

@@ -1,4 +1,3 @@
-using System.Management.Automation;
 using MuseumSync.SampleApi;
 
 namespace MuseumSync.PowerShell.Tests;

@@ -143,7 +143,12 @@ internal sealed class LidoStreamValidation : IDisposable
             {
                 (_recordDepth >= 0 ? _record : _document).Add(new LidoIssue
                 {
-                    Line = pending.Line, Column = pending.Column, XPath = path, Rule = pending.Rule, Severity = pending.Severity, Message = pending.Message,
+                    Line = pending.Line,
+                    Column = pending.Column,
+                    XPath = path,
+                    Rule = pending.Rule,
+                    Severity = pending.Severity,
+                    Message = pending.Message,
                 });
             }
             _pendingStartTag.Clear();

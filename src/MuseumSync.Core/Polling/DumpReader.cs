@@ -125,7 +125,8 @@ public static class DumpReader
 
     private static async IAsyncEnumerable<Element> NdjsonRecordsAsync(string path, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var stream = File.OpenRead(path);
+        var stream = File.OpenRead(path);
+        await using var streamScope = stream.ConfigureAwait(false);
         using var reader = new NdjsonReader(stream);
         while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -140,12 +141,14 @@ public static class DumpReader
         var single = false;
         if (first == '{')
         {
-            await using var scanStream = File.OpenRead(path);
+            var scanStream = File.OpenRead(path);
+            await using var scanStreamScope = scanStream.ConfigureAwait(false);
             var scan = await JsonPageScan.ScanAsync(scanStream, null, [], cancellationToken, idNames).ConfigureAwait(false);
             offset = scan.ItemsOffset < 0 ? 0 : scan.ItemsOffset;
             single = scan.ItemsIsObject || scan.ItemsOffset < 0;
         }
-        await using var stream = File.OpenRead(path);
+        var stream = File.OpenRead(path);
+        await using var streamScope = stream.ConfigureAwait(false);
         stream.Seek(offset, SeekOrigin.Begin);
         using var items = new JsonArrayItems(stream, single);
         while (await items.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -178,7 +181,8 @@ public static class DumpReader
 
     private static async Task<(string Kind, int First)> SniffAsync(string path, CancellationToken cancellationToken)
     {
-        await using var stream = File.OpenRead(path);
+        var stream = File.OpenRead(path);
+        await using var streamScope = stream.ConfigureAwait(false);
         var (peek, first) = await PrefixStream.PeekAsync(stream, cancellationToken).ConfigureAwait(false);
         await peek.DisposeAsync().ConfigureAwait(false);
         var ext = Path.GetExtension(path).ToLowerInvariant();
@@ -192,7 +196,8 @@ public static class DumpReader
     /// <summary>A <c>.json</c> file that holds several JSON documents is NDJSON.</summary>
     private static async Task<bool> IsNdjsonAsync(string path, CancellationToken cancellationToken)
     {
-        await using var stream = File.OpenRead(path);
+        var stream = File.OpenRead(path);
+        await using var streamScope = stream.ConfigureAwait(false);
         var scan = await JsonPageScan.ScanAsync(stream, JsonPath.Parse("$.\u0001none"), [], cancellationToken).ConfigureAwait(false);
         return scan.HasTrailingContent;
     }

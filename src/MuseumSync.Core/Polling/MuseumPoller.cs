@@ -60,7 +60,8 @@ public sealed class MuseumPoller
         var pipeline = new SourcePipeline(_http, request.Resilience, request.RateLimit, request.Authenticator, OriginPolicy.For(request), _time, _timeoutTime, _verbose, Statistics);
         var run = new PollRun(request, pipeline, _time, _verbose, Statistics, runCts.Token);
         var records = request.ItemUri is null ? PagesAsync(run) : FanOut.ReadAsync(run);
-        await using var e = records.GetAsyncEnumerator(runCts.Token);
+        var e = records.GetAsyncEnumerator(runCts.Token);
+        await using var eScope = e.ConfigureAwait(false);
         while (true)
         {
             bool more;

@@ -2,7 +2,6 @@ using System.Text;
 using MuseumSync.Http;
 using MuseumSync.Json;
 using MuseumSync.Mapping;
-using MuseumSync.Oai;
 using MuseumSync.Paging;
 
 namespace MuseumSync.Polling;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Headers;
 using MuseumSync.Auth;
 using MuseumSync.Http;
 using MuseumSync.Polling;

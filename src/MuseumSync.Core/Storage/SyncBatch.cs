@@ -45,7 +45,8 @@ public sealed class SyncBatch
     public SyncLease? Lease { get; init; }
 
     /// <summary>When the batch is committed.</summary>
-    public DateTimeOffset Now { get; init; } = DateTimeOffset.UtcNow;
+    /// <value>The default is the system clock's time when the batch is made; the sync writer sets it from its <see cref="TimeProvider"/>.</value>
+    public DateTimeOffset Now { get; init; } = TimeProvider.System.GetUtcNow();
 }
 
 /// <summary>A dead letter that a replay fixed: the row (source, payload) to remove.</summary>

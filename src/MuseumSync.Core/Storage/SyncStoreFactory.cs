@@ -18,7 +18,7 @@ public static class SyncStoreFactory
         time ??= TimeProvider.System;
         return options.Provider switch
         {
-            StoreProvider.Sqlite => await SqliteSyncStore.OpenAsync(options.SqliteFile()!, create, cancellationToken).ConfigureAwait(false),
+            StoreProvider.Sqlite => await SqliteSyncStore.OpenAsync(options.SqliteFile()!, create, cancellationToken, time).ConfigureAwait(false),
             StoreProvider.SqlServer => await SqlServerSyncStore.OpenAsync(options, time, cancellationToken).ConfigureAwait(false),
             StoreProvider.PostgreSql => await PostgresSyncStore.OpenAsync(options, time, cancellationToken).ConfigureAwait(false),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Provider, "Unknown provider."),

@@ -29,7 +29,8 @@ public sealed class GetSyncCheckpointCommand : SyncStoreCommand
         {
             checkpoints = AsyncPump.Run(async () =>
             {
-                await using var store = OpenStore(create: false, initialize: false, CancellationToken.None);
+                var store = OpenStore(create: false, initialize: false, CancellationToken.None);
+                await using var storeScope = store.ConfigureAwait(false);
                 return await store.GetCheckpointsAsync(null, CancellationToken.None).ConfigureAwait(false);
             });
         }

@@ -40,7 +40,8 @@ public sealed class GetSyncDeadLetterCommand : SyncStoreCommand
             var query = new DeadLetterQuery { Source = Source, Since = Since is { } s ? new DateTimeOffset(s.ToUniversalTime()) : null };
             letters = AsyncPump.Run(async () =>
             {
-                await using var store = OpenStore(create: false, initialize: false, CancellationToken.None);
+                var store = OpenStore(create: false, initialize: false, CancellationToken.None);
+                await using var storeScope = store.ConfigureAwait(false);
                 return await store.GetDeadLettersAsync(query, CancellationToken.None).ConfigureAwait(false);
             });
         }

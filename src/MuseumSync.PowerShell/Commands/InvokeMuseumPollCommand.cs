@@ -11,7 +11,6 @@ using MuseumSync.PowerShell.Internal;
 using MuseumSync.Profiles;
 using MuseumSync.Resilience;
 using MuseumSync.Storage;
-using MuseumSync.Storage.Sqlite;
 
 namespace MuseumSync.PowerShell.Commands;
 
@@ -585,7 +584,8 @@ public sealed class InvokeMuseumPollCommand : PSCmdlet, IDisposable
         {
             var result = Task.Run(async () =>
             {
-                await using var store = await SyncStoreFactory.OpenAsync(options, create: false, _cts.Token).ConfigureAwait(false);
+                var store = await SyncStoreFactory.OpenAsync(options, create: false, _cts.Token).ConfigureAwait(false);
+                await using var storeScope = store.ConfigureAwait(false);
                 var list = await store.GetCheckpointsAsync(Source, _cts.Token).ConfigureAwait(false);
                 return list.Count > 0 ? list[0] : null;
             }).GetAwaiter().GetResult();

@@ -34,7 +34,8 @@ public sealed class ResetSyncCheckpointCommand : SyncStoreCommand
         {
             after = AsyncPump.Run(async () =>
             {
-                await using var store = OpenStore(create: false, initialize: true, CancellationToken.None);
+                var store = OpenStore(create: false, initialize: true, CancellationToken.None);
+                await using var storeScope = store.ConfigureAwait(false);
                 return await LeasedEdit.RunAsync(store, Source, () => store.ResetCheckpointAsync(Source, CancellationToken.None), CancellationToken.None).ConfigureAwait(false);
             });
         }

@@ -66,7 +66,8 @@ public sealed class SetSyncCheckpointCommand : SyncStoreCommand
         {
             var after = AsyncPump.Run(async () =>
             {
-                await using var store = OpenStore(create: true, initialize: true, CancellationToken.None);
+                var store = OpenStore(create: true, initialize: true, CancellationToken.None);
+                await using var storeScope = store.ConfigureAwait(false);
                 return await LeasedEdit.RunAsync(store, Source, () => store.SetCheckpointAsync(change, CancellationToken.None), CancellationToken.None).ConfigureAwait(false);
             });
             WriteVerbose($"Checkpoint of '{Source}' set: {what}.");

@@ -110,7 +110,8 @@ public sealed class TestIiifManifestCommand : PSCmdlet, IDisposable
                 {
                     throw new HttpRequestException($"GET {UrlMasker.Mask(uri)} answered {(int)response.StatusCode} {response.ReasonPhrase}.", null, response.StatusCode);
                 }
-                await using var body = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
+                var body = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
+                await using var bodyScope = body.ConfigureAwait(false);
                 using var buffer = new MemoryStream();
                 var chunk = new byte[81920];
                 int read;

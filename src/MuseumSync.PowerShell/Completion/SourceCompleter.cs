@@ -46,16 +46,18 @@ public sealed class SourceCompleter : IArgumentCompleter
         using var cts = new CancellationTokenSource();
         var read = Task.Run(async () =>
         {
-            await using var store = await SyncStoreFactory.OpenAsync(options, create: false, cts.Token).ConfigureAwait(false);
+            var store = await SyncStoreFactory.OpenAsync(options, create: false, cts.Token).ConfigureAwait(false);
+            await using var storeScope = store.ConfigureAwait(false);
             return await store.GetCheckpointsAsync(null, cts.Token).ConfigureAwait(false);
         });
-        bool done;
+        IReadOnlyList<SyncCheckpoint> checkpoints;
         try
         {
-            done = read.Wait(timeout);
+            checkpoints = read.WaitAsync(timeout).GetAwaiter().GetResult();
         }
-        catch (AggregateException)
+        catch (Exception ex) when (ex is TimeoutException || read.IsCompleted)
         {
+            // Out of time (TimeoutException from WaitAsync), or the read failed or was cancelled: no completions.
             return [];
         }
         finally
@@ -64,8 +66,7 @@ public sealed class SourceCompleter : IArgumentCompleter
             if (!read.IsCompleted) cts.Cancel();
             _ = read.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
-        if (!done) return [];
-        return read.Result.Select(c => new KeyValuePair<string, string>(c.Source, string.Create(CultureInfo.InvariantCulture,
+        return checkpoints.Select(c => new KeyValuePair<string, string>(c.Source, string.Create(CultureInfo.InvariantCulture,
             $"{c.Source}: cursor {c.Cursor ?? "(start)"}, last sync {(c.LastSyncTime is { } t ? t.ToString("u", CultureInfo.InvariantCulture) : "never")}, {c.RecordsCommitted} records, {c.DeadLettered} dead letters"))).ToList();
     }
 }

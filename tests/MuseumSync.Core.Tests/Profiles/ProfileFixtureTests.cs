@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using MuseumSync.Mapping;
 using MuseumSync.Polling;
 using MuseumSync.Profiles;

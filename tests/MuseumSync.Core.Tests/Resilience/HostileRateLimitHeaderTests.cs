@@ -1,4 +1,3 @@
-using System.Net.Http;
 using MuseumSync.Core.Tests.Polling;
 using MuseumSync.Polling;
 using MuseumSync.Resilience;

@@ -1,4 +1,3 @@
-using System.Net.Http;
 using MuseumSync.Resilience;
 
 namespace MuseumSync.Core.Tests.Resilience;

@@ -23,12 +23,14 @@ public sealed partial class PostgresSyncStore
         var c = await ConnectionAsync(ct).ConfigureAwait(false);
         if (!_stagesReady)
         {
-            await using var create = Command(c, _sql.CreateStages);
+            var create = Command(c, _sql.CreateStages);
+            await using var createScope = create.ConfigureAwait(false);
             await create.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             _stagesReady = true;
         }
 
-        await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
+        var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
+        await using var txScope = tx.ConfigureAwait(false);
         int inserted = 0, updated = 0, unchanged = 0, deleted = 0, resolved = 0, deadInserted = 0;
         if (plan.Rows.Count > 0)
         {
@@ -36,8 +38,10 @@ public sealed partial class PostgresSyncStore
             var stored = new Dictionary<string, byte[]>(StringComparer.Ordinal);
             if (plan.DuplicateKeys > 0)
             {
-                await using var q = Command(c, _sql.StoredHashOfRepeatedKeys, tx);
-                await using var r = await q.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                var q = Command(c, _sql.StoredHashOfRepeatedKeys, tx);
+                await using var qScope = q.ConfigureAwait(false);
+                var r = await q.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                await using var rScope = r.ConfigureAwait(false);
                 while (await r.ReadAsync(ct).ConfigureAwait(false)) stored[r.GetString(0)] = r.GetFieldValue<byte[]>(1);
             }
             var (ins, upd) = await UpsertAsync(c, tx, now, forced: false, ct).ConfigureAwait(false);
@@ -52,7 +56,8 @@ public sealed partial class PostgresSyncStore
 
         if (batch.Deletions.Count > 0)
         {
-            await using var del = Command(c, _sql.DeleteRecords, tx);
+            var del = Command(c, _sql.DeleteRecords, tx);
+            await using var delScope = del.ConfigureAwait(false);
             del.Parameters.AddWithValue("source", batch.Source);
             del.Parameters.AddWithValue("ids", NpgsqlDbType.Array | NpgsqlDbType.Text, batch.Deletions.Select(d => d.ObjectId!).ToArray());
             deleted = await del.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
@@ -61,7 +66,8 @@ public sealed partial class PostgresSyncStore
         if (deadPlan.Rows.Count > 0)
         {
             await CopyDeadLettersAsync(c, batch.Source, deadPlan, ct).ConfigureAwait(false);
-            await using var up = Command(c, _sql.UpsertDeadLetters, tx);
+            var up = Command(c, _sql.UpsertDeadLetters, tx);
+            await using var upScope = up.ConfigureAwait(false);
             up.Parameters.AddWithValue("now", NpgsqlDbType.TimestampTz, now);
             deadInserted = (int)(long)(await up.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
         }
@@ -69,7 +75,8 @@ public sealed partial class PostgresSyncStore
 
         if (batch.ResolvedDeadLetters.Count > 0)
         {
-            await using var res = Command(c, _sql.ResolveDeadLetters, tx);
+            var res = Command(c, _sql.ResolveDeadLetters, tx);
+            await using var resScope = res.ConfigureAwait(false);
             res.Parameters.AddWithValue("sources", NpgsqlDbType.Array | NpgsqlDbType.Text, batch.ResolvedDeadLetters.Select(d => d.Source).ToArray());
             res.Parameters.AddWithValue("hashes", NpgsqlDbType.Array | NpgsqlDbType.Bytea, batch.ResolvedDeadLetters.Select(d => RecordHash.Payload(d.Payload)).ToArray());
             resolved = await res.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
@@ -80,7 +87,8 @@ public sealed partial class PostgresSyncStore
             throw new SyncLeaseLostException($"The lease on '{lease.Resource}' in {DisplayName} is held by another worker now (this one did not renew it in time). The batch was rolled back; this run stops, and the other worker carries on from the checkpoint.");
         }
 
-        await using (var cp = Command(c, _sql.AdvanceCheckpoint, tx))
+        var cp = Command(c, _sql.AdvanceCheckpoint, tx);
+        await using (cp.ConfigureAwait(false))
         {
             cp.Parameters.AddWithValue("source", batch.Source);
             cp.Parameters.AddWithValue("endpoint", NpgsqlDbType.Text, (object?)batch.Endpoint ?? DBNull.Value);
@@ -100,10 +108,12 @@ public sealed partial class PostgresSyncStore
 
     private async Task<(int Inserted, int Updated)> UpsertAsync(NpgsqlConnection c, NpgsqlTransaction tx, DateTimeOffset now, bool forced, CancellationToken ct)
     {
-        await using var up = Command(c, _sql.Upsert, tx);
+        var up = Command(c, _sql.Upsert, tx);
+        await using var upScope = up.ConfigureAwait(false);
         up.Parameters.AddWithValue("now", NpgsqlDbType.TimestampTz, now);
         up.Parameters.AddWithValue("forced", forced);
-        await using var r = await up.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        var r = await up.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await using var rScope = r.ConfigureAwait(false);
         await r.ReadAsync(ct).ConfigureAwait(false);
         return ((int)r.GetInt64(0), (int)r.GetInt64(1));
     }
@@ -111,7 +121,8 @@ public sealed partial class PostgresSyncStore
     private async Task CopyRecordsAsync(NpgsqlConnection c, string source, RecordPlan plan, CancellationToken ct)
     {
         // Like every Npgsql binary import: rows go in only when Complete runs; disposing without it aborts the COPY.
-        await using var w = await c.BeginBinaryImportAsync(_sql.CopyRecords, ct).ConfigureAwait(false);
+        var w = await c.BeginBinaryImportAsync(_sql.CopyRecords, ct).ConfigureAwait(false);
+        await using var wScope = w.ConfigureAwait(false);
         w.Timeout = TimeSpan.FromSeconds(_commandTimeoutSeconds);
         foreach (var p in plan.Rows)
         {
@@ -146,7 +157,8 @@ public sealed partial class PostgresSyncStore
 
     private async Task CopyDeadLettersAsync(NpgsqlConnection c, string source, DeadLetterPlan plan, CancellationToken ct)
     {
-        await using var w = await c.BeginBinaryImportAsync(_sql.CopyDeadLetters, ct).ConfigureAwait(false);
+        var w = await c.BeginBinaryImportAsync(_sql.CopyDeadLetters, ct).ConfigureAwait(false);
+        await using var wScope = w.ConfigureAwait(false);
         w.Timeout = TimeSpan.FromSeconds(_commandTimeoutSeconds);
         foreach (var d in plan.Rows)
         {

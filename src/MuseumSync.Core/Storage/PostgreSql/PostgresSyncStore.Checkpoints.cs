@@ -14,8 +14,10 @@ public sealed partial class PostgresSyncStore
         return RunAsync(static async (s, ch, ct) =>
         {
             var c = await s.ConnectionAsync(ct).ConfigureAwait(false);
-            await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
-            await using (var cmd = s.Command(c, s._sql.SetCheckpoint, tx))
+            var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
+            await using var txScope = tx.ConfigureAwait(false);
+            var cmd = s.Command(c, s._sql.SetCheckpoint, tx);
+            await using (cmd.ConfigureAwait(false))
             {
                 cmd.Parameters.AddWithValue("source", ch.Source);
                 cmd.Parameters.AddWithValue("setCursor", ch.SetCursor);
@@ -37,7 +39,8 @@ public sealed partial class PostgresSyncStore
         return RunAsync(static async (s, src, ct) =>
         {
             var c = await s.ConnectionAsync(ct).ConfigureAwait(false);
-            await using (var cmd = s.Command(c, s._sql.ResetCheckpoint))
+            var cmd = s.Command(c, s._sql.ResetCheckpoint);
+            await using (cmd.ConfigureAwait(false))
             {
                 cmd.Parameters.AddWithValue("source", src);
                 try

@@ -19,7 +19,8 @@ public sealed partial class PostgresSyncStore
         {
             var c = await s.ConnectionAsync(ct).ConfigureAwait(false);
             var me = req.Identity;
-            await using (var claim = s.Command(c, s._sql.ClaimLease))
+            var claim = s.Command(c, s._sql.ClaimLease);
+            await using (claim.ConfigureAwait(false))
             {
                 AddIdentity(claim, req.Resource, me, req.Duration);
                 await claim.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
@@ -28,7 +29,8 @@ public sealed partial class PostgresSyncStore
                 ?? throw new SyncStoreException($"The lease row for '{req.Resource}' vanished while it was taken in {s.DisplayName}.");
             if (holder.HolderId == me.HolderId) return new LeaseAttempt(LeaseRows.ToLease(holder, req.Duration), null);
             if (LeaseIdentity.MayBeAlive(holder)) return new LeaseAttempt(null, holder);
-            await using (var take = s.Command(c, s._sql.TakeOverLease))
+            var take = s.Command(c, s._sql.TakeOverLease);
+            await using (take.ConfigureAwait(false))
             {
                 AddIdentity(take, req.Resource, me, req.Duration);
                 take.Parameters.AddWithValue("previous", holder.HolderId);
@@ -60,7 +62,8 @@ public sealed partial class PostgresSyncStore
         return RunAsync(static async (s, l, ct) =>
         {
             var c = await s.ConnectionAsync(ct).ConfigureAwait(false);
-            await using var release = s.Command(c, s._sql.ReleaseLease);
+            var release = s.Command(c, s._sql.ReleaseLease);
+            await using var releaseScope = release.ConfigureAwait(false);
             release.Parameters.AddWithValue("resource", l.Resource);
             release.Parameters.AddWithValue("holder", l.HolderId);
             return await release.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
@@ -69,7 +72,8 @@ public sealed partial class PostgresSyncStore
 
     private async Task<bool> RenewLeaseAsync(NpgsqlConnection c, NpgsqlTransaction? tx, SyncLease lease, CancellationToken ct)
     {
-        await using var renew = Command(c, _sql.RenewLease, tx);
+        var renew = Command(c, _sql.RenewLease, tx);
+        await using var renewScope = renew.ConfigureAwait(false);
         renew.Parameters.AddWithValue("resource", lease.Resource);
         renew.Parameters.AddWithValue("holder", lease.HolderId);
         renew.Parameters.AddWithValue("seconds", NpgsqlDbType.Double, lease.Duration.TotalSeconds);
@@ -78,9 +82,11 @@ public sealed partial class PostgresSyncStore
 
     private async Task<SyncLeaseHolder?> ReadLeaseAsync(NpgsqlConnection c, string resource, CancellationToken ct)
     {
-        await using var cmd = Command(c, _sql.SelectLease);
+        var cmd = Command(c, _sql.SelectLease);
+        await using var cmdScope = cmd.ConfigureAwait(false);
         cmd.Parameters.AddWithValue("resource", resource);
-        await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await using var rScope = r.ConfigureAwait(false);
         if (!await r.ReadAsync(ct).ConfigureAwait(false)) return null;
         return new SyncLeaseHolder
         {

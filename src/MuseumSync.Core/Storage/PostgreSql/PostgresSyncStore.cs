@@ -71,32 +71,39 @@ public sealed partial class PostgresSyncStore : ISyncStore
         {
             var c = await s.ConnectionAsync(ct).ConfigureAwait(false);
             var lockKey = "museumsync.schema:" + s.SchemaName;
-            await using (var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false))
+            var bootTx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
+            await using (bootTx.ConfigureAwait(false))
             {
-                await using var boot = s.Command(c, s._sql.Bootstrap, tx);
+                var boot = s.Command(c, s._sql.Bootstrap, bootTx);
+                await using var bootScope = boot.ConfigureAwait(false);
                 boot.Parameters.AddWithValue("lock", lockKey);
                 await boot.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-                await tx.CommitAsync(ct).ConfigureAwait(false);
+                await bootTx.CommitAsync(ct).ConfigureAwait(false);
             }
             var applied = new List<SchemaMigration>();
             foreach (var (version, description, sql) in PostgresSchema.Migrations)
             {
-                await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
-                await using (var lk = s.Command(c, s._sql.MigrationLock, tx))
+                var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
+                await using var txScope = tx.ConfigureAwait(false);
+                var lk = s.Command(c, s._sql.MigrationLock, tx);
+                await using (lk.ConfigureAwait(false))
                 {
                     lk.Parameters.AddWithValue("lock", lockKey);
                     await lk.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
                 }
-                await using (var check = s.Command(c, s._sql.MigrationApplied, tx))
+                var check = s.Command(c, s._sql.MigrationApplied, tx);
+                await using (check.ConfigureAwait(false))
                 {
                     check.Parameters.AddWithValue("version", version);
                     if ((long)(await check.ExecuteScalarAsync(ct).ConfigureAwait(false))! > 0) continue;
                 }
-                await using (var migrate = s.Command(c, s._sql.Migration(sql), tx))
+                var migrate = s.Command(c, s._sql.Migration(sql), tx);
+                await using (migrate.ConfigureAwait(false))
                 {
                     await migrate.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
                 }
-                await using (var record = s.Command(c, s._sql.MigrationRecord, tx))
+                var record = s.Command(c, s._sql.MigrationRecord, tx);
+                await using (record.ConfigureAwait(false))
                 {
                     record.Parameters.AddWithValue("version", version);
                     record.Parameters.AddWithValue("description", description);
@@ -116,8 +123,10 @@ public sealed partial class PostgresSyncStore : ISyncStore
             var done = new HashSet<int>();
             try
             {
-                await using var cmd = s.Command(c, s._sql.MigrationVersions);
-                await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                var cmd = s.Command(c, s._sql.MigrationVersions);
+                await using var cmdScope = cmd.ConfigureAwait(false);
+                var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                await using var rScope = r.ConfigureAwait(false);
                 while (await r.ReadAsync(ct).ConfigureAwait(false)) done.Add(r.GetInt32(0));
             }
             catch (PostgresException ex) when (IsMissingTable(ex))
@@ -134,12 +143,14 @@ public sealed partial class PostgresSyncStore : ISyncStore
     private async Task<IReadOnlyList<SyncCheckpoint>> ReadCheckpointsAsync(string? source, NpgsqlTransaction? transaction, CancellationToken ct)
     {
         var c = await ConnectionAsync(ct).ConfigureAwait(false);
-        await using var cmd = Command(c, _sql.SelectCheckpoints + (source is null ? string.Empty : " WHERE source = @source") + " ORDER BY source COLLATE \"C\"", transaction);
+        var cmd = Command(c, _sql.SelectCheckpoints + (source is null ? string.Empty : " WHERE source = @source") + " ORDER BY source COLLATE \"C\"", transaction);
+        await using var cmdScope = cmd.ConfigureAwait(false);
         if (source is not null) cmd.Parameters.AddWithValue("source", source);
         var list = new List<SyncCheckpoint>();
         try
         {
-            await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            await using var rScope = r.ConfigureAwait(false);
             while (await r.ReadAsync(ct).ConfigureAwait(false))
             {
                 list.Add(new SyncCheckpoint
@@ -171,7 +182,8 @@ public sealed partial class PostgresSyncStore : ISyncStore
         {
             var c = await s.ConnectionAsync(ct).ConfigureAwait(false);
             var where = new List<string>();
-            await using var cmd = s.Command(c, string.Empty);
+            var cmd = s.Command(c, string.Empty);
+            await using var cmdScope = cmd.ConfigureAwait(false);
             if (q.Source is not null)
             {
                 where.Add("source = @source");
@@ -188,7 +200,8 @@ public sealed partial class PostgresSyncStore : ISyncStore
             var list = new List<DeadLetter>();
             try
             {
-                await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                await using var rScope = r.ConfigureAwait(false);
                 while (await r.ReadAsync(ct).ConfigureAwait(false))
                 {
                     list.Add(DeadLetterRow.Read(r, static (row, i) => row.GetFieldValue<DateTimeOffset>(i)));

@@ -49,13 +49,15 @@ public sealed partial class SqlServerSyncStore
         if (!_stagesReady)
         {
             // No parameters: sent as a plain batch, so the temp tables belong to the session, not to an sp_executesql scope.
-            await using var create = Command(c, _sql.CreateStages);
+            var create = Command(c, _sql.CreateStages);
+            await using var createScope = create.ConfigureAwait(false);
             await create.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             _stagesReady = true;
         }
 
         using var tx = (SqlTransaction)await c.BeginTransactionAsync(ct).ConfigureAwait(false);
-        await using (var clear = Command(c, _sql.ClearStages, tx))
+        var clear = Command(c, _sql.ClearStages, tx);
+        await using (clear.ConfigureAwait(false))
         {
             await clear.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
@@ -68,18 +70,22 @@ public sealed partial class SqlServerSyncStore
             var stored = new Dictionary<string, byte[]>(StringComparer.Ordinal);
             if (plan.DuplicateKeys > 0)
             {
-                await using var q = Command(c, _sql.StoredHashOfRepeatedKeys, tx);
-                await using var r = await q.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                var q = Command(c, _sql.StoredHashOfRepeatedKeys, tx);
+                await using var qScope = q.ConfigureAwait(false);
+                var r = await q.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                await using var rScope = r.ConfigureAwait(false);
                 while (await r.ReadAsync(ct).ConfigureAwait(false)) stored[r.GetString(0)] = (byte[])r.GetValue(1);
             }
-            await using var merge = Command(c, _sql.MergeRecords, tx);
+            var merge = Command(c, _sql.MergeRecords, tx);
+            await using var mergeScope = merge.ConfigureAwait(false);
             merge.Parameters.Add("@now", SqlDbType.DateTime2).Value = now;
             int mergeInserted, mergeUpdated;
-            await using (var r = await merge.ExecuteReaderAsync(ct).ConfigureAwait(false))
+            var counts = await merge.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            await using (counts.ConfigureAwait(false))
             {
-                await r.ReadAsync(ct).ConfigureAwait(false);
-                mergeInserted = (int)r.GetInt64(0);
-                mergeUpdated = (int)r.GetInt64(1);
+                await counts.ReadAsync(ct).ConfigureAwait(false);
+                mergeInserted = (int)counts.GetInt64(0);
+                mergeUpdated = (int)counts.GetInt64(1);
             }
             (inserted, updated, unchanged) = plan.Count(mergeInserted, mergeUpdated, stored);
         }
@@ -98,12 +104,14 @@ public sealed partial class SqlServerSyncStore
             ], ct).ConfigureAwait(false);
             if (batch.Deletions.Count > 0)
             {
-                await using var del = Command(c, _sql.DeleteRecords, tx);
+                var del = Command(c, _sql.DeleteRecords, tx);
+                await using var delScope = del.ConfigureAwait(false);
                 deleted = await AffectedAsync(del, ct).ConfigureAwait(false);
             }
             if (batch.ResolvedDeadLetters.Count > 0)
             {
-                await using var res = Command(c, _sql.ResolveDeadLetters, tx);
+                var res = Command(c, _sql.ResolveDeadLetters, tx);
+                await using var resScope = res.ConfigureAwait(false);
                 resolved = await AffectedAsync(res, ct).ConfigureAwait(false);
             }
         }
@@ -122,7 +130,8 @@ public sealed partial class SqlServerSyncStore
                 new("correlation_id", typeof(string), d => d.Record.CorrelationId),
                 new("occurrences", typeof(int), d => d.Occurrences),
             ], ct).ConfigureAwait(false);
-            await using var merge = Command(c, _sql.MergeDeadLetters, tx);
+            var merge = Command(c, _sql.MergeDeadLetters, tx);
+            await using var mergeScope = merge.ConfigureAwait(false);
             merge.Parameters.Add("@now", SqlDbType.DateTime2).Value = now;
             deadInserted = (int)(long)(await merge.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
         }
@@ -133,7 +142,8 @@ public sealed partial class SqlServerSyncStore
             throw new SyncLeaseLostException($"The lease on '{lease.Resource}' in {DisplayName} is held by another worker now (this one did not renew it in time). The batch was rolled back; this run stops, and the other worker carries on from the checkpoint.");
         }
 
-        await using (var cp = Command(c, _sql.AdvanceCheckpoint, tx))
+        var cp = Command(c, _sql.AdvanceCheckpoint, tx);
+        await using (cp.ConfigureAwait(false))
         {
             cp.Parameters.Add("@source", SqlDbType.NVarChar, SqlServerSchema.MaxSourceLength).Value = batch.Source;
             cp.Parameters.Add("@endpoint", SqlDbType.NVarChar, -1).Value = (object?)batch.Endpoint ?? DBNull.Value;
@@ -160,7 +170,8 @@ public sealed partial class SqlServerSyncStore
             BatchSize = 0,
         };
         foreach (var col in columns) bulk.ColumnMappings.Add(col.Name, col.Name);
-        await using var reader = new StageReader<T>(rows, columns, ct);
+        var reader = new StageReader<T>(rows, columns, ct);
+        await using var readerScope = reader.ConfigureAwait(false);
         await bulk.WriteToServerAsync(reader, ct).ConfigureAwait(false);
     }
 

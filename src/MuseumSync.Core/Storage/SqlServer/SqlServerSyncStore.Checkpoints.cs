@@ -15,7 +15,8 @@ public sealed partial class SqlServerSyncStore
         {
             var c = await s.ConnectionAsync(ct).ConfigureAwait(false);
             using var tx = (SqlTransaction)await c.BeginTransactionAsync(ct).ConfigureAwait(false);
-            await using (var cmd = s.Command(c, s._sql.SetCheckpoint, tx))
+            var cmd = s.Command(c, s._sql.SetCheckpoint, tx);
+            await using (cmd.ConfigureAwait(false))
             {
                 cmd.Parameters.Add("@source", SqlDbType.NVarChar, SqlServerSchema.MaxSourceLength).Value = ch.Source;
                 cmd.Parameters.Add("@set_cursor", SqlDbType.Bit).Value = ch.SetCursor;
@@ -37,7 +38,8 @@ public sealed partial class SqlServerSyncStore
         return RunAsync(static async (s, src, ct) =>
         {
             var c = await s.ConnectionAsync(ct).ConfigureAwait(false);
-            await using (var cmd = s.Command(c, s._sql.ResetCheckpoint))
+            var cmd = s.Command(c, s._sql.ResetCheckpoint);
+            await using (cmd.ConfigureAwait(false))
             {
                 cmd.Parameters.Add("@source", SqlDbType.NVarChar, SqlServerSchema.MaxSourceLength).Value = src;
                 try

@@ -20,7 +20,8 @@ public sealed partial class SqlServerSyncStore
         {
             var c = await s.ConnectionAsync(ct).ConfigureAwait(false);
             var me = req.Identity;
-            await using (var claim = s.Command(c, s._sql.ClaimLease))
+            var claim = s.Command(c, s._sql.ClaimLease);
+            await using (claim.ConfigureAwait(false))
             {
                 AddIdentity(claim, req.Resource, me, req.Duration);
                 await claim.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
@@ -29,7 +30,8 @@ public sealed partial class SqlServerSyncStore
                 ?? throw new SyncStoreException($"The lease row for '{req.Resource}' vanished while it was taken in {s.DisplayName}.");
             if (holder.HolderId == me.HolderId) return new LeaseAttempt(LeaseRows.ToLease(holder, req.Duration), null);
             if (LeaseIdentity.MayBeAlive(holder)) return new LeaseAttempt(null, holder);
-            await using (var take = s.Command(c, s._sql.TakeOverLease))
+            var take = s.Command(c, s._sql.TakeOverLease);
+            await using (take.ConfigureAwait(false))
             {
                 AddIdentity(take, req.Resource, me, req.Duration);
                 take.Parameters.Add("@previous", SqlDbType.VarChar, 64).Value = holder.HolderId;
@@ -61,7 +63,8 @@ public sealed partial class SqlServerSyncStore
         return RunAsync(static async (s, l, ct) =>
         {
             var c = await s.ConnectionAsync(ct).ConfigureAwait(false);
-            await using var release = s.Command(c, s._sql.ReleaseLease);
+            var release = s.Command(c, s._sql.ReleaseLease);
+            await using var releaseScope = release.ConfigureAwait(false);
             release.Parameters.Add("@resource", SqlDbType.NVarChar, 200).Value = l.Resource;
             release.Parameters.Add("@holder", SqlDbType.VarChar, 64).Value = l.HolderId;
             return await release.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
@@ -70,7 +73,8 @@ public sealed partial class SqlServerSyncStore
 
     private async Task<bool> RenewLeaseAsync(SqlConnection c, SqlTransaction? tx, SyncLease lease, CancellationToken ct)
     {
-        await using var renew = Command(c, _sql.RenewLease, tx);
+        var renew = Command(c, _sql.RenewLease, tx);
+        await using var renewScope = renew.ConfigureAwait(false);
         renew.Parameters.Add("@resource", SqlDbType.NVarChar, 200).Value = lease.Resource;
         renew.Parameters.Add("@holder", SqlDbType.VarChar, 64).Value = lease.HolderId;
         renew.Parameters.Add("@milliseconds", SqlDbType.Int).Value = (int)lease.Duration.TotalMilliseconds;
@@ -79,9 +83,11 @@ public sealed partial class SqlServerSyncStore
 
     private async Task<SyncLeaseHolder?> ReadLeaseAsync(SqlConnection c, string resource, CancellationToken ct)
     {
-        await using var cmd = Command(c, _sql.SelectLease);
+        var cmd = Command(c, _sql.SelectLease);
+        await using var cmdScope = cmd.ConfigureAwait(false);
         cmd.Parameters.Add("@resource", SqlDbType.NVarChar, 200).Value = resource;
-        await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await using var rScope = r.ConfigureAwait(false);
         if (!await r.ReadAsync(ct).ConfigureAwait(false)) return null;
         return new SyncLeaseHolder
         {

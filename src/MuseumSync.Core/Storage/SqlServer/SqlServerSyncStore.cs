@@ -73,7 +73,8 @@ public sealed partial class SqlServerSyncStore : ISyncStore
             using (var tx = (SqlTransaction)await c.BeginTransactionAsync(ct).ConfigureAwait(false))
             {
                 await s.LockSchemaAsync(c, tx, lockName, ct).ConfigureAwait(false);
-                await using var boot = s.Command(c, s._sql.Bootstrap, tx);
+                var boot = s.Command(c, s._sql.Bootstrap, tx);
+                await using var bootScope = boot.ConfigureAwait(false);
                 boot.Parameters.Add("@schema", SqlDbType.NVarChar, 128).Value = s.SchemaName;
                 await boot.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
                 await tx.CommitAsync(ct).ConfigureAwait(false);
@@ -83,16 +84,19 @@ public sealed partial class SqlServerSyncStore : ISyncStore
             {
                 using var tx = (SqlTransaction)await c.BeginTransactionAsync(ct).ConfigureAwait(false);
                 await s.LockSchemaAsync(c, tx, lockName, ct).ConfigureAwait(false);
-                await using (var check = s.Command(c, s._sql.MigrationApplied, tx))
+                var check = s.Command(c, s._sql.MigrationApplied, tx);
+                await using (check.ConfigureAwait(false))
                 {
                     check.Parameters.Add("@version", SqlDbType.Int).Value = version;
                     if ((long)(await check.ExecuteScalarAsync(ct).ConfigureAwait(false))! > 0) continue;
                 }
-                await using (var migrate = s.Command(c, s._sql.Migration(sql), tx))
+                var migrate = s.Command(c, s._sql.Migration(sql), tx);
+                await using (migrate.ConfigureAwait(false))
                 {
                     await migrate.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
                 }
-                await using (var record = s.Command(c, s._sql.MigrationRecord, tx))
+                var record = s.Command(c, s._sql.MigrationRecord, tx);
+                await using (record.ConfigureAwait(false))
                 {
                     record.Parameters.Add("@version", SqlDbType.Int).Value = version;
                     record.Parameters.Add("@description", SqlDbType.NVarChar, 200).Value = description;
@@ -106,7 +110,8 @@ public sealed partial class SqlServerSyncStore : ISyncStore
 
     private async Task LockSchemaAsync(SqlConnection c, SqlTransaction tx, string lockName, CancellationToken ct)
     {
-        await using var lk = Command(c, _sql.SchemaLock, tx);
+        var lk = Command(c, _sql.SchemaLock, tx);
+        await using var lkScope = lk.ConfigureAwait(false);
         lk.Parameters.Add("@lock", SqlDbType.NVarChar, 255).Value = lockName;
         lk.Parameters.Add("@lock_timeout", SqlDbType.Int).Value = _commandTimeoutSeconds * 1000;
         await lk.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
@@ -120,8 +125,10 @@ public sealed partial class SqlServerSyncStore : ISyncStore
             var done = new HashSet<int>();
             try
             {
-                await using var cmd = s.Command(c, s._sql.MigrationVersions);
-                await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                var cmd = s.Command(c, s._sql.MigrationVersions);
+                await using var cmdScope = cmd.ConfigureAwait(false);
+                var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                await using var rScope = r.ConfigureAwait(false);
                 while (await r.ReadAsync(ct).ConfigureAwait(false)) done.Add(r.GetInt32(0));
             }
             catch (SqlException ex) when (IsMissingTable(ex))
@@ -138,12 +145,14 @@ public sealed partial class SqlServerSyncStore : ISyncStore
     private async Task<IReadOnlyList<SyncCheckpoint>> ReadCheckpointsAsync(string? source, SqlTransaction? tx, CancellationToken ct)
     {
         var c = await ConnectionAsync(ct).ConfigureAwait(false);
-        await using var cmd = Command(c, source is null ? _sql.SelectCheckpoints : _sql.SelectCheckpoint, tx);
+        var cmd = Command(c, source is null ? _sql.SelectCheckpoints : _sql.SelectCheckpoint, tx);
+        await using var cmdScope = cmd.ConfigureAwait(false);
         if (source is not null) cmd.Parameters.Add("@source", SqlDbType.NVarChar, SqlServerSchema.MaxSourceLength).Value = source;
         var list = new List<SyncCheckpoint>();
         try
         {
-            await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            await using var rScope = r.ConfigureAwait(false);
             while (await r.ReadAsync(ct).ConfigureAwait(false))
             {
                 list.Add(new SyncCheckpoint
@@ -174,14 +183,16 @@ public sealed partial class SqlServerSyncStore : ISyncStore
         return RunAsync(async (s, ct) =>
         {
             var c = await s.ConnectionAsync(ct).ConfigureAwait(false);
-            await using var cmd = s.Command(c, s._sql.SelectDeadLetters);
+            var cmd = s.Command(c, s._sql.SelectDeadLetters);
+            await using var cmdScope = cmd.ConfigureAwait(false);
             cmd.Parameters.Add("@limit", SqlDbType.Int).Value = query.Limit ?? int.MaxValue;
             cmd.Parameters.Add("@source", SqlDbType.NVarChar, SqlServerSchema.MaxSourceLength).Value = (object?)query.Source ?? DBNull.Value;
             cmd.Parameters.Add("@since", SqlDbType.DateTime2).Value = query.Since is { } since ? Db(since) : DBNull.Value;
             var list = new List<DeadLetter>();
             try
             {
-                await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                await using var rScope = r.ConfigureAwait(false);
                 while (await r.ReadAsync(ct).ConfigureAwait(false))
                 {
                     list.Add(DeadLetterRow.Read(r, static (row, i) => Utc(row.GetDateTime(i))));

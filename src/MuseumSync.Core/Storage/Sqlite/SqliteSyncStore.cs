@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
-using MuseumSync.Storage.Leases;
 
 namespace MuseumSync.Storage.Sqlite;
 
@@ -33,12 +32,14 @@ public sealed partial class SqliteSyncStore : ISyncStore
     private SqliteCommand? _checkpoint;
 
     private readonly WalCheckpointer _walCheckpointer;
+    private readonly TimeProvider _time;
 
-    private SqliteSyncStore(string path, SqliteConnection connection, WalCheckpointer walCheckpointer)
+    private SqliteSyncStore(string path, SqliteConnection connection, WalCheckpointer walCheckpointer, TimeProvider time)
     {
         DatabasePath = path;
         _connection = connection;
         _walCheckpointer = walCheckpointer;
+        _time = time;
     }
 
     /// <summary>Background WAL checkpoints completed so far (tests and diagnostics).</summary>
@@ -54,7 +55,11 @@ public sealed partial class SqliteSyncStore : ISyncStore
     public string DisplayName => DatabasePath;
 
     /// <summary>Opens (and with <paramref name="create"/>, creates) the database file.</summary>
-    public static async Task<SqliteSyncStore> OpenAsync(string path, bool create, CancellationToken cancellationToken)
+    /// <param name="path">The database file.</param>
+    /// <param name="create">True to create the file when it does not exist.</param>
+    /// <param name="cancellationToken">Cancels the open.</param>
+    /// <param name="time">The clock that stamps applied migrations; the default is <see cref="TimeProvider.System"/>.</param>
+    public static async Task<SqliteSyncStore> OpenAsync(string path, bool create, CancellationToken cancellationToken, TimeProvider? time = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var full = Path.GetFullPath(path);
@@ -99,7 +104,7 @@ public sealed partial class SqliteSyncStore : ISyncStore
             await connection.DisposeAsync().ConfigureAwait(false);
             throw new SyncStoreException($"Could not open the SQLite database '{full}': {ex.Message}", ex.IsTransient, ex);
         }
-        return new SqliteSyncStore(full, connection, new WalCheckpointer(cs));
+        return new SqliteSyncStore(full, connection, new WalCheckpointer(cs), time ?? TimeProvider.System);
     }
 
     /// <inheritdoc />
@@ -135,7 +140,7 @@ public sealed partial class SqliteSyncStore : ISyncStore
                     record.CommandText = "INSERT INTO schema_migrations (version, description, applied_utc) VALUES ($v, $d, $t)";
                     record.Parameters.AddWithValue("$v", version);
                     record.Parameters.AddWithValue("$d", description);
-                    record.Parameters.AddWithValue("$t", Iso(DateTimeOffset.UtcNow));
+                    record.Parameters.AddWithValue("$t", Iso(_time.GetUtcNow()));
                     await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
                 tx.Commit();
