@@ -2,7 +2,8 @@ namespace MuseumSync.Http;
 
 /// <summary>
 /// The shared part of a forward-only, read-only stream over another: everything but <see cref="Stream.ReadAsync(Memory{byte}, CancellationToken)"/>,
-/// which a subclass overrides. Disposing it disposes the inner stream unless it was made to leave it open.
+/// which a subclass overrides (synchronous reads go through it unless the subclass overrides them too). Disposing it disposes
+/// the inner stream unless it was made to leave it open.
 /// </summary>
 internal abstract class ReadOnlyWrapperStream : Stream
 {
