@@ -1,5 +1,6 @@
 using System.Collections;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Time.Testing;
 using MuseumSync.Storage;
 using MuseumSync.Storage.Sqlite;
 
@@ -70,6 +71,27 @@ public sealed class SqliteSyncStoreTests : IAsyncLifetime
     }
 
     private async Task<SyncCheckpoint> CheckpointAsync() => Assert.Single(await _store.GetCheckpointsAsync("met", CancellationToken.None));
+
+    [Fact]
+    public async Task OpenAndInitialize_InjectedTimeProvider_StampsEveryAppliedMigrationWithItsTime()
+    {
+        var path = Path.Combine(_dir, "clocked.db");
+        var time = new FakeTimeProvider(new DateTimeOffset(2031, 2, 3, 4, 5, 6, TimeSpan.Zero));
+        await using (await SyncStoreFactory.OpenAndInitializeAsync(new StoreOptions { Database = path }, CancellationToken.None, time))
+        {
+        }
+        await using var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        await c.OpenAsync();
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT applied_utc FROM schema_migrations ORDER BY version";
+        var stamps = new List<string>();
+        await using (var r = await cmd.ExecuteReaderAsync())
+        {
+            while (await r.ReadAsync()) stamps.Add(r.GetString(0));
+        }
+        Assert.Equal(SqliteSchemaVersions, stamps.Count);
+        Assert.All(stamps, s => Assert.Equal("2031-02-03T04:05:06.000Z", s));
+    }
 
     [Fact]
     public async Task OpenAsync_FolderIsAFile_SyncStoreErrorNamingTheDatabaseAndTheFix()
