@@ -1,15 +1,24 @@
 namespace MuseumSync.Compliance;
 
 /// <summary>
-/// Copies a record with one more issue, so that the batch builder dead-letters it like any invalid record.
-/// <c>RecordCopyTests</c> fails when <see cref="MuseumRecord"/> gains a property this copy does not carry over.
+/// The one field-by-field copy of a <see cref="MuseumRecord"/>: a record with one more issue, so that the batch builder
+/// dead-letters it like any invalid record (<see cref="WithIssue"/>), and the dead letter a store can hold
+/// (<c>StorableRecord</c>). <c>RecordCopyTests</c> fails when <see cref="MuseumRecord"/> gains a property this copy does
+/// not carry over.
 /// </summary>
 internal static class RecordCopy
 {
-    public static MuseumRecord WithIssue(MuseumRecord r, ValidationIssue issue, string? tierRule) => new()
+    public static MuseumRecord WithIssue(MuseumRecord r, ValidationIssue issue, string? tierRule) =>
+        Copy(r, [.. r.Issues, issue], tierRule, r.IsDeleted, r.ObjectId, static text => text);
+
+    /// <summary>
+    /// <paramref name="r"/> with <paramref name="issues"/>, <paramref name="tierRule"/>, no assigned tier, and
+    /// <paramref name="objectId"/>; its payload, position, page URL and correlation id pass through <paramref name="text"/>.
+    /// </summary>
+    public static MuseumRecord Copy(MuseumRecord r, IReadOnlyList<ValidationIssue> issues, string? tierRule, bool isDeleted, string? objectId, Func<string?, string?> text) => new()
     {
         Source = r.Source,
-        ObjectId = r.ObjectId,
+        ObjectId = objectId,
         AccessionNumber = r.AccessionNumber,
         Title = r.Title,
         CreationDate = r.CreationDate,
@@ -20,18 +29,18 @@ internal static class RecordCopy
         TierRule = tierRule,
         IiifManifestUrl = r.IiifManifestUrl,
         MediaUrl = r.MediaUrl,
-        RawJson = r.RawJson,
-        Issues = [.. r.Issues, issue],
-        Position = r.Position,
+        RawJson = text(r.RawJson)!,
+        Issues = issues,
+        Position = text(r.Position),
         ResumePosition = r.ResumePosition,
         EndOfPage = r.EndOfPage,
         EndOfFeed = r.EndOfFeed,
         Watermark = r.Watermark,
-        IsDeleted = r.IsDeleted,
+        IsDeleted = isDeleted,
         PageNumber = r.PageNumber,
         LineNumber = r.LineNumber,
-        SourceUrl = r.SourceUrl,
-        CorrelationId = r.CorrelationId,
+        SourceUrl = text(r.SourceUrl),
+        CorrelationId = text(r.CorrelationId),
         FetchedAt = r.FetchedAt,
     };
 }

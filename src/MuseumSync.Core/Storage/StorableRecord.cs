@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using MuseumSync.Compliance;
 
 namespace MuseumSync.Storage;
 
@@ -94,32 +95,8 @@ public static class StorableRecord
         var issues = new List<ValidationIssue>(r.Issues.Count + (added?.Count ?? 0));
         foreach (var i in r.Issues) issues.Add(new ValidationIssue(EscapeNul(i.Field)!, EscapeNul(i.Rule)!, EscapeNul(i.Message)!));
         if (added is not null) issues.AddRange(added);
-        // Not a deletion any more (IsDeleted stays false): a dead letter, stored as the stores store every dead letter.
-        return new MuseumRecord
-        {
-            Source = r.Source,
-            RawJson = EscapeNul(r.RawJson)!,
-            ObjectId = DeadLetterObjectId(r.ObjectId),
-            AccessionNumber = r.AccessionNumber,
-            Title = r.Title,
-            CreationDate = r.CreationDate,
-            RightsStatement = r.RightsStatement,
-            EmbargoDate = r.EmbargoDate,
-            AccessTier = r.AccessTier,
-            IiifManifestUrl = r.IiifManifestUrl,
-            MediaUrl = r.MediaUrl,
-            Issues = issues,
-            Position = EscapeNul(r.Position),
-            ResumePosition = r.ResumePosition,
-            EndOfPage = r.EndOfPage,
-            EndOfFeed = r.EndOfFeed,
-            Watermark = r.Watermark,
-            PageNumber = r.PageNumber,
-            LineNumber = r.LineNumber,
-            SourceUrl = EscapeNul(r.SourceUrl),
-            CorrelationId = EscapeNul(r.CorrelationId),
-            FetchedAt = r.FetchedAt,
-        };
+        // Not a deletion any more: a dead letter, stored as the stores store every dead letter.
+        return RecordCopy.Copy(r, issues, tierRule: null, isDeleted: false, DeadLetterObjectId(r.ObjectId), EscapeNul);
     }
 
     /// <summary>True when an invalid record's dead-letter columns need escaping or shortening.</summary>
