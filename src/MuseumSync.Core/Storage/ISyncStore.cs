@@ -4,8 +4,8 @@ namespace MuseumSync.Storage;
 
 /// <summary>
 /// What every database MuseumSync writes to provides (SQLite, SQL Server, PostgreSQL). The one rule that matters:
-/// <see cref="CommitBatchAsync"/> writes the records, the deletions, the dead letters and the checkpoint in ONE
-/// transaction, so a run killed at any moment resumes with nothing lost and nothing doubled. A store is used by one
+/// a batch session (<see cref="BeginSession"/>, then <see cref="ISyncSession.CompleteAsync"/>) writes the records, the
+/// deletions, the dead letters and the checkpoint in ONE transaction, so a run killed at any moment resumes with nothing lost and nothing doubled. A store is used by one
 /// caller at a time; its lease renewals may come from another thread and are serialised with the other calls.
 /// </summary>
 public interface ISyncStore : IAsyncDisposable
@@ -36,10 +36,12 @@ public interface ISyncStore : IAsyncDisposable
     Task<IReadOnlyList<DeadLetter>> GetDeadLettersAsync(DeadLetterQuery query, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Upserts the valid records, deletes the deleted ones, inserts (or counts again) the dead letters, removes the dead
-    /// letters a replay resolved, checks the lease and advances the checkpoint, in one transaction.
+    /// Opens a batch session for <paramref name="source"/>: it collects the valid records to upsert, the deletions, the
+    /// dead letters and the resolved dead letters, and its <see cref="ISyncSession.CompleteAsync"/> writes them with the
+    /// lease check and the checkpoint in one transaction. Touches no database until then; several sessions may be
+    /// filled at once, and they complete one at a time.
     /// </summary>
-    Task<BatchResult> CommitBatchAsync(SyncBatch batch, CancellationToken cancellationToken);
+    ISyncSession BeginSession(string source);
 
     /// <summary>Takes the lease on <see cref="LeaseRequest.Resource"/> when it is free, expired, or held by a dead process on this host.</summary>
     Task<LeaseAttempt> TryAcquireLeaseAsync(LeaseRequest request, CancellationToken cancellationToken);

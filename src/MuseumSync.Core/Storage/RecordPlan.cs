@@ -9,60 +9,60 @@ namespace MuseumSync.Storage;
 /// </summary>
 internal sealed class RecordPlan
 {
-    private RecordPlan(List<PlannedRecord> rows, int transitionsUpdated, int transitionsUnchanged, int duplicateKeys)
-    {
-        Rows = rows;
-        TransitionsUpdated = transitionsUpdated;
-        TransitionsUnchanged = transitionsUnchanged;
-        DuplicateKeys = duplicateKeys;
-    }
+    private readonly List<PlannedRecord> _rows = new();
+    private Dictionary<string, int>? _index;
+    private int _ordinal;
 
     /// <summary>One row per distinct object id, in order of first arrival.</summary>
-    public IReadOnlyList<PlannedRecord> Rows { get; }
+    public IReadOnlyList<PlannedRecord> Rows => _rows;
 
     /// <summary>Keys that occur more than once in the batch.</summary>
-    public int DuplicateKeys { get; }
+    public int DuplicateKeys { get; private set; }
 
     /// <summary>Repeats whose content differs from the occurrence before them.</summary>
-    public int TransitionsUpdated { get; }
+    public int TransitionsUpdated { get; private set; }
 
     /// <summary>Repeats whose content equals the occurrence before them.</summary>
-    public int TransitionsUnchanged { get; }
+    public int TransitionsUnchanged { get; private set; }
 
     public static RecordPlan Create(IReadOnlyList<MuseumRecord> records, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
-        var rows = new List<PlannedRecord>(records.Count);
-        Dictionary<string, int>? index = null;
-        int transitionsUpdated = 0, transitionsUnchanged = 0, duplicateKeys = 0;
-        var ordinal = 0;
+        var plan = new RecordPlan();
         foreach (var r in records)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var id = r.ObjectId ?? throw new ArgumentException("A valid record without an object id reached the store.", nameof(records));
-            var hash = RecordHash.Content(r);
-            index ??= new Dictionary<string, int>(records.Count, StringComparer.Ordinal);
-            if (!index.TryGetValue(id, out var at))
-            {
-                index.Add(id, rows.Count);
-                rows.Add(new PlannedRecord(ordinal++, r, hash, FirstHash: null, ForceWrite: false));
-                continue;
-            }
-            var row = rows[at];
-            if (row.FirstHash is null) duplicateKeys++;
-            if (hash.AsSpan().SequenceEqual(row.Hash))
-            {
-                // Same content as the occurrence before: a row-by-row store counts it unchanged and does not rewrite it.
-                transitionsUnchanged++;
-                rows[at] = row with { FirstHash = row.FirstHash ?? row.Hash };
-            }
-            else
-            {
-                transitionsUpdated++;
-                rows[at] = row with { Record = r, Hash = hash, FirstHash = row.FirstHash ?? row.Hash, ForceWrite = true };
-            }
+            plan.Add(r);
         }
-        return new RecordPlan(rows, transitionsUpdated, transitionsUnchanged, duplicateKeys);
+        return plan;
+    }
+
+    /// <summary>Adds the next valid record of the batch (its content hash is computed now).</summary>
+    public void Add(MuseumRecord r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        var id = r.ObjectId ?? throw new ArgumentException("A valid record without an object id reached the store.", nameof(r));
+        var hash = RecordHash.Content(r);
+        _index ??= new Dictionary<string, int>(StringComparer.Ordinal);
+        if (!_index.TryGetValue(id, out var at))
+        {
+            _index.Add(id, _rows.Count);
+            _rows.Add(new PlannedRecord(_ordinal++, r, hash, FirstHash: null, ForceWrite: false));
+            return;
+        }
+        var row = _rows[at];
+        if (row.FirstHash is null) DuplicateKeys++;
+        if (hash.AsSpan().SequenceEqual(row.Hash))
+        {
+            // Same content as the occurrence before: a row-by-row store counts it unchanged and does not rewrite it.
+            TransitionsUnchanged++;
+            _rows[at] = row with { FirstHash = row.FirstHash ?? row.Hash };
+        }
+        else
+        {
+            TransitionsUpdated++;
+            _rows[at] = row with { Record = r, Hash = hash, FirstHash = row.FirstHash ?? row.Hash, ForceWrite = true };
+        }
     }
 
     /// <summary>

@@ -2,7 +2,10 @@ using MuseumSync.Storage.Leases;
 
 namespace MuseumSync.Storage;
 
-/// <summary>One unit of work for <see cref="ISyncStore.CommitBatchAsync"/>.</summary>
+/// <summary>
+/// One batch as <see cref="Sync.BatchBuilder"/> collects it and <see cref="Sync.SyncWriterOptions.ShouldCommit"/> sees it;
+/// the writer feeds it to a store's <see cref="ISyncSession"/> and completes that with the checkpoint.
+/// </summary>
 public sealed class SyncBatch
 {
     /// <summary>The source the batch belongs to.</summary>
@@ -41,7 +44,7 @@ public sealed class SyncBatch
     /// <summary>The endpoint the checkpoint position belongs to (masked), for information.</summary>
     public string? Endpoint { get; init; }
 
-    /// <summary>The lease the batch is committed under: checked and renewed in the transaction, which rolls back (<see cref="SyncLeaseLostException"/>) when another worker holds it. Null commits without a lease.</summary>
+    /// <summary>The lease the batch is committed under (<see cref="SessionCompletion.Lease"/>) when the writer holds none of its own; null commits without a lease.</summary>
     public SyncLease? Lease { get; init; }
 
     /// <summary>When the batch is committed.</summary>

@@ -58,16 +58,8 @@ public sealed class BatchBuilder
     /// <summary>The payload bytes of the records in the open batch.</summary>
     public long PayloadBytes => _payloadBytes;
 
-    /// <summary>
-    /// Packs valid records as the SQLite store writes them (<see cref="CompactRecords"/>) instead of keeping the record
-    /// objects; the batch's <see cref="SyncBatch.Records"/> is then that <see cref="CompactRecords"/>.
-    /// </summary>
-    internal bool CompactValidRecords { get; init; }
-
-    private CompactRecords? _compact;
-
     /// <summary>Records in the open batch.</summary>
-    public int Count => _valid.Count + (_compact?.Count ?? 0) + _invalid.Count + _deleted.Count;
+    public int Count => _valid.Count + _invalid.Count + _deleted.Count;
 
     /// <summary>
     /// True when <paramref name="record"/> is a deletion the store applies: the source reported it deleted and it has an
@@ -136,9 +128,8 @@ public sealed class BatchBuilder
             else if (record.ObjectId is { } id && _validAt.TryGetValue(id, out var at)) Supersede(at, record);
             else
             {
-                if (record.ObjectId is { } first) _validAt.Add(first, _compact?.Count ?? _valid.Count);
-                if (CompactValidRecords) (_compact ??= new CompactRecords(_source!, BatchSize)).Add(record);
-                else _valid.Add(record);
+                if (record.ObjectId is { } first) _validAt.Add(first, _valid.Count);
+                _valid.Add(record);
             }
         }
         return Count + _superseded >= BatchSize || _payloadBytes >= _maxBatchBytes;
@@ -147,8 +138,7 @@ public sealed class BatchBuilder
     /// <summary>A later version of the object at <paramref name="at"/> in the open batch: it takes that row's place.</summary>
     private void Supersede(int at, MuseumRecord record)
     {
-        if (_compact is { } compact) compact.Replace(at, record);
-        else _valid[at] = record;
+        _valid[at] = record;
         _superseded++;
     }
 
@@ -175,7 +165,7 @@ public sealed class BatchBuilder
         var batch = new SyncBatch
         {
             Source = _source ?? _sourceOverride ?? "default",
-            Records = _compact is { } compact ? compact : _valid.ToArray(),
+            Records = _valid.ToArray(),
             DeadLetters = _invalid.ToArray(),
             Deletions = _deleted.Count == 0 ? Array.Empty<MuseumRecord>() : _deleted.ToArray(),
             ResolvedDeadLetters = _resolved.Count == 0 ? Array.Empty<ResolvedDeadLetter>() : _resolved.ToArray(),
@@ -188,7 +178,6 @@ public sealed class BatchBuilder
         };
         _valid.Clear();
         _payloadBytes = 0;
-        _compact = null;
         _invalid.Clear();
         _deleted.Clear();
         _resolved.Clear();

@@ -57,12 +57,6 @@ public sealed class SyncWriterOptions
     public bool CollectMetrics { get; init; } = true;
 
     /// <summary>
-    /// Packs each batch's valid records as the SQLite store writes them (set for SQLite): the record objects are let go
-    /// when added, instead of living until their batch is committed. Other stores take the records as they are.
-    /// </summary>
-    public bool CompactRecords { get; init; }
-
-    /// <summary>
     /// Invalid records reported one by one per run, each as a warning once its batch is committed (or, when the batch
     /// is not committed, in the conditional); the rest are counted in one closing warning per source. 0 reports only
     /// the counts. The default is 10.
@@ -120,7 +114,7 @@ public sealed class SyncWriter : IAsyncDisposable
     {
         _openStore = openStore ?? throw new ArgumentNullException(nameof(openStore));
         _options = options ?? throw new ArgumentNullException(nameof(options));
-        _builder = new BatchBuilder(options.BatchSize, options.Source) { CompactValidRecords = options.CompactRecords, MaxBatchBytes = options.MaxBatchBytes };
+        _builder = new BatchBuilder(options.BatchSize, options.Source) { MaxBatchBytes = options.MaxBatchBytes };
         _notices = new DeadLetterNotices(options.MaxInvalidNotices);
         _ownsStore = true;
     }
@@ -273,7 +267,6 @@ public sealed class SyncWriter : IAsyncDisposable
         if (_options.ShouldCommit is { } ask && !ask(batch))
         {
             Interlocked.Increment(ref _skipped);
-            (batch.Records as CompactRecords)?.Release();
             _notices.Skipped(batch, notices, _messages);
             return null;
         }
@@ -283,29 +276,56 @@ public sealed class SyncWriter : IAsyncDisposable
     private async ValueTask StartCommitAsync(TakenBatch taken, CancellationToken cancellationToken)
     {
         var (batch, notices) = taken;
-        // One commit in flight: wait for the previous one (its failure surfaces here), then start this one.
-        await _inflight.ConfigureAwait(false);
-        ThrowIfLeaseLost();
+        // The batch goes into the store's session here, on the producer's thread (the session hashes each record as it
+        // takes it), while the previous batch may still be committing.
         var store = await EnsureStoreAsync(cancellationToken).ConfigureAwait(false);
-        if (_options.UseLeases && !_leases.ContainsKey(batch.Source)) await EnsureLeaseAsync(batch.Source, cancellationToken).ConfigureAwait(false);
-        if (_leases.TryGetValue(batch.Source, out var keeper)) batch = WithLease(batch, keeper.Lease);
+        var session = Fill(store.BeginSession(batch.Source), batch);
+        try
+        {
+            // One commit in flight: wait for the previous one (its failure surfaces here), then start this one.
+            await _inflight.ConfigureAwait(false);
+            ThrowIfLeaseLost();
+            if (_options.UseLeases && !_leases.ContainsKey(batch.Source)) await EnsureLeaseAsync(batch.Source, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await session.DisposeAsync().ConfigureAwait(false); // discarded: nothing of it was written
+            throw;
+        }
+        var completion = new SessionCompletion
+        {
+            AdvanceCheckpoint = batch.AdvanceCheckpoint,
+            CheckpointPosition = batch.CheckpointPosition,
+            Watermark = batch.Watermark,
+            Endpoint = batch.Endpoint,
+            Superseded = batch.Superseded,
+            Lease = _leases.TryGetValue(batch.Source, out var keeper) ? keeper.Lease : batch.Lease,
+            Now = batch.Now,
+        };
+        var records = batch.Records.Count;
+        // The records live on in the session only (packed, for SQLite); the batch keeps what the messages need.
+        var told = new SyncBatch { Source = batch.Source, Records = [], DeadLetters = batch.DeadLetters, Deletions = batch.Deletions, Superseded = batch.Superseded };
         var token = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _cts.Token);
-        _inflight = Task.Run(() => CommitAsync(store, batch, notices, token), CancellationToken.None);
+        _inflight = Task.Run(() => CommitAsync(session, told, records, completion, notices, token), CancellationToken.None);
     }
 
-    private async Task CommitAsync(ISyncStore store, SyncBatch batch, DeadLetterNotices.Notice[] notices, CancellationTokenSource token)
+    private static ISyncSession Fill(ISyncSession session, SyncBatch batch)
+    {
+        foreach (var r in batch.Records) session.AddRecord(r);
+        foreach (var r in batch.Deletions) session.AddDeletion(r);
+        foreach (var r in batch.DeadLetters) session.AddDeadLetter(r);
+        foreach (var d in batch.ResolvedDeadLetters) session.AddResolvedDeadLetter(d);
+        return session;
+    }
+
+    private async Task CommitAsync(ISyncSession session, SyncBatch batch, int records, SessionCompletion completion, DeadLetterNotices.Notice[] notices, CancellationTokenSource token)
     {
         using var _ = token;
         var started = Stopwatch.GetTimestamp();
         BatchResult result;
-        try
+        await using (session.ConfigureAwait(false))
         {
-            result = await store.CommitBatchAsync(batch, token.Token).ConfigureAwait(false);
-        }
-        finally
-        {
-            // Committed or not, nothing reads the packed rows again (a failed batch is fetched again by the next run).
-            (batch.Records as CompactRecords)?.Release();
+            result = await session.CompleteAsync(completion, token.Token).ConfigureAwait(false);
         }
         var elapsed = Stopwatch.GetElapsedTime(started);
         var number = Interlocked.Increment(ref _batches);
@@ -317,17 +337,17 @@ public sealed class SyncWriter : IAsyncDisposable
         Interlocked.Add(ref _deadSeen, result.DeadLettersSeenBefore);
         Interlocked.Add(ref _resolved, result.DeadLettersResolved);
         Interlocked.Add(ref _superseded, batch.Superseded);
-        if (batch.AdvanceCheckpoint)
+        if (completion.AdvanceCheckpoint)
         {
-            Volatile.Write(ref _checkpoint, batch.CheckpointPosition);
+            Volatile.Write(ref _checkpoint, completion.CheckpointPosition);
             Volatile.Write(ref _checkpointMoved, 1);
         }
         if (_options.CollectMetrics)
         {
-            MetricsFor(batch.Source).AddCommitted(batch.Records.Count + batch.Superseded + batch.Deletions.Count, batch.DeadLetters.Count, elapsed, _options.Time.GetUtcNow());
+            MetricsFor(batch.Source).AddCommitted(records + batch.Superseded + batch.Deletions.Count, batch.DeadLetters.Count, elapsed, _options.Time.GetUtcNow());
         }
         _messages.Enqueue(new SyncWriterMessage(false, string.Create(CultureInfo.InvariantCulture,
-            $"batch={number} source={batch.Source} records={batch.Records.Count} inserted={result.Inserted} updated={result.Updated} unchanged={result.Unchanged} superseded={batch.Superseded} deleted={result.Deleted} dead_lettered={result.DeadLettered} dead_seen_before={result.DeadLettersSeenBefore} resolved={result.DeadLettersResolved} checkpoint={(batch.AdvanceCheckpoint ? Quote(batch.CheckpointPosition ?? "(start)") : "unchanged")} commit_ms={elapsed.TotalMilliseconds:0.0}")));
+            $"batch={number} source={batch.Source} records={records} inserted={result.Inserted} updated={result.Updated} unchanged={result.Unchanged} superseded={batch.Superseded} deleted={result.Deleted} dead_lettered={result.DeadLettered} dead_seen_before={result.DeadLettersSeenBefore} resolved={result.DeadLettersResolved} checkpoint={(completion.AdvanceCheckpoint ? Quote(completion.CheckpointPosition ?? "(start)") : "unchanged")} commit_ms={elapsed.TotalMilliseconds:0.0}")));
         // Only now, with the transaction committed, are these records dead letters.
         _notices.Committed(batch, notices, _messages);
     }
@@ -396,22 +416,6 @@ public sealed class SyncWriter : IAsyncDisposable
             }
         }
     }
-
-    private static SyncBatch WithLease(SyncBatch b, SyncLease lease) => new()
-    {
-        Source = b.Source,
-        Records = b.Records,
-        DeadLetters = b.DeadLetters,
-        Deletions = b.Deletions,
-        ResolvedDeadLetters = b.ResolvedDeadLetters,
-        Superseded = b.Superseded,
-        CheckpointPosition = b.CheckpointPosition,
-        AdvanceCheckpoint = b.AdvanceCheckpoint,
-        Watermark = b.Watermark,
-        Endpoint = b.Endpoint,
-        Lease = lease,
-        Now = b.Now,
-    };
 
     private static string? Endpoint(string? url)
     {

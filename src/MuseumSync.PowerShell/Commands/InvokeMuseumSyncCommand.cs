@@ -201,7 +201,6 @@ public sealed class InvokeMuseumSyncCommand : PSCmdlet, IDisposable
                 LeaseDuration = TimeSpan.FromSeconds(sync.LeaseTimeoutSec),
                 Compliance = compliance,
                 StoreDescription = where,
-                CompactRecords = store is MuseumSync.Storage.Sqlite.SqliteSyncStore,
                 MaxInvalidNotices = enableException ? int.MaxValue : sync.MaxInvalidWarnings,
             });
             lock (writers) writers.Add(writer);

@@ -149,7 +149,6 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand, IDisposable
             Compliance = _compliance,
             StoreDescription = StoreDescription,
             ShouldCommit = AskCommit,
-            CompactRecords = options.Provider == StoreProvider.Sqlite,
             MaxInvalidNotices = EnableException ? int.MaxValue : MaxInvalidWarnings,
         });
         if (MetricsPath is not null) StartMetrics(CmdletPaths.Resolve(this, MetricsPath));

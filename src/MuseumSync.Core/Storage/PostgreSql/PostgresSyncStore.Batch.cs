@@ -8,18 +8,17 @@ namespace MuseumSync.Storage.PostgreSql;
 public sealed partial class PostgresSyncStore
 {
     /// <inheritdoc />
-    public Task<BatchResult> CommitBatchAsync(SyncBatch batch, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(batch);
-        return RunAsync(static (s, b, ct) => s.CommitAsync(b, ct), batch,
-            $"commit a batch of {batch.Records.Count} records and {batch.DeadLetters.Count} dead letters (nothing of it was written; run again to resume from the checkpoint) to", cancellationToken);
-    }
+    public ISyncSession BeginSession(string source) => new PlannedSyncSession(source, CommitSessionAsync);
 
-    private async Task<BatchResult> CommitAsync(SyncBatch batch, CancellationToken ct)
+    private Task<BatchResult> CommitSessionAsync(PlannedSyncSession session, SessionCompletion done, CancellationToken cancellationToken) =>
+        RunAsync(static (s, b, ct) => s.CommitAsync(b.Session, b.Done, ct), (Session: session, Done: done),
+            $"commit a batch of {session.RecordCount} records and {session.DeadLetters.Count} dead letters (nothing of it was written; run again to resume from the checkpoint) to", cancellationToken);
+
+    private async Task<BatchResult> CommitAsync(PlannedSyncSession batch, SessionCompletion done, CancellationToken ct)
     {
-        var plan = RecordPlan.Create(batch.Records, ct);
+        var plan = batch.Plan;
         var deadPlan = DeadLetterPlan.Create(batch.DeadLetters);
-        var now = Utc(batch.Now);
+        var now = Utc(done.Now);
         var c = await ConnectionAsync(ct).ConfigureAwait(false);
         if (!_stagesReady)
         {
@@ -82,7 +81,7 @@ public sealed partial class PostgresSyncStore
             resolved = await res.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
 
-        if (batch.Lease is { } lease && !await RenewLeaseAsync(c, tx, lease, ct).ConfigureAwait(false))
+        if (done.Lease is { } lease && !await RenewLeaseAsync(c, tx, lease, ct).ConfigureAwait(false))
         {
             throw new SyncLeaseLostException($"The lease on '{lease.Resource}' in {DisplayName} is held by another worker now (this one did not renew it in time). The batch was rolled back; this run stops, and the other worker carries on from the checkpoint.");
         }
@@ -91,13 +90,13 @@ public sealed partial class PostgresSyncStore
         await using (cp.ConfigureAwait(false))
         {
             cp.Parameters.AddWithValue("source", batch.Source);
-            cp.Parameters.AddWithValue("endpoint", NpgsqlDbType.Text, (object?)batch.Endpoint ?? DBNull.Value);
-            cp.Parameters.AddWithValue("advance", batch.AdvanceCheckpoint);
-            cp.Parameters.AddWithValue("position", NpgsqlDbType.Text, (object?)batch.CheckpointPosition ?? DBNull.Value);
+            cp.Parameters.AddWithValue("endpoint", NpgsqlDbType.Text, (object?)done.Endpoint ?? DBNull.Value);
+            cp.Parameters.AddWithValue("advance", done.AdvanceCheckpoint);
+            cp.Parameters.AddWithValue("position", NpgsqlDbType.Text, (object?)done.CheckpointPosition ?? DBNull.Value);
             cp.Parameters.AddWithValue("now", NpgsqlDbType.TimestampTz, now);
-            cp.Parameters.AddWithValue("committed", (long)(inserted + updated + unchanged) + batch.Superseded);
+            cp.Parameters.AddWithValue("committed", (long)(inserted + updated + unchanged) + done.Superseded);
             cp.Parameters.AddWithValue("dead", (long)dead);
-            cp.Parameters.AddWithValue("watermark", NpgsqlDbType.Text, (object?)batch.Watermark ?? DBNull.Value);
+            cp.Parameters.AddWithValue("watermark", NpgsqlDbType.Text, (object?)done.Watermark ?? DBNull.Value);
             await cp.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
 

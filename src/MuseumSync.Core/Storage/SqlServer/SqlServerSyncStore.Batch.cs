@@ -32,19 +32,20 @@ public sealed partial class SqlServerSyncStore
     ];
 
     /// <inheritdoc />
-    public Task<BatchResult> CommitBatchAsync(SyncBatch batch, CancellationToken cancellationToken)
+    public ISyncSession BeginSession(string source) => new PlannedSyncSession(source, CommitSessionAsync);
+
+    private Task<BatchResult> CommitSessionAsync(PlannedSyncSession session, SessionCompletion done, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(batch);
-        CheckLengths(batch);
-        return RunAsync(static (s, b, ct) => s.CommitAsync(b, ct), batch,
-            $"commit a batch of {batch.Records.Count} records and {batch.DeadLetters.Count} dead letters (nothing of it was written; run again to resume from the checkpoint) to", cancellationToken);
+        CheckLengths(session);
+        return RunAsync(static (s, b, ct) => s.CommitAsync(b.Session, b.Done, ct), (Session: session, Done: done),
+            $"commit a batch of {session.RecordCount} records and {session.DeadLetters.Count} dead letters (nothing of it was written; run again to resume from the checkpoint) to", cancellationToken);
     }
 
-    private async Task<BatchResult> CommitAsync(SyncBatch batch, CancellationToken ct)
+    private async Task<BatchResult> CommitAsync(PlannedSyncSession batch, SessionCompletion done, CancellationToken ct)
     {
-        var plan = RecordPlan.Create(batch.Records, ct);
+        var plan = batch.Plan;
         var deadPlan = DeadLetterPlan.Create(batch.DeadLetters);
-        var now = Db(batch.Now);
+        var now = Db(done.Now);
         var c = await ConnectionAsync(ct).ConfigureAwait(false);
         if (!_stagesReady)
         {
@@ -137,7 +138,7 @@ public sealed partial class SqlServerSyncStore
         }
         var (dead, deadSeen) = deadPlan.Count(deadInserted);
 
-        if (batch.Lease is { } lease && !await RenewLeaseAsync(c, tx, lease, ct).ConfigureAwait(false))
+        if (done.Lease is { } lease && !await RenewLeaseAsync(c, tx, lease, ct).ConfigureAwait(false))
         {
             throw new SyncLeaseLostException($"The lease on '{lease.Resource}' in {DisplayName} is held by another worker now (this one did not renew it in time). The batch was rolled back; this run stops, and the other worker carries on from the checkpoint.");
         }
@@ -146,13 +147,13 @@ public sealed partial class SqlServerSyncStore
         await using (cp.ConfigureAwait(false))
         {
             cp.Parameters.Add("@source", SqlDbType.NVarChar, SqlServerSchema.MaxSourceLength).Value = batch.Source;
-            cp.Parameters.Add("@endpoint", SqlDbType.NVarChar, -1).Value = (object?)batch.Endpoint ?? DBNull.Value;
-            cp.Parameters.Add("@advance", SqlDbType.Bit).Value = batch.AdvanceCheckpoint;
-            cp.Parameters.Add("@position", SqlDbType.NVarChar, -1).Value = (object?)batch.CheckpointPosition ?? DBNull.Value;
+            cp.Parameters.Add("@endpoint", SqlDbType.NVarChar, -1).Value = (object?)done.Endpoint ?? DBNull.Value;
+            cp.Parameters.Add("@advance", SqlDbType.Bit).Value = done.AdvanceCheckpoint;
+            cp.Parameters.Add("@position", SqlDbType.NVarChar, -1).Value = (object?)done.CheckpointPosition ?? DBNull.Value;
             cp.Parameters.Add("@now", SqlDbType.DateTime2).Value = now;
-            cp.Parameters.Add("@committed", SqlDbType.BigInt).Value = (long)(inserted + updated + unchanged) + batch.Superseded;
+            cp.Parameters.Add("@committed", SqlDbType.BigInt).Value = (long)(inserted + updated + unchanged) + done.Superseded;
             cp.Parameters.Add("@dead", SqlDbType.BigInt).Value = (long)dead;
-            cp.Parameters.Add("@watermark", SqlDbType.NVarChar, 200).Value = (object?)batch.Watermark ?? DBNull.Value;
+            cp.Parameters.Add("@watermark", SqlDbType.NVarChar, 200).Value = (object?)done.Watermark ?? DBNull.Value;
             await cp.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
 
@@ -176,13 +177,13 @@ public sealed partial class SqlServerSyncStore
     }
 
     /// <summary>SQL Server's key columns are bounded (a clustered key has 900 bytes); say so before the batch starts, not as a truncation error.</summary>
-    private static void CheckLengths(SyncBatch batch)
+    private static void CheckLengths(PlannedSyncSession batch)
     {
         if (batch.Source.Length > SqlServerSchema.MaxSourceLength)
         {
             throw new ArgumentException($"The source name '{batch.Source}' is longer than {SqlServerSchema.MaxSourceLength} characters, the most the SQL Server store keeps; use a shorter -Source.", nameof(batch));
         }
-        foreach (var r in batch.Records.Concat(batch.Deletions))
+        foreach (var r in batch.Plan.Rows.Select(p => p.Record).Concat(batch.Deletions))
         {
             if (r.ObjectId is { Length: > SqlServerSchema.MaxObjectIdLength } id)
             {

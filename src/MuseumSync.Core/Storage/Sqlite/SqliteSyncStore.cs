@@ -10,7 +10,7 @@ namespace MuseumSync.Storage.Sqlite;
 /// </summary>
 /// <remarks>
 /// Durability: <c>journal_mode=WAL</c> with <c>synchronous=NORMAL</c>. A committed batch is in the WAL file (written
-/// through the OS) before <see cref="CommitBatchAsync"/> returns, so it survives the process being killed at any
+/// through the OS) before <see cref="ISyncSession.CompleteAsync"/> returns, so it survives the process being killed at any
 /// point; what NORMAL gives up against FULL is an fsync per commit, so after an OS crash or power loss the last
 /// batches before the crash may be lost (the database stays consistent, and the checkpoint rolls back with them, so
 /// a rerun fetches them again). The WAL is fsynced at each checkpoint; checkpoints run on a connection and thread of
@@ -284,13 +284,15 @@ public sealed partial class SqliteSyncStore : ISyncStore
     private static DateTimeOffset ParseIso(string s) => DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
 
     /// <inheritdoc />
-    public async Task<BatchResult> CommitBatchAsync(SyncBatch batch, CancellationToken cancellationToken)
+    public ISyncSession BeginSession(string source) => new SqliteSyncSession(this, source);
+
+    /// <summary>Commits a session: one writer at a time, like every other call on the connection.</summary>
+    private async Task<BatchResult> CommitSessionAsync(SqliteSyncSession session, SessionCompletion done, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(batch);
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return CommitBatch(batch, cancellationToken);
+            return CommitSession(session, done, cancellationToken);
         }
         finally
         {
@@ -298,10 +300,10 @@ public sealed partial class SqliteSyncStore : ISyncStore
         }
     }
 
-    private BatchResult CommitBatch(SyncBatch batch, CancellationToken cancellationToken)
+    private BatchResult CommitSession(SqliteSyncSession batch, SessionCompletion done, CancellationToken cancellationToken)
     {
         PrepareCommands();
-        var now = Iso(batch.Now);
+        var now = Iso(done.Now);
         int inserted = 0, updated = 0, unchanged = 0, dead = 0, deadSeen = 0, deleted = 0, resolved = 0;
         try
         {
@@ -311,10 +313,9 @@ public sealed partial class SqliteSyncStore : ISyncStore
             _deadResolve!.Transaction = tx;
             _checkpoint!.Transaction = tx;
 
-            var records = batch.Records;
-            if (records.Count > 0)
+            if (batch.Rows.Count > 0)
             {
-                (inserted, updated, unchanged) = UpsertRecords(batch, records, now, cancellationToken);
+                (inserted, updated, unchanged) = Upsert(batch.Source, batch.Rows, now, cancellationToken);
             }
 
             foreach (var r in batch.Deletions)
@@ -361,20 +362,20 @@ public sealed partial class SqliteSyncStore : ISyncStore
                 resolved += _deadResolve.ExecuteNonQuery();
             }
 
-            if (batch.Lease is { } lease && !RenewLease(lease, tx))
+            if (done.Lease is { } lease && !RenewLease(lease, tx))
             {
                 throw new SyncLeaseLostException($"The lease on '{lease.Resource}' in '{DatabasePath}' is held by another worker now (this one did not renew it in time). The batch was rolled back; this run stops, and the other worker carries on from the checkpoint.");
             }
 
             var c = _checkpoint.Parameters;
             c[0].Value = batch.Source;
-            c[1].Value = (object?)batch.Endpoint ?? DBNull.Value;
-            c[2].Value = (object?)batch.CheckpointPosition ?? DBNull.Value;
-            c[3].Value = batch.AdvanceCheckpoint ? 1 : 0;
+            c[1].Value = (object?)done.Endpoint ?? DBNull.Value;
+            c[2].Value = (object?)done.CheckpointPosition ?? DBNull.Value;
+            c[3].Value = done.AdvanceCheckpoint ? 1 : 0;
             c[4].Value = now;
-            c[5].Value = (long)(inserted + updated + unchanged) + batch.Superseded;
+            c[5].Value = (long)(inserted + updated + unchanged) + done.Superseded;
             c[6].Value = dead;
-            c[7].Value = (object?)batch.Watermark ?? DBNull.Value;
+            c[7].Value = (object?)done.Watermark ?? DBNull.Value;
             _checkpoint.ExecuteNonQuery();
 
             cancellationToken.ThrowIfCancellationRequested();
@@ -383,7 +384,7 @@ public sealed partial class SqliteSyncStore : ISyncStore
         }
         catch (SqliteException ex)
         {
-            throw new SyncStoreException($"Could not commit a batch of {batch.Records.Count} records and {batch.DeadLetters.Count} dead letters to '{DatabasePath}': {ex.Message}. Nothing of this batch was written; run again to resume from the checkpoint.", ex.IsTransient, ex);
+            throw new SyncStoreException($"Could not commit a batch of {batch.Rows.Count} records and {batch.DeadLetters.Count} dead letters to '{DatabasePath}': {ex.Message}. Nothing of this batch was written; run again to resume from the checkpoint.", ex.IsTransient, ex);
         }
         return new BatchResult(inserted, updated, unchanged, dead, deadSeen) { Deleted = deleted, DeadLettersResolved = resolved };
     }
@@ -395,28 +396,7 @@ public sealed partial class SqliteSyncStore : ISyncStore
     /// query for the whole batch (the ids as a JSON array joined to the key index); only new and changed records are
     /// bound and written.
     /// </summary>
-    private (int Inserted, int Updated, int Unchanged) UpsertRecords(SyncBatch batch, IReadOnlyList<MuseumRecord> records, string now, CancellationToken cancellationToken)
-    {
-        if (records is CompactRecords compact) return Upsert(batch, new CompactRows(compact), now, cancellationToken);
-        var work = _work ??= new BatchScratch();
-        var n = 0;
-        foreach (var r in records)
-        {
-            if (n == work.Records.Length) work.GrowRecords();
-            work.Records[n++] = r;
-        }
-        try
-        {
-            return Upsert(batch, new RecordRows(work.Records, n), now, cancellationToken);
-        }
-        finally
-        {
-            Array.Clear(work.Records, 0, n); // no record outlives its batch here
-        }
-    }
-
-    private (int Inserted, int Updated, int Unchanged) Upsert<TRows>(SyncBatch batch, TRows rows, string now, CancellationToken cancellationToken)
-        where TRows : struct, IBatchRows
+    private (int Inserted, int Updated, int Unchanged) Upsert(string source, CompactRecords rows, string now, CancellationToken cancellationToken)
     {
         const int H = RecordHash.Size;
         var n = rows.Count;
@@ -433,7 +413,7 @@ public sealed partial class SqliteSyncStore : ISyncStore
             for (var i = 0; i < n; i++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                rows.Hash(i, hashes.AsSpan(i * H, H));
+                rows.Hash(i).CopyTo(hashes.AsSpan(i * H, H));
                 if (rows.ObjectId(i) is { } id) json.WriteStringValue(id);
                 else json.WriteNullValue();
             }
@@ -443,7 +423,7 @@ public sealed partial class SqliteSyncStore : ISyncStore
         // The stored hash of every id that has a row (array position -> hash).
         var stored = work.Stored;
         var lookup = _lookup!;
-        lookup.Text(1, batch.Source);
+        lookup.Text(1, source);
         lookup.Utf8(2, ids.WrittenSpan);
         try
         {
@@ -466,7 +446,6 @@ public sealed partial class SqliteSyncStore : ISyncStore
         var latest = work.Latest;
         var upsert = _upsert!;
         var update = _update!;
-        var source = batch.Source;
         for (var i = 0; i < n; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -498,7 +477,7 @@ public sealed partial class SqliteSyncStore : ISyncStore
             else if (current.SequenceEqual(hash)) { unchanged++; continue; }
             else updated++;
             var u = exists ? update : upsert;
-            rows.Bind(u, i, source, now);
+            Bind(u, rows, i, source, now);
             u.Blob(12, hash);
             if (exists)
             {
@@ -514,95 +493,34 @@ public sealed partial class SqliteSyncStore : ISyncStore
         return (inserted, updated, unchanged);
     }
 
-    /// <summary>A batch's rows as <see cref="Upsert"/> reads them (a struct, so each kind gets code of its own).</summary>
-    private interface IBatchRows
+    /// <summary>Binds parameters 1-11 and 13-18 of row <paramref name="i"/> (12 is the hash, 19 the rowid of an update).</summary>
+    private static void Bind(RawStatement u, CompactRecords rows, int i, string source, string now)
     {
-        int Count { get; }
-
-        string? ObjectId(int i);
-
-        void Hash(int i, Span<byte> destination);
-
-        /// <summary>Binds parameters 1-11 and 13-18 (12 is the hash, 19 the rowid of an update).</summary>
-        void Bind(RawStatement u, int i, string source, string now);
+        u.Text(1, source);
+        Text(u, 2, rows, i, CompactRecords.Field.ObjectId);
+        Text(u, 3, rows, i, CompactRecords.Field.AccessionNumber);
+        Text(u, 4, rows, i, CompactRecords.Field.Title);
+        Text(u, 5, rows, i, CompactRecords.Field.CreationDate);
+        Text(u, 6, rows, i, CompactRecords.Field.RightsStatement);
+        BindDay(u, 7, rows.EmbargoDate(i));
+        u.Utf8(8, TierUtf8(rows.AccessTier(i)));
+        Text(u, 9, rows, i, CompactRecords.Field.IiifManifestUrl);
+        Text(u, 10, rows, i, CompactRecords.Field.MediaUrl);
+        Text(u, 11, rows, i, CompactRecords.Field.RawJson);
+        Text(u, 13, rows, i, CompactRecords.Field.Position);
+        Text(u, 14, rows, i, CompactRecords.Field.SourceUrl);
+        Text(u, 15, rows, i, CompactRecords.Field.CorrelationId);
+        u.Text(16, now);
+        if (rows.AssignedAccessTier(i) is { } assigned) u.Utf8(17, TierUtf8(assigned));
+        else u.Text(17, null);
+        Text(u, 18, rows, i, CompactRecords.Field.TierRule);
     }
 
-    private readonly struct RecordRows(MuseumRecord[] records, int count) : IBatchRows
+    private static void Text(RawStatement u, int parameter, CompactRecords rows, int i, CompactRecords.Field field)
     {
-        public int Count => count;
-
-        public string? ObjectId(int i) => records[i].ObjectId;
-
-        public void Hash(int i, Span<byte> destination) => RecordHash.Content(records[i], destination);
-
-        public void Bind(RawStatement u, int i, string source, string now)
-        {
-            var r = records[i];
-            var rawUtf8 = r.RawJsonUtf8;
-            BeginRow(u, source, now, CompactRecords.MaxTextBytes(r));
-            u.RowText(1, source);
-            u.RowText(2, r.ObjectId);
-            u.RowText(3, r.AccessionNumber);
-            u.RowText(4, r.Title);
-            u.RowText(5, r.CreationDate);
-            u.RowText(6, r.RightsStatement);
-            BindDay(u, 7, r.EmbargoDate);
-            u.RowUtf8(8, TierUtf8(r.AccessTier));
-            u.RowText(9, r.IiifManifestUrl);
-            u.RowText(10, r.MediaUrl);
-            if (rawUtf8 is not null) u.RowUtf8(11, rawUtf8);
-            else u.RowText(11, r.RawJson);
-            u.RowText(13, r.Position);
-            u.RowText(14, r.SourceUrl);
-            u.RowText(15, r.CorrelationId);
-            u.RowText(16, now);
-            if (r.AssignedAccessTier is { } assigned) u.RowUtf8(17, TierUtf8(assigned));
-            else u.RowText(17, null);
-            u.RowText(18, r.TierRule);
-        }
+        if (rows.TryGet(i, field, out var utf8)) u.Utf8(parameter, utf8);
+        else u.Text(parameter, null);
     }
-
-    private readonly struct CompactRows(CompactRecords rows) : IBatchRows
-    {
-        public int Count => rows.Count;
-
-        public string? ObjectId(int i) => rows.ObjectId(i);
-
-        public void Hash(int i, Span<byte> destination) => rows.Hash(i).CopyTo(destination);
-
-        public void Bind(RawStatement u, int i, string source, string now)
-        {
-            BeginRow(u, source, now, rows.TextBytes(i));
-            u.RowText(1, source);
-            Text(u, 2, i, CompactRecords.Field.ObjectId);
-            Text(u, 3, i, CompactRecords.Field.AccessionNumber);
-            Text(u, 4, i, CompactRecords.Field.Title);
-            Text(u, 5, i, CompactRecords.Field.CreationDate);
-            Text(u, 6, i, CompactRecords.Field.RightsStatement);
-            BindDay(u, 7, rows.EmbargoDate(i));
-            u.RowUtf8(8, TierUtf8(rows.AccessTier(i)));
-            Text(u, 9, i, CompactRecords.Field.IiifManifestUrl);
-            Text(u, 10, i, CompactRecords.Field.MediaUrl);
-            Text(u, 11, i, CompactRecords.Field.RawJson);
-            Text(u, 13, i, CompactRecords.Field.Position);
-            Text(u, 14, i, CompactRecords.Field.SourceUrl);
-            Text(u, 15, i, CompactRecords.Field.CorrelationId);
-            u.RowText(16, now);
-            if (rows.AssignedAccessTier(i) is { } assigned) u.RowUtf8(17, TierUtf8(assigned));
-            else u.RowText(17, null);
-            Text(u, 18, i, CompactRecords.Field.TierRule);
-        }
-
-        private void Text(RawStatement u, int parameter, int i, CompactRecords.Field field)
-        {
-            if (rows.TryGet(i, field, out var utf8)) u.RowUtf8(parameter, utf8);
-            else u.RowText(parameter, null);
-        }
-    }
-
-    /// <summary>Starts a row of <paramref name="textBytes"/> bytes of record text, plus the source, the time and the embargo day.</summary>
-    private static void BeginRow(RawStatement u, string source, string now, int textBytes) =>
-        u.BeginRow(System.Text.Encoding.UTF8.GetMaxByteCount(source.Length) + now.Length + 64 + textBytes);
 
     private static void BindDay(RawStatement u, int parameter, DateOnly? date)
     {
@@ -610,11 +528,11 @@ public sealed partial class SqliteSyncStore : ISyncStore
         {
             Span<byte> day = stackalloc byte[16];
             d.TryFormat(day, out var written, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-            u.RowUtf8(parameter, day[..written]);
+            u.Utf8(parameter, day[..written]);
         }
         else
         {
-            u.RowText(parameter, null);
+            u.Text(parameter, null);
         }
     }
 
@@ -628,7 +546,6 @@ public sealed partial class SqliteSyncStore : ISyncStore
     /// <summary>Per-batch working memory, kept between batches so a batch allocates nothing per record.</summary>
     private sealed class BatchScratch
     {
-        public MuseumRecord[] Records = new MuseumRecord[16];
         public byte[] Hashes = [];
         public byte[] Stored = [];
         public bool[] Found = [];
@@ -651,8 +568,6 @@ public sealed partial class SqliteSyncStore : ISyncStore
             }
             Latest.Clear();
         }
-
-        public void GrowRecords() => Array.Resize(ref Records, Records.Length * 2);
     }
 
     private BatchScratch? _work;

@@ -1,22 +1,15 @@
 using System.Buffers;
-using System.Collections;
 using System.Text;
 
-namespace MuseumSync.Storage;
+namespace MuseumSync.Storage.Sqlite;
 
 /// <summary>
-/// A batch's valid records packed as the SQLite store writes them: each row's text as UTF-8 in pooled byte chunks, with
-/// the content hash, the object id and the few non-text fields beside it. The <see cref="MuseumRecord"/> objects are
-/// not kept, so they die young: a batch of them used to outlive a garbage collection or two on its way to the
-/// committer, and copying them was a tenth of a sync's time. <see cref="Release"/> gives the chunks back once the
-/// batch is committed.
+/// The SQLite session's buffer: a batch's valid records packed as the store writes them, each row's text as UTF-8 in
+/// pooled byte chunks, with the content hash (computed on <see cref="Add"/>), the object id and the few non-text fields
+/// beside it. The <see cref="MuseumRecord"/> objects are not kept, so they die young. <see cref="Release"/> gives the
+/// chunks back once the session is completed or discarded.
 /// </summary>
-/// <remarks>
-/// The indexer rebuilds a <see cref="MuseumRecord"/> from a row (the stored fields only; no page numbers or validation
-/// issues), for code that is not the SQLite store. Only valid records go in; a record's content hash is read from it
-/// when it was prepared, and computed on <see cref="Add"/> otherwise.
-/// </remarks>
-internal sealed class CompactRecords : IReadOnlyList<MuseumRecord>
+internal sealed class CompactRecords
 {
     /// <summary>The text fields of a row, in the order <see cref="Add"/> writes them.</summary>
     public enum Field
@@ -38,7 +31,6 @@ internal sealed class CompactRecords : IReadOnlyList<MuseumRecord>
     private const int FieldCount = 12;
     private const int ChunkBytes = 256 * 1024;
 
-    private readonly string _source;
     private readonly List<byte[]> _chunks = new();
     private int _chunkUsed;
     private int _count;
@@ -54,10 +46,9 @@ internal sealed class CompactRecords : IReadOnlyList<MuseumRecord>
     private int[] _embargo;
     private sbyte[] _tiers;
 
-    /// <summary>An empty batch of <paramref name="source"/>'s rows, with room for <paramref name="capacity"/> before it grows.</summary>
-    public CompactRecords(string source, int capacity = 64)
+    /// <summary>An empty batch, with room for <paramref name="capacity"/> before it grows.</summary>
+    public CompactRecords(int capacity = 64)
     {
-        _source = source;
         var n = Math.Clamp(capacity, 1, 10_000);
         _chunkOf = new int[n];
         _offset = new int[n];
@@ -79,18 +70,6 @@ internal sealed class CompactRecords : IReadOnlyList<MuseumRecord>
         if (_count == _ids.Length) Grow();
         Write(_count, r);
         _count++;
-    }
-
-    /// <summary>
-    /// Replaces row <paramref name="i"/> with <paramref name="r"/> (a later version of the same object): the new text is
-    /// packed after the rows so far and the row points at it; the old text stays unused in its chunk until
-    /// <see cref="Release"/>.
-    /// </summary>
-    public void Replace(int i, MuseumRecord r)
-    {
-        ArgumentNullException.ThrowIfNull(r);
-        ObjectDisposedException.ThrowIf(_released, this);
-        Write(Check(i), r);
     }
 
     private void Write(int i, MuseumRecord r)
@@ -182,44 +161,6 @@ internal sealed class CompactRecords : IReadOnlyList<MuseumRecord>
         foreach (var chunk in _chunks) ArrayPool<byte>.Shared.Return(chunk);
         _chunks.Clear();
     }
-
-    /// <summary>The row as a record (its stored fields), for code other than the SQLite store.</summary>
-    public MuseumRecord this[int index]
-    {
-        get
-        {
-            Check(index);
-            ObjectDisposedException.ThrowIf(_released, this);
-            string? S(Field f) => TryGet(index, f, out var utf8) ? Encoding.UTF8.GetString(utf8) : null;
-            var record = new MuseumRecord
-            {
-                Source = _source,
-                ObjectId = ObjectId(index),
-                AccessionNumber = S(Field.AccessionNumber),
-                Title = S(Field.Title),
-                CreationDate = S(Field.CreationDate),
-                RightsStatement = S(Field.RightsStatement),
-                EmbargoDate = EmbargoDate(index),
-                AccessTier = AccessTier(index),
-                IiifManifestUrl = S(Field.IiifManifestUrl),
-                MediaUrl = S(Field.MediaUrl),
-                RawJson = S(Field.RawJson)!,
-                Position = S(Field.Position),
-                SourceUrl = S(Field.SourceUrl),
-                CorrelationId = S(Field.CorrelationId),
-                AssignedAccessTier = AssignedAccessTier(index),
-                TierRule = S(Field.TierRule),
-            };
-            return record;
-        }
-    }
-
-    public IEnumerator<MuseumRecord> GetEnumerator()
-    {
-        for (var i = 0; i < _count; i++) yield return this[i];
-    }
-
-    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     private int Check(int i)
     {
