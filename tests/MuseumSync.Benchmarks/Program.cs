@@ -8,7 +8,7 @@ using MuseumSync.Storage;
 // --payload utf8 reads each record from its NDJSON bytes as the poller does (payload kept as UTF-8); text makes them from strings.
 // PostgreSQL and SQL Server come from MUSEUMSYNC_TEST_POSTGRES / MUSEUMSYNC_TEST_SQLSERVER (a private schema, dropped after).
 // "all" runs each store in a child process of its own, so each peak working set is that store's alone.
-// Only CommitBatchAsync is timed: each batch is generated before its clock starts.
+// Only the store session (filled, then completed: StoreSessions.CommitBatchAsync) is timed: each batch is generated before its clock starts.
 // NDJSON parse + map + validate (the poller's per-record path), single-threaded:
 //   dotnet run -c Release --project tests/MuseumSync.Benchmarks -- --parse [--rows 200000] [--repeat 5]
 // BenchmarkDotNet classes for both hot paths (the plain harness above is the quick mode, also spelled --quick):

@@ -170,32 +170,28 @@ public sealed class SyncWriterTests : IAsyncLifetime
 
     /// <summary>Forwards to a real store; can hold commits until released and fail the Nth.</summary>
     [Fact]
-    public async Task CompactRecords_BatchesArePacked_AndReleasedOnceCommittedOrSkipped()
+    public async Task Sessions_OnePerBatch_DisposedOnceCommitted_NoneWhenSkipped()
     {
-        await using (var writer = new SyncWriter(_store, new SyncWriterOptions { BatchSize = 4, UseLeases = false, CompactRecords = true }))
+        await using (var writer = new SyncWriter(_store, new SyncWriterOptions { BatchSize = 4, UseLeases = false }))
         {
             for (var i = 0; i < 10; i++) await writer.AddAsync(Rec(i, valid: i != 5));
             await writer.CompleteAsync();
             Assert.Equal(9, writer.Inserted);
             Assert.Equal(1, writer.DeadLettered);
         }
-        Assert.Equal(3, _store.Batches.Count);
-        Assert.All(_store.Batches, b =>
-        {
-            var packed = Assert.IsType<CompactRecords>(b.Records);
-            Assert.Throws<ObjectDisposedException>(() => packed[0]); // given back after the commit
-        });
-        Assert.Equal([4, 3, 2], _store.Batches.Select(b => b.Records.Count));
+        Assert.Equal([4, 3, 2], _store.Batches.Select(b => b.Records));
+        Assert.Equal(3, _store.SessionsOpened);
+        Assert.Equal(3, _store.SessionsDisposed);
 
-        SyncBatch? skipped = null;
+        var asked = 0;
         await using (var writer = new SyncWriter(_ => throw new InvalidOperationException("no store"), new SyncWriterOptions
         {
             BatchSize = 2,
             UseLeases = false,
-            CompactRecords = true,
             ShouldCommit = b =>
             {
-                skipped = b;
+                asked++;
+                Assert.Equal(2, b.Records.Count);
                 return false;
             },
         }))
@@ -204,9 +200,27 @@ public sealed class SyncWriterTests : IAsyncLifetime
             await writer.AddAsync(Rec(1));
             await writer.CompleteAsync();
         }
-        var rows = Assert.IsType<CompactRecords>(skipped!.Records);
-        Assert.Equal(2, rows.Count);
-        Assert.Throws<ObjectDisposedException>(() => rows[0]);
+        Assert.Equal(1, asked);
+        Assert.Equal(3, _store.SessionsOpened);
+    }
+
+    [Fact]
+    public async Task Sessions_PreviousCommitFailed_NextSessionDisposedUncommitted()
+    {
+        _store.FailOn = 1;
+        _store.Hold = true;
+        await using var writer = new SyncWriter(_store, new SyncWriterOptions { BatchSize = 2, UseLeases = false });
+        await writer.AddAsync(Rec(0));
+        await writer.AddAsync(Rec(1)); // batch 1 commits in the background, held
+        await writer.AddAsync(Rec(2));
+        var second = writer.AddAsync(Rec(3)).AsTask(); // batch 2 is filled into its session, then waits for batch 1
+        Assert.True(await _store.Started.WaitAsync(TimeSpan.FromSeconds(10)));
+        _store.Release(); // batch 1 fails
+        await Assert.ThrowsAsync<SyncStoreException>(() => second);
+        Assert.Equal(2, _store.SessionsOpened);
+        Assert.Equal(2, _store.SessionsDisposed);
+        Assert.Equal(1, _store.Commits);
+        Assert.Empty(await _store.GetCheckpointsAsync("met", CancellationToken.None));
     }
 
     private static List<SyncWriterMessage> Drain(SyncWriter writer)
@@ -274,6 +288,8 @@ public sealed class SyncWriterTests : IAsyncLifetime
         Assert.DoesNotContain(warnings, m => m.Text.Contains("was dead-lettered", StringComparison.Ordinal) || m.Text.Contains("were dead-lettered", StringComparison.Ordinal));
     }
 
+    private sealed record CommittedBatch(int Records, SyncLease? Lease);
+
     private sealed class GatedStore(ISyncStore inner) : ISyncStore
     {
         private SemaphoreSlim _gate = new(0);
@@ -283,7 +299,7 @@ public sealed class SyncWriterTests : IAsyncLifetime
         public int FailOn;
         public readonly SemaphoreSlim Started = new(0);
         public readonly List<string?> Checkpoints = new();
-        public readonly List<SyncBatch> Batches = new();
+        public readonly List<CommittedBatch> Batches = new();
 
         public int Commits => Volatile.Read(ref _commits);
 
@@ -293,19 +309,52 @@ public sealed class SyncWriterTests : IAsyncLifetime
 
         public string DisplayName => inner.DisplayName;
 
-        public async Task<BatchResult> CommitBatchAsync(SyncBatch batch, CancellationToken cancellationToken)
+        public int SessionsOpened;
+        public int SessionsDisposed;
+
+        public ISyncSession BeginSession(string source)
+        {
+            Interlocked.Increment(ref SessionsOpened);
+            return new GatedSession(this, inner.BeginSession(source));
+        }
+
+        private async Task<BatchResult> CompleteAsync(ISyncSession session, SessionCompletion done, CancellationToken cancellationToken)
         {
             var n = Interlocked.Increment(ref _commits);
             Started.Release();
             if (Hold) await _gate.WaitAsync(cancellationToken);
             if (n == FailOn) throw new SyncStoreException("injected failure", isTransient: false, null);
-            var result = await inner.CommitBatchAsync(batch, cancellationToken);
+            var records = session.RecordCount;
+            var result = await session.CompleteAsync(done, cancellationToken);
             lock (Checkpoints)
             {
-                Batches.Add(batch);
-                if (batch.AdvanceCheckpoint) Checkpoints.Add(batch.CheckpointPosition);
+                Batches.Add(new CommittedBatch(records, done.Lease));
+                if (done.AdvanceCheckpoint) Checkpoints.Add(done.CheckpointPosition);
             }
             return result;
+        }
+
+        private sealed class GatedSession(GatedStore store, ISyncSession inner) : ISyncSession
+        {
+            public string Source => inner.Source;
+
+            public int RecordCount => inner.RecordCount;
+
+            public void AddRecord(MuseumRecord record) => inner.AddRecord(record);
+
+            public void AddDeletion(MuseumRecord record) => inner.AddDeletion(record);
+
+            public void AddDeadLetter(MuseumRecord record) => inner.AddDeadLetter(record);
+
+            public void AddResolvedDeadLetter(ResolvedDeadLetter letter) => inner.AddResolvedDeadLetter(letter);
+
+            public Task<BatchResult> CompleteAsync(SessionCompletion completion, CancellationToken cancellationToken) => store.CompleteAsync(inner, completion, cancellationToken);
+
+            public ValueTask DisposeAsync()
+            {
+                Interlocked.Increment(ref store.SessionsDisposed);
+                return inner.DisposeAsync();
+            }
         }
 
         public Task<IReadOnlyList<SchemaMigration>> InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);

@@ -16,7 +16,6 @@ public abstract partial class StoreContractTests
         {
             BatchSize = batchSize,
             // As the cmdlets do: SQLite takes packed rows, the others the records.
-            CompactRecords = Store.Provider == "Sqlite",
             Time = time,
         });
         foreach (var r in records) await writer.AddAsync(r);

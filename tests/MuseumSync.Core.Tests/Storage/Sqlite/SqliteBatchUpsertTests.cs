@@ -307,36 +307,4 @@ public sealed class SqliteBatchUpsertTests : IAsyncLifetime
         }
         Assert.Equal(2000L, (await RowsAsync("SELECT COUNT(*) FROM museum_records"))[0][0]);
     }
-
-    [Fact]
-    public async Task CommitBatch_CompactRows_WriteExactlyWhatRecordsWrite()
-    {
-        // The same batches (repeats of an id within a batch, nulls, an embargo, a compliance decision), once as record
-        // objects and once packed: the same counts, and rows equal column for column.
-        static List<MuseumRecord> Batch(int pass) =>
-        [
-            Rec("a", pass == 0 ? "A" : "A2"), Rec("b"), Rec("a", pass == 0 ? "A (rev 2)" : "A2"),
-            new MuseumRecord { Source = "met", ObjectId = "c", Title = "", RawJson = """{"ObjectID":"c"}""", AccessTier = AccessTier.Public, AssignedAccessTier = AccessTier.Restricted, TierRule = "rights-in-copyright" },
-        ];
-        var other = Path.Combine(_dir, "compact.db");
-        await using var compactStore = await SqliteSyncStore.OpenAsync(other, create: true, CancellationToken.None);
-        await compactStore.InitializeAsync(CancellationToken.None);
-        for (var pass = 0; pass < 3; pass++)
-        {
-            var records = Batch(pass % 2);
-            var packed = new CompactRecords("met");
-            foreach (var r in records) packed.Add(r);
-            var now = pass == 0 ? s_t1 : s_t2;
-
-            var plain = await CommitAsync(records, now);
-            var compact = await compactStore.CommitBatchAsync(new SyncBatch { Source = "met", Records = packed, DeadLetters = [], Now = now }, CancellationToken.None);
-
-            Assert.Equal((plain.Inserted, plain.Updated, plain.Unchanged), (compact.Inserted, compact.Updated, compact.Unchanged));
-        }
-        const string Columns = "SELECT source, object_id, accession_number, title, creation_date, rights_statement, embargo_date, access_tier, iiif_manifest_url, media_url, raw_json, hex(content_hash), position, source_url, correlation_id, first_seen_utc, last_changed_utc, access_tier_assigned, tier_rule, typeof(accession_number), typeof(title) FROM museum_records ORDER BY object_id";
-        var expected = await RowsAsync(Columns);
-        var actual = await RowsAsync(Columns, other);
-        Assert.Equal(3, expected.Count);
-        Assert.Equal(expected, actual);
-    }
 }
