@@ -122,6 +122,13 @@ public sealed class SqliteStoreContractTests : StoreContractTests
         return c;
     }, string.Empty);
 
+    protected override string FailCheckpointWritesSql => """
+        CREATE TRIGGER fail_checkpoint_insert BEFORE INSERT ON sync_checkpoints BEGIN SELECT RAISE(ABORT, 'injected checkpoint failure'); END;
+        CREATE TRIGGER fail_checkpoint_update BEFORE UPDATE ON sync_checkpoints BEGIN SELECT RAISE(ABORT, 'injected checkpoint failure'); END;
+        """;
+
+    protected override string AllowCheckpointWritesSql => "DROP TRIGGER fail_checkpoint_insert; DROP TRIGGER fail_checkpoint_update;";
+
     protected override Task CleanupAsync()
     {
         Directory.Delete(_dir, recursive: true);
@@ -148,6 +155,36 @@ public sealed class PostgresStoreContractTests : StoreContractTests
         await c.OpenAsync();
         return c;
     }, $"\"{options.Schema}\".");
+
+    protected override string FailCheckpointWritesSql => $$"""
+        CREATE FUNCTION "{{MainOptions.Schema}}".fail_checkpoint() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN RAISE EXCEPTION 'injected checkpoint failure'; END $f$;
+        CREATE TRIGGER fail_checkpoint BEFORE INSERT OR UPDATE ON "{{MainOptions.Schema}}".sync_checkpoints FOR EACH ROW EXECUTE FUNCTION "{{MainOptions.Schema}}".fail_checkpoint();
+        """;
+
+    protected override string AllowCheckpointWritesSql => $"""DROP TRIGGER fail_checkpoint ON "{MainOptions.Schema}".sync_checkpoints; DROP FUNCTION "{MainOptions.Schema}".fail_checkpoint();""";
+
+    [StoreFact]
+    public async Task Session_ConnectionKilledInsideItsTransaction_RolledBackWhole_AndTheNextSessionWorks()
+    {
+        await CommitFirstBatchAsync();
+        // The server ends the store's own connection when the transaction reaches the checkpoint (its last statement), after
+        // the records, the deletion and the dead letters were written; every retry of the commit meets the same end.
+        await Db.ExecAsync($$"""
+            CREATE FUNCTION "{{MainOptions.Schema}}".kill_checkpoint() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN PERFORM pg_terminate_backend(pg_backend_pid()); RETURN NEW; END $f$;
+            CREATE TRIGGER kill_checkpoint BEFORE INSERT OR UPDATE ON "{{MainOptions.Schema}}".sync_checkpoints FOR EACH ROW EXECUTE FUNCTION "{{MainOptions.Schema}}".kill_checkpoint();
+            """);
+
+        await using (var session = FillSecond())
+        {
+            await Assert.ThrowsAsync<SyncStoreException>(() => session.CompleteAsync(Second, CancellationToken.None));
+        }
+        await Db.ExecAsync($"""DROP TRIGGER kill_checkpoint ON "{MainOptions.Schema}".sync_checkpoints; DROP FUNCTION "{MainOptions.Schema}".kill_checkpoint();""");
+
+        await AssertFirstBatchOnlyAsync();
+        await using var next = FillSecond();
+        Assert.Equal(new BatchResult(1, 1, 0, 1, 1) { Deleted = 1, DeadLettersResolved = 1 }, await next.CompleteAsync(Second, CancellationToken.None));
+        Assert.Equal("c2", (await CheckpointAsync()).Cursor);
+    }
 
     protected override async Task CleanupAsync()
     {
@@ -180,6 +217,11 @@ public sealed class SqlServerStoreContractTests : StoreContractTests
         await c.OpenAsync();
         return c;
     }, $"[{options.Schema}].");
+
+    protected override string FailCheckpointWritesSql =>
+        $"CREATE TRIGGER [{MainOptions.Schema}].fail_checkpoint ON [{MainOptions.Schema}].sync_checkpoints AFTER INSERT, UPDATE AS THROW 50000, 'injected checkpoint failure', 1;";
+
+    protected override string AllowCheckpointWritesSql => $"DROP TRIGGER [{MainOptions.Schema}].fail_checkpoint;";
 
     protected override async Task CleanupAsync()
     {
