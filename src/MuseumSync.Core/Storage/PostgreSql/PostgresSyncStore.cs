@@ -217,7 +217,7 @@ public sealed partial class PostgresSyncStore : ISyncStore
 
     // ---- plumbing
 
-    private static bool IsMissingTable(PostgresException ex) => ex.SqlState is "42P01" or "3F000";
+    internal static bool IsMissingTable(PostgresException ex) => ex.SqlState is "42P01" or "3F000";
 
     internal static DateTimeOffset Utc(DateTimeOffset t) =>
         new(t.UtcDateTime.Ticks - (t.UtcDateTime.Ticks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);

@@ -208,7 +208,7 @@ public sealed partial class SqlServerSyncStore : ISyncStore
 
     // ---- plumbing
 
-    private static bool IsMissingTable(SqlException ex) => ex.Number == 208;
+    internal static bool IsMissingTable(SqlException ex) => ex.Number == 208;
 
     /// <summary>A UTC time as datetime2(3) takes it: UTC, truncated to the millisecond.</summary>
     internal static DateTime Db(DateTimeOffset t)
@@ -217,7 +217,7 @@ public sealed partial class SqlServerSyncStore : ISyncStore
         return new DateTime(ticks - (ticks % TimeSpan.TicksPerMillisecond), DateTimeKind.Utc);
     }
 
-    private static DateTimeOffset Utc(DateTime stored) => new(DateTime.SpecifyKind(stored, DateTimeKind.Utc));
+    internal static DateTimeOffset Utc(DateTime stored) => new(DateTime.SpecifyKind(stored, DateTimeKind.Utc));
 
     private async Task<SqlConnection> ConnectionAsync(CancellationToken ct)
     {
@@ -247,7 +247,7 @@ public sealed partial class SqlServerSyncStore : ISyncStore
     }
 
     /// <summary>Runs a statement that ends with <c>SELECT @@ROWCOUNT</c> and returns that count.</summary>
-    private static async Task<int> AffectedAsync(SqlCommand cmd, CancellationToken ct) =>
+    internal static async Task<int> AffectedAsync(SqlCommand cmd, CancellationToken ct) =>
         Convert.ToInt32(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
 
     private SqlCommand Command(SqlConnection c, string sql, SqlTransaction? tx = null) =>
