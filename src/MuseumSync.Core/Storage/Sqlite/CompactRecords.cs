@@ -162,6 +162,16 @@ internal sealed class CompactRecords
         _chunks.Clear();
     }
 
+    /// <summary>Gives the chunks back and empties the rows, keeping the per-row arrays for the next batch.</summary>
+    public void Reset()
+    {
+        Release();
+        Array.Clear(_ids, 0, _count); // no object id outlives its batch
+        _count = 0;
+        _chunkUsed = 0;
+        _released = false;
+    }
+
     private int Check(int i)
     {
         if ((uint)i >= (uint)_count) throw new ArgumentOutOfRangeException(nameof(i), i, $"The batch has {_count} rows.");
