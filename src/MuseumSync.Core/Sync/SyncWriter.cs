@@ -279,9 +279,10 @@ public sealed class SyncWriter : IAsyncDisposable
         // The batch goes into the store's session here, on the producer's thread (the session hashes each record as it
         // takes it), while the previous batch may still be committing.
         var store = await EnsureStoreAsync(cancellationToken).ConfigureAwait(false);
-        var session = Fill(store.BeginSession(batch.Source), batch);
+        var session = store.BeginSession(batch.Source);
         try
         {
+            Fill(session, batch);
             // One commit in flight: wait for the previous one (its failure surfaces here), then start this one.
             await _inflight.ConfigureAwait(false);
             ThrowIfLeaseLost();
@@ -289,7 +290,7 @@ public sealed class SyncWriter : IAsyncDisposable
         }
         catch
         {
-            await session.DisposeAsync().ConfigureAwait(false); // discarded: nothing of it was written
+            await session.DisposeAsync().ConfigureAwait(false); // discarded: nothing of it is written
             throw;
         }
         var completion = new SessionCompletion
@@ -299,7 +300,7 @@ public sealed class SyncWriter : IAsyncDisposable
             Watermark = batch.Watermark,
             Endpoint = batch.Endpoint,
             Superseded = batch.Superseded,
-            Lease = _leases.TryGetValue(batch.Source, out var keeper) ? keeper.Lease : batch.Lease,
+            Lease = _leases.TryGetValue(batch.Source, out var keeper) ? keeper.Lease : null,
             Now = batch.Now,
         };
         var records = batch.Records.Count;
@@ -309,13 +310,12 @@ public sealed class SyncWriter : IAsyncDisposable
         _inflight = Task.Run(() => CommitAsync(session, told, records, completion, notices, token), CancellationToken.None);
     }
 
-    private static ISyncSession Fill(ISyncSession session, SyncBatch batch)
+    private static void Fill(ISyncSession session, SyncBatch batch)
     {
         foreach (var r in batch.Records) session.AddRecord(r);
         foreach (var r in batch.Deletions) session.AddDeletion(r);
         foreach (var r in batch.DeadLetters) session.AddDeadLetter(r);
         foreach (var d in batch.ResolvedDeadLetters) session.AddResolvedDeadLetter(d);
-        return session;
     }
 
     private async Task CommitAsync(ISyncSession session, SyncBatch batch, int records, SessionCompletion completion, DeadLetterNotices.Notice[] notices, CancellationTokenSource token)
