@@ -86,6 +86,7 @@ public sealed class InvokeMuseumOcrCommand : SyncStoreCommand, IDisposable
         }
 
         var whatIf = IsWhatIf();
+        if (!whatIf && !ShouldProcess(StoreDescription, $"OCR the images of source '{Source}'")) return;
         var pump = new AsyncPump(256);
         OcrSummary? summary = null;
         var shown = false;

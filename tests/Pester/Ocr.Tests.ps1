@@ -1,0 +1,229 @@
+# Invoke-MuseumOcr, Get-MuseumRecordText and ConvertTo-IiifManifest -IncludeText in real pwsh, as a scheduled script runs
+# them ($ErrorActionPreference = 'Stop'). Images with known text are rendered here with SkiaSharp (from the NuGet cache the
+# test projects restore) and served from 127.0.0.1; Tesseract with English data must be installed (.ci/run does it).
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestSupport.psm1') -Force
+    Import-MuseumSyncModule
+
+    function Initialize-Skia {
+        if ('SkiaSharp.SKBitmap' -as [type]) { return }
+        $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path $HOME '.nuget/packages' }
+        $managed = Join-Path $packages 'skiasharp/2.88.9/lib/net6.0/SkiaSharp.dll'
+        $native = Join-Path $packages 'skiasharp.nativeassets.linux.nodependencies/2.88.9/runtimes/linux-x64/native/libSkiaSharp.so'
+        foreach ($file in $managed, $native) {
+            if (-not (Test-Path -LiteralPath $file)) { throw "$file is missing: restore the test projects first (dotnet build of the solution, or ./build.ps1)." }
+        }
+        $assembly = [System.Reflection.Assembly]::LoadFrom($managed)
+        $handle = [System.Runtime.InteropServices.NativeLibrary]::Load($native)
+        [System.Runtime.InteropServices.NativeLibrary]::SetDllImportResolver($assembly, [System.Runtime.InteropServices.DllImportResolver] { param($name, $a, $p) $handle })
+    }
+
+    function New-TextImage {
+        <# A PNG of $Text (lines split on `n) in a DejaVu font, black on white. #>
+        param([Parameter(Mandatory)] [string] $Text, [string] $Font = 'DejaVuSans.ttf', [float] $Size = 36)
+        Initialize-Skia
+        $lines = $Text -split "`n"
+        $bitmap = [SkiaSharp.SKBitmap]::new(1400, [int]($Size * 1.8 * $lines.Count + $Size * 2))
+        $canvas = [SkiaSharp.SKCanvas]::new($bitmap)
+        $canvas.Clear([SkiaSharp.SKColors]::White)
+        $paint = [SkiaSharp.SKPaint]::new()
+        $paint.Typeface = [SkiaSharp.SKTypeface]::FromFile((Join-Path '/usr/share/fonts/truetype/dejavu' $Font))
+        $paint.TextSize = $Size
+        $paint.IsAntialias = $true
+        for ($i = 0; $i -lt $lines.Count; $i++) { $canvas.DrawText($lines[$i], $Size, $Size * 1.5 + $i * $Size * 1.8, $paint) }
+        $canvas.Flush()
+        $image = [SkiaSharp.SKImage]::FromBitmap($bitmap)
+        try { $image.Encode([SkiaSharp.SKEncodedImageFormat]::Png, 90).ToArray() }
+        finally { $image.Dispose(); $paint.Dispose(); $canvas.Dispose(); $bitmap.Dispose() }
+    }
+
+    function Get-WordRecall {
+        param([string] $Expected, [string] $Text)
+        $found = @($Text -split '\W+' | Where-Object { $_ }) 
+        $wanted = @($Expected -split '\W+' | Where-Object { $_ })
+        @($wanted | Where-Object { $found -contains $_ }).Count / $wanted.Count
+    }
+
+    if (-not ('MuseumSyncPester.ImageServer' -as [type])) {
+        Add-Type -TypeDefinition @'
+using System;
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.Tasks;
+
+namespace MuseumSyncPester
+{
+    /// <summary>Serves bytes by path on 127.0.0.1 (404 for unknown paths); a test can replace them between runs.</summary>
+    public sealed class ImageServer : IDisposable
+    {
+        private readonly HttpListener _listener = new HttpListener();
+        private readonly Task _loop;
+        public readonly ConcurrentDictionary<string, byte[]> Content = new ConcurrentDictionary<string, byte[]>();
+
+        public ImageServer()
+        {
+            for (var attempt = 0; ; attempt++)
+            {
+                var probe = new TcpListener(IPAddress.Loopback, 0);
+                probe.Start();
+                var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+                probe.Stop();
+                _listener.Prefixes.Clear();
+                _listener.Prefixes.Add("http://127.0.0.1:" + port + "/");
+                try { _listener.Start(); BaseUri = "http://127.0.0.1:" + port + "/"; break; }
+                catch (Exception) when (attempt < 20) { }
+            }
+            _loop = Task.Run(async () =>
+            {
+                while (_listener.IsListening)
+                {
+                    HttpListenerContext context;
+                    try { context = await _listener.GetContextAsync().ConfigureAwait(false); }
+                    catch (Exception) { return; }
+                    byte[] body;
+                    var response = context.Response;
+                    try
+                    {
+                        if (Content.TryGetValue(context.Request.Url.AbsolutePath, out body))
+                        {
+                            response.ContentType = "image/png";
+                            response.ContentLength64 = body.Length;
+                            await response.OutputStream.WriteAsync(body, 0, body.Length).ConfigureAwait(false);
+                        }
+                        else response.StatusCode = 404;
+                        response.Close();
+                    }
+                    catch (Exception) { try { response.Abort(); } catch (Exception) { } }
+                }
+            });
+        }
+
+        public string BaseUri { get; private set; }
+
+        public void Dispose()
+        {
+            try { _listener.Stop(); _listener.Close(); } catch (ObjectDisposedException) { }
+            _loop.Wait(TimeSpan.FromSeconds(5));
+        }
+    }
+}
+'@
+    }
+
+    $script:Texts = @{
+        'O-1' = "Poster for the summer concert in the park`nPrinted by the harbour press"
+        'O-2' = 'Letters written by the keeper of the lighthouse'
+    }
+    $script:Images = [MuseumSyncPester.ImageServer]::new()
+    $script:Images.Content['/img/1.png'] = New-TextImage $script:Texts['O-1']
+    $script:Images.Content['/img/2.png'] = New-TextImage $script:Texts['O-2'] -Font 'DejaVuSerif.ttf' -Size 32
+    $script:Images.Content['/img/broken.png'] = [byte[]](1..200)
+    $lines = foreach ($id in 'O-1', 'O-2', 'O-3') {
+        $file = @{ 'O-1' = '1.png'; 'O-2' = '2.png'; 'O-3' = 'broken.png' }[$id]
+        '{{"ObjectID":"{0}","title":"Work {0}","creation_date_iso":"1889","rights_statement":"http://rightsstatements.org/vocab/NoC-US/1.0/","media_url":"{1}img/{2}","iiif_manifest_url":"https://iiif.example.org/{0}/manifest.json"}}' -f $id, $script:Images.BaseUri, $file
+    }
+    $script:Feed = Start-FeedServer -Line $lines
+    $script:Db = Join-Path $TestDrive 'ocr.db'
+    $ErrorActionPreference = 'Stop'
+    $null = Invoke-MuseumPoll -Uri $script:Feed.ObjectsUri -Source ocr | Sync-MuseumRecord -Database $script:Db
+}
+
+AfterAll {
+    if ($script:Feed) { $script:Feed.Dispose() }
+    if ($script:Images) { $script:Images.Dispose() }
+}
+
+Describe 'Invoke-MuseumOcr' {
+    It '-WhatIf lists the images and writes nothing' {
+        $ErrorActionPreference = 'Stop'
+        $summary = Invoke-MuseumOcr -Database $script:Db -Source ocr -WhatIf
+        $summary.Status | Should -Be 'WhatIf'
+        $summary.WouldOcr | Should -Be 3
+        @(Get-MuseumRecordText -Database $script:Db -Source ocr).Count | Should -Be 0
+    }
+
+    It 'reads every image, dead-letters the broken one as a warning, and completes under Stop' {
+        $ErrorActionPreference = 'Stop'
+        $summary = Invoke-MuseumOcr -Database $script:Db -Source ocr -ThrottleLimit 2 -WarningVariable warned -WarningAction SilentlyContinue
+        $summary | Should -BeOfType MuseumSync.OcrSummary
+        $summary.Status | Should -Be 'Completed'
+        $summary.ImagesSeen | Should -Be 3
+        $summary.Ocred | Should -Be 2
+        $summary.Failed | Should -Be 1
+        $summary.Engine | Should -BeLike 'tesseract *'
+        @($warned).Count | Should -Be 1
+        "$($warned[0])" | Should -BeLike 'ocr-unreadable:*O-3*'
+        $dead = Get-SyncDeadLetter -Database $script:Db -Source ocr
+        $dead.ObjectId | Should -Be 'O-3'
+        $dead.Reasons[0].Rule | Should -Be 'ocr-unreadable'
+    }
+
+    It 'Get-MuseumRecordText returns the layers with the text, confidence and word boxes' {
+        $ErrorActionPreference = 'Stop'
+        $layers = @(Get-MuseumRecordText -Database $script:Db -Source ocr)
+        $layers.ObjectId | Should -Be @('O-1', 'O-2')
+        foreach ($layer in $layers) {
+            $layer | Should -BeOfType MuseumSync.MuseumRecordText
+            Get-WordRecall $script:Texts[$layer.ObjectId] $layer.Text | Should -BeGreaterOrEqual 0.9
+            $layer.MeanConfidence | Should -BeGreaterThan 50
+            $layer.Hocr | Should -Match "class='ocrx_word'[^>]*title='bbox \d+ \d+ \d+ \d+; x_wconf \d+'"
+        }
+        (Get-MuseumRecordText -Database $script:Db -Source ocr -ObjectId O-2).Text | Should -Match 'lighthouse'
+        $table = Get-MuseumRecordText -Database $script:Db -Source ocr | Format-Table | Out-String -Width 80
+        $table | Should -Match 'O-1'
+        ($table -split "`n" | Where-Object { $_.TrimEnd().Length -gt 80 }) | Should -BeNullOrEmpty
+    }
+
+    It 'a second run reads nothing; a changed image is read again' {
+        $ErrorActionPreference = 'Stop'
+        $again = Invoke-MuseumOcr -Database $script:Db -Source ocr -WarningAction SilentlyContinue
+        $again.Ocred | Should -Be 0
+        $again.Unchanged | Should -Be 2
+        $script:Texts['O-2'] = 'Notice of the winter lecture on ancient coins'
+        $script:Images.Content['/img/2.png'] = New-TextImage $script:Texts['O-2']
+        $changed = Invoke-MuseumOcr -Database $script:Db -Source ocr -WarningAction SilentlyContinue
+        $changed.Ocred | Should -Be 1
+        $changed.Unchanged | Should -Be 1
+        Get-WordRecall $script:Texts['O-2'] (Get-MuseumRecordText -Database $script:Db -Source ocr -ObjectId O-2).Text | Should -BeGreaterOrEqual 0.9
+    }
+
+    It 'ConvertTo-IiifManifest -IncludeText adds supplementing annotations that Test-IiifManifest accepts' {
+        $ErrorActionPreference = 'Stop'
+        $text = Get-MuseumRecordText -Database $script:Db -Source ocr
+        $manifest = Invoke-MuseumPoll -Uri $script:Feed.ObjectsUri -Source ocr | Where-Object ObjectId -EQ 'O-1' | ConvertTo-IiifManifest -IncludeText $text
+        $json = $manifest.Json | ConvertFrom-Json
+        $annotations = $json.items[0].annotations[0].items
+        $annotations.Count | Should -BeGreaterOrEqual 2
+        $annotations[0].motivation | Should -Be 'supplementing'
+        $annotations[0].target | Should -Match '/canvas/1#xywh=\d+,\d+,\d+,\d+$'
+        ($annotations.body.value -join ' ') | Should -Match 'concert'
+        ($manifest | Test-IiifManifest).IsValid | Should -BeTrue
+    }
+
+    It 'a missing engine is a terminating MuseumOcrEngineNotFound error that says how to install it' {
+        $ErrorActionPreference = 'Stop'
+        $err = $null
+        try { Invoke-MuseumOcr -Database $script:Db -Source ocr -TesseractPath (Join-Path $TestDrive 'no-tesseract-here') }
+        catch { $err = $_ }
+        $err | Should -Not -BeNullOrEmpty
+        $err.FullyQualifiedErrorId | Should -BeLike 'MuseumOcrEngineNotFound,*'
+        $err.CategoryInfo.Category | Should -Be 'NotInstalled'
+        $err.Exception.Message | Should -Match 'winget install UB-Mannheim.TesseractOCR'
+        $err.Exception.Message | Should -Match 'apt-get install tesseract-ocr tesseract-ocr-eng'
+    }
+
+    It 'no tesseract on PATH is the same error, also under -ErrorAction Stop' {
+        $saved = $env:PATH
+        try {
+            $env:PATH = $TestDrive
+            { Invoke-MuseumOcr -Database $script:Db -Source ocr -ErrorAction Stop } | Should -Throw -ErrorId 'MuseumOcrEngineNotFound,*'
+        }
+        finally { $env:PATH = $saved }
+    }
+
+    It 'missing language data names the language' {
+        { Invoke-MuseumOcr -Database $script:Db -Source ocr -Language eng+xqz -ErrorAction Stop } | Should -Throw -ErrorId 'MuseumOcrLanguageMissing,*' -ExpectedMessage '*xqz*tesseract-ocr-xqz*'
+    }
+}
