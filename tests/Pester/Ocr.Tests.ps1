@@ -14,9 +14,8 @@ BeforeAll {
         foreach ($file in $managed, $native) {
             if (-not (Test-Path -LiteralPath $file)) { throw "$file is missing: restore the test projects first (dotnet build of the solution, or ./build.ps1)." }
         }
-        $assembly = [System.Reflection.Assembly]::LoadFrom($managed)
-        $handle = [System.Runtime.InteropServices.NativeLibrary]::Load($native)
-        [System.Runtime.InteropServices.NativeLibrary]::SetDllImportResolver($assembly, [System.Runtime.InteropServices.DllImportResolver] { param($name, $a, $p) $handle })
+        # A C# resolver: SkiaSharp also calls into its native library from the finalizer thread, where no runspace is.
+        [MuseumSyncPester.NativeResolver]::Register([System.Reflection.Assembly]::LoadFrom($managed), $native)
     }
 
     function New-TextImage {
@@ -46,15 +45,28 @@ BeforeAll {
     }
 
     if (-not ('MuseumSyncPester.ImageServer' -as [type])) {
+        # (Compiled before the first image is drawn: Initialize-Skia needs NativeResolver.)
         Add-Type -TypeDefinition @'
 using System;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using System.Reflection;
+using System.Runtime.InteropServices;
 using System.Threading.Tasks;
 
 namespace MuseumSyncPester
 {
+    /// <summary>Points an assembly's DllImports at one native library file.</summary>
+    public static class NativeResolver
+    {
+        public static void Register(Assembly assembly, string path)
+        {
+            var handle = NativeLibrary.Load(path);
+            NativeLibrary.SetDllImportResolver(assembly, (name, a, p) => handle);
+        }
+    }
+
     /// <summary>Serves bytes by path on 127.0.0.1 (404 for unknown paths); a test can replace them between runs.</summary>
     public sealed class ImageServer : IDisposable
     {
