@@ -65,26 +65,27 @@ public sealed class OcrRun
         var clock = Stopwatch.StartNew();
         var outcomes = Channel.CreateBounded<Outcome>(new BoundedChannelOptions(_options.BatchSize * 2) { SingleReader = true });
         var scratch = Directory.CreateTempSubdirectory("museumsync-ocr-");
+        // Cancelled when the committing side fails, so no image task is left waiting for room in the channel.
+        using var producing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var producer = Task.Run(async () =>
+        {
+            try
+            {
+                var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.ThrottleLimit, CancellationToken = producing.Token };
+                await Parallel.ForEachAsync(CandidatesAsync(producing.Token), parallel, async (c, ct) =>
+                {
+                    var outcome = await ProcessAsync(engine, c, scratch.FullName, ct).ConfigureAwait(false);
+                    await outcomes.Writer.WriteAsync(outcome, ct).ConfigureAwait(false);
+                }).ConfigureAwait(false);
+                outcomes.Writer.TryComplete();
+            }
+            catch (Exception ex)
+            {
+                outcomes.Writer.TryComplete(ex);
+            }
+        }, CancellationToken.None);
         try
         {
-            var producer = Task.Run(async () =>
-            {
-                try
-                {
-                    var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.ThrottleLimit, CancellationToken = cancellationToken };
-                    await Parallel.ForEachAsync(CandidatesAsync(cancellationToken), parallel, async (c, ct) =>
-                    {
-                        var outcome = await ProcessAsync(engine, c, scratch.FullName, ct).ConfigureAwait(false);
-                        await outcomes.Writer.WriteAsync(outcome, ct).ConfigureAwait(false);
-                    }).ConfigureAwait(false);
-                    outcomes.Writer.TryComplete();
-                }
-                catch (Exception ex)
-                {
-                    outcomes.Writer.TryComplete(ex);
-                }
-            }, CancellationToken.None);
-
             var layers = new List<MuseumRecordText>();
             var failures = new List<OcrFailure>();
             var resolved = new List<OcrImageKey>();
@@ -101,11 +102,16 @@ public sealed class OcrRun
                 if (layers.Count + failures.Count >= _options.BatchSize) await CommitAsync(layers, failures, resolved, cancellationToken).ConfigureAwait(false);
                 Progress?.Invoke(this, new OcrProgress(_seen, _ocred, _unchanged, _failed, o.Key.ObjectId));
             }
-            await producer.ConfigureAwait(false);
             await CommitAsync(layers, failures, resolved, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await producing.CancelAsync().ConfigureAwait(false);
+            throw;
         }
         finally
         {
+            await producer.ConfigureAwait(false); // never throws: its failure went into the channel
             try
             {
                 scratch.Delete(recursive: true);

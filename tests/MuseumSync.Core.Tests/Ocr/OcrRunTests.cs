@@ -168,6 +168,34 @@ public sealed class OcrRunTests
         Assert.DoesNotContain(Process.GetProcessesByName("tesseract"), p => !before.Contains(p.Id) && !p.HasExited);
     }
 
+    /// <summary>Reads through to the real store, fails every commit.</summary>
+    private sealed class FailingCommits(IOcrTextStore inner) : IOcrTextStore
+    {
+        public Task<IReadOnlyList<OcrCandidate>> GetOcrCandidatesAsync(string source, DateTimeOffset? since, string? afterObjectId, int limit, CancellationToken cancellationToken) =>
+            inner.GetOcrCandidatesAsync(source, since, afterObjectId, limit, cancellationToken);
+
+        public Task<IReadOnlyList<MuseumRecordText>> GetRecordTextAsync(string source, string? objectId, string? afterObjectId, int limit, CancellationToken cancellationToken) =>
+            inner.GetRecordTextAsync(source, objectId, afterObjectId, limit, cancellationToken);
+
+        public Task<OcrBatchResult> CommitOcrBatchAsync(OcrBatch batch, CancellationToken cancellationToken) =>
+            throw new SyncStoreException("The disk is full.");
+    }
+
+    [Fact]
+    public async Task Run_CommitFails_TheStoreErrorComesOut()
+    {
+        await using var server = await ImageServer.StartAsync();
+        await using var db = await OcrTestStore.CreateAsync();
+        await db.CommitAsync(Enumerable.Range(1, 40).Select(i => OcrTestStore.Record($"m{i:D2}", server.Url($"/img/missing-{i}.png"))).ToArray());
+        var engine = await TesseractEngine.OpenAsync(null, "eng", CancellationToken.None);
+
+        var run = new OcrRun(new FailingCommits(db.Store), Options(), "test").RunAsync(engine, CancellationToken.None);
+
+        // The run stops its image tasks (they wait for room in a full channel) before the error goes on.
+        var ex = await Assert.ThrowsAsync<SyncStoreException>(() => run.WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Equal("The disk is full.", ex.Message);
+    }
+
     [Fact]
     public async Task WhatIf_ListsTheImagesAndWritesNothing()
     {
