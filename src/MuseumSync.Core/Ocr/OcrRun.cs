@@ -30,6 +30,7 @@ public sealed class OcrRun
     private readonly HttpClient _http;
     private readonly Action<string>? _log;
     private long _seen, _ocred, _unchanged, _failed, _batches;
+    private OcrImageFetcher? _fetcher;
 
     /// <summary>Creates the run; the options are validated here.</summary>
     /// <param name="store">The store (its schema must be current).</param>
@@ -245,8 +246,6 @@ public sealed class OcrRun
             }
         }
     }
-
-    private OcrImageFetcher? _fetcher;
 
     private OcrImageFetcher Fetcher => LazyInitializer.EnsureInitialized(ref _fetcher, () => new OcrImageFetcher(_http, _options, _log));
 

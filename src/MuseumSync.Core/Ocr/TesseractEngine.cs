@@ -13,7 +13,8 @@ public sealed partial class TesseractEngine
         "Install Tesseract 4 or newer: on Windows the UB Mannheim installer (winget install UB-Mannheim.TesseractOCR), then put the folder of tesseract.exe on PATH or give it as -TesseractPath; "
         + "on Debian or Ubuntu: apt-get install tesseract-ocr tesseract-ocr-eng (plus tesseract-ocr-deu, -fra, -nld … for other languages).";
 
-    private readonly TimeSpan _probeTimeout = TimeSpan.FromSeconds(30);
+    /// <summary>How long <c>tesseract --version</c> and <c>--list-langs</c> may take.</summary>
+    private static readonly TimeSpan s_probeTimeout = TimeSpan.FromSeconds(30);
 
     private TesseractEngine(string executable, string version, IReadOnlyList<string> installedLanguages)
     {
@@ -45,7 +46,7 @@ public sealed partial class TesseractEngine
         TesseractProcess.Result version;
         try
         {
-            version = await TesseractProcess.RunAsync(exe, ["--version"], TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+            version = await TesseractProcess.RunAsync(exe, ["--version"], s_probeTimeout, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or IOException or UnauthorizedAccessException)
         {
@@ -61,7 +62,7 @@ public sealed partial class TesseractEngine
         {
             throw new OcrEngineException($"'{exe}' is Tesseract {v}; MuseumSync needs version 4 or newer (LSTM recognition and hOCR word confidences). {InstallHelp}", OcrEngineException.UnsupportedId);
         }
-        var list = await TesseractProcess.RunAsync(exe, ["--list-langs"], TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+        var list = await TesseractProcess.RunAsync(exe, ["--list-langs"], s_probeTimeout, cancellationToken).ConfigureAwait(false);
         var installed = (list.StandardOutput + "\n" + list.StandardError)
             .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Where(l => !l.StartsWith("List of available languages", StringComparison.OrdinalIgnoreCase) && !l.Contains(' ', StringComparison.Ordinal))
