@@ -24,6 +24,8 @@
         'Set-SyncCheckpoint'
         'Reset-SyncCheckpoint'
         'Invoke-MuseumSync'
+        'Invoke-MuseumOcr'
+        'Get-MuseumRecordText'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

@@ -15,8 +15,8 @@ Describe 'The exported cmdlets' {
     It 'are the ones this suite covers' {
         # A new cmdlet needs its end-to-end test here: this list is the reminder.
         (Get-Command -Module MuseumSync).Name | Sort-Object | Should -Be @(
-            'ConvertTo-IiifManifest', 'ConvertTo-LidoXml', 'Get-MuseumAccessTier', 'Get-MuseumComplianceRule',
-            'Get-SyncCheckpoint', 'Get-SyncDeadLetter', 'Initialize-SyncDatabase', 'Invoke-MuseumPoll', 'Invoke-MuseumSync',
+            'ConvertTo-IiifManifest', 'ConvertTo-LidoXml', 'Get-MuseumAccessTier', 'Get-MuseumComplianceRule', 'Get-MuseumRecordText',
+            'Get-SyncCheckpoint', 'Get-SyncDeadLetter', 'Initialize-SyncDatabase', 'Invoke-MuseumOcr', 'Invoke-MuseumPoll', 'Invoke-MuseumSync',
             'Reset-SyncCheckpoint', 'Set-SyncCheckpoint', 'Sync-MuseumRecord', 'Test-IiifManifest', 'Test-LidoRecord')
     }
 }

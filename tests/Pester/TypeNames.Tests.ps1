@@ -30,7 +30,8 @@ BeforeAll {
         'MuseumSync.Compliance.ComplianceDecision', 'MuseumSync.Compliance.RightsRule',
         'MuseumSync.MuseumSyncException', 'MuseumSync.MuseumPollException', 'MuseumSync.SyncStoreException',
         'MuseumSync.SyncSourceBusyException', 'MuseumSync.SyncLeaseLostException', 'MuseumSync.SyncLeaseHolder',
-        'MuseumSync.Compliance.ComplianceRulesException', 'MuseumSync.Lido.LidoSchemaUnavailableException'
+        'MuseumSync.Compliance.ComplianceRulesException', 'MuseumSync.Lido.LidoSchemaUnavailableException',
+        'MuseumSync.OcrSummary', 'MuseumSync.MuseumRecordText', 'MuseumSync.OcrEngineException'
     )
     $script:Fixtures = [IO.Path]::Combine((Get-RepoRoot), '..', 'shared', 'fixtures')
 }

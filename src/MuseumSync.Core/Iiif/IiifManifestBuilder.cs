@@ -38,7 +38,9 @@ public sealed class IiifManifestBuilder
     }
 
     /// <summary>Builds the manifest; throws <see cref="ArgumentException"/> with <see cref="CannotBuild"/>'s reason when it cannot.</summary>
-    public IiifManifestDocument Build(MuseumRecord record)
+    /// <param name="record">The record.</param>
+    /// <param name="text">The OCR text layer of the record's primary image (Invoke-MuseumOcr), added to the first canvas as <c>supplementing</c> annotations; none when null.</param>
+    public IiifManifestDocument Build(MuseumRecord record, MuseumRecordText? text = null)
     {
         if (CannotBuild(record) is { } reason) throw new ArgumentException(reason, nameof(record));
         var id = ManifestId(record)!;
@@ -112,6 +114,7 @@ public sealed class IiifManifestBuilder
                 w.WriteEndArray();
                 w.WriteEndObject();
                 w.WriteEndArray();
+                if (i == 0 && text is not null) IiifTextAnnotations.Write(w, canvas, _options.CanvasWidth, _options.CanvasHeight, text);
                 w.WriteEndObject();
             }
             w.WriteEndArray();

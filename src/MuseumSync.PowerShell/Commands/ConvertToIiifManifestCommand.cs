@@ -39,6 +39,11 @@ public sealed class ConvertToIiifManifestCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string LabelLanguage { get; set; } = "none";
 
+    /// <summary>OCR text layers (from Get-MuseumRecordText): a record's layer is added to its first canvas as supplementing annotations, one per line with its box as an #xywh= target.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public MuseumRecordText[]? IncludeText { get; set; }
+
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
@@ -60,6 +65,7 @@ public sealed class ConvertToIiifManifestCommand : PSCmdlet
             WriteError(new ErrorRecord(new InvalidDataException(reason), "IiifManifestNotPossible", ErrorCategory.InvalidData, InputObject));
             return;
         }
-        WriteObject(_builder.Build(InputObject));
+        var text = IncludeText?.LastOrDefault(t => t.Source == InputObject.Source && t.ObjectId == InputObject.ObjectId);
+        WriteObject(_builder.Build(InputObject, text));
     }
 }

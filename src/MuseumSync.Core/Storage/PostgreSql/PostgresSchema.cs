@@ -75,5 +75,6 @@ internal static class PostgresSchema
                 CONSTRAINT ck_museum_records_access_tier_assigned CHECK (access_tier_assigned IN ('public', 'research', 'restricted'));
             ALTER TABLE {s}.museum_records ADD COLUMN IF NOT EXISTS tier_rule text;
             """),
+        (7, "OCR text layers beside the records", OcrTextSchema.PostgreSql),
     ];
 }

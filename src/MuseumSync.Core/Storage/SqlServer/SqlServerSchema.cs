@@ -82,5 +82,6 @@ internal static class SqlServerSchema
                 access_tier_assigned varchar(10)   NULL CONSTRAINT ck_museum_records_access_tier_assigned CHECK (access_tier_assigned IN ('public', 'research', 'restricted')),
                 tier_rule            nvarchar(max) NULL;
             """),
+        (7, "OCR text layers beside the records", OcrTextSchema.SqlServer),
     ];
 }

@@ -71,5 +71,6 @@ internal static class SqliteSchema
             ALTER TABLE museum_records ADD COLUMN access_tier_assigned TEXT CHECK (access_tier_assigned IN ('public', 'research', 'restricted'));
             ALTER TABLE museum_records ADD COLUMN tier_rule TEXT;
             """),
+        (7, "OCR text layers beside the records", OcrTextSchema.Sqlite),
     ];
 }

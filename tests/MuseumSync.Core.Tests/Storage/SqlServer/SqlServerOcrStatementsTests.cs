@@ -1,0 +1,45 @@
+using Microsoft.SqlServer.TransactSql.ScriptDom;
+using MuseumSync.Storage.SqlServer;
+
+namespace MuseumSync.Core.Tests.Storage.SqlServer;
+
+/// <summary>The text-layer T-SQL (and migration 7) parses with the SQL Server 2022 grammar, for the default schema and another.</summary>
+public sealed class SqlServerOcrStatementsTests
+{
+    public static TheoryData<string, string> Statements()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var schema in new[] { "museumsync", "Mirror_2" })
+        {
+            var sql = new SqlServerStatements(schema);
+            data.Add($"{schema}.Candidates", sql.Migration(SqlServerOcrStatements.Candidates));
+            data.Add($"{schema}.Layers", sql.Migration(SqlServerOcrStatements.Layers));
+            data.Add($"{schema}.MergeLayer", sql.Migration(SqlServerOcrStatements.MergeLayer));
+            data.Add($"{schema}.ResolveDeadLetter", sql.Migration(SqlServerOcrStatements.ResolveDeadLetter));
+            data.Add($"{schema}.MergeDeadLetter", sql.Migration(SqlServerOcrStatements.MergeDeadLetter));
+            data.Add($"{schema}.Migration7", sql.Migration(SqlServerSchema.Migrations.Single(m => m.Version == 7).Sql));
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Statements))]
+    public void Statement_ParsesWithTSql160_WithoutErrors(string name, string sql)
+    {
+        var fragment = new TSql160Parser(initialQuotedIdentifiers: true).Parse(new StringReader(sql), out var errors);
+
+        Assert.True(errors.Count == 0, $"{name}: " + string.Join("; ", errors.Select(e => $"line {e.Line}, column {e.Column}: {e.Message}")));
+        Assert.DoesNotContain("{s}", sql, StringComparison.Ordinal);
+        Assert.NotNull(fragment);
+    }
+
+    [Fact]
+    public void Candidates_AreBoundedByTop()
+    {
+        var script = (TSqlScript)new TSql160Parser(true).Parse(new StringReader(new SqlServerStatements("museumsync").Migration(SqlServerOcrStatements.Candidates)), out var errors);
+        Assert.Empty(errors);
+
+        var select = Assert.IsType<SelectStatement>(Assert.Single(script.Batches.SelectMany(b => b.Statements)));
+        Assert.NotNull(((QuerySpecification)select.QueryExpression).TopRowFilter);
+    }
+}
