@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using MuseumSync.Storage;
+using MuseumSync.Core.Tests.Storage;
 using MuseumSync.Storage.Sqlite;
 
 namespace MuseumSync.Core.Tests.Ocr;
@@ -31,7 +32,7 @@ internal sealed class OcrTestStore : IAsyncDisposable
         RawJson = $$"""{"id":"{{id}}"}""",
     };
 
-    public Task CommitAsync(params MuseumRecord[] records) => Store.CommitBatchAsync(new SyncBatch
+    public Task CommitAsync(params MuseumRecord[] records) => ((ISyncStore)Store).CommitBatchAsync(new SyncBatch
     {
         Source = records[0].Source,
         Records = records,
