@@ -55,8 +55,9 @@ public sealed class SyncRun : IAsyncDisposable
     /// <param name="useLeases">False under -WhatIf.</param>
     /// <param name="shouldCommit">The -WhatIf/-Confirm question asked before each batch; null commits every batch.</param>
     /// <param name="time">The clock. The default is the system clock.</param>
+    /// <param name="perRecordSource">Store each record under its own source (<c>Sync-MuseumRecord</c> without -Source) instead of <see cref="SyncSettings.Source"/>.</param>
     public static SyncWriterOptions WriterOptions(SyncSettings settings, string storeDescription, ISyncEventSink events, Func<string, ComplianceRuleSet>? loadRules,
-        bool compactRecords, bool useLeases = true, Func<SyncBatch, bool>? shouldCommit = null, TimeProvider? time = null)
+        bool compactRecords, bool useLeases = true, Func<SyncBatch, bool>? shouldCommit = null, TimeProvider? time = null, bool perRecordSource = false)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var defaults = new SyncWriterOptions();
@@ -69,7 +70,7 @@ public sealed class SyncRun : IAsyncDisposable
         {
             BatchSize = settings.BatchSize ?? defaults.BatchSize,
             MaxBatchBytes = settings.MaxBatchBytes ?? defaults.MaxBatchBytes,
-            Source = settings.Source,
+            Source = perRecordSource ? null : settings.Source,
             Partition = partition,
             UseLeases = useLeases,
             LeaseDuration = settings.LeaseTimeout ?? defaults.LeaseDuration,
