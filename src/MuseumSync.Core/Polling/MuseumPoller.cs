@@ -35,14 +35,14 @@ public sealed class MuseumPoller
     /// <param name="verbose">Receives one line per request, retry and wait; each names the correlation id.</param>
     /// <param name="warning">Receives what an admin should see unasked (a circuit opened); null sends it to <paramref name="verbose"/>.</param>
     public MuseumPoller(HttpClient http, TimeProvider? time = null, Action<string>? verbose = null, Action<string>? warning = null)
-        : this(http, time ?? TimeProvider.System, time ?? TimeProvider.System, verbose)
+        : this(http, time ?? TimeProvider.System, time ?? TimeProvider.System, verbose, warning)
     {
-        _warning = warning;
     }
 
     /// <summary>A poller whose waits (backoff, quotas, breaks) run on <paramref name="time"/> and timeouts on <paramref name="timeoutTime"/>.</summary>
-    internal MuseumPoller(HttpClient http, TimeProvider time, TimeProvider timeoutTime, Action<string>? verbose)
+    internal MuseumPoller(HttpClient http, TimeProvider time, TimeProvider timeoutTime, Action<string>? verbose, Action<string>? warning = null)
     {
+        _warning = warning;
         _http = http ?? throw new ArgumentNullException(nameof(http));
         _time = time;
         _timeoutTime = timeoutTime;

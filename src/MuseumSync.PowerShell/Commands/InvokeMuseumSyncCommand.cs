@@ -139,7 +139,9 @@ public sealed class InvokeMuseumSyncCommand : AsyncCmdlet
     private SyncSummary RunSource(SyncConfigSource source, ISyncStore store, StoreOptions storeOptions, List<SyncRun> runs)
     {
         var settings = source.Settings;
-        var enableException = EnableException || settings.EnableException;
+        // -EnableException sets the source's EnableException key for every source.
+        if (EnableException) settings.EnableException = true;
+        var enableException = settings.EnableException;
         var pump = NewPump(capacity: 1024);
         var progress = new ProgressReporter(this, activityId: 3, "Invoke-MuseumSync");
         var run = new SyncRun(settings, store, storeOptions, pump.Events)
