@@ -10,15 +10,6 @@ using MuseumSync.Storage;
 namespace MuseumSync.PowerShell.Commands;
 
 /// <summary>Streams records from a museum collection API (or a local dump) to the pipeline (help: docs/Invoke-MuseumPoll.md).</summary>
-/// <example>
-///   <code>Invoke-MuseumPoll -Uri http://127.0.0.1:5080/objects -Source demo -Database ./museum.db | Sync-MuseumRecord -Source demo -Database ./museum.db</code>
-/// </example>
-/// <example>
-///   <code>Invoke-MuseumPoll -Uri "$base/ids" -ItemUri "$base/assets/{id}" -Source demo -Database ./museum.db | Sync-MuseumRecord -Source demo -Database ./museum.db</code>
-/// </example>
-/// <example>
-///   <code>Invoke-MuseumPoll -Profile HarvardArtMuseums -ApiKeyVariable HARVARD_API_KEY -Source harvard -Database ./museum.db | Sync-MuseumRecord -Source harvard -Database ./museum.db</code>
-/// </example>
 [Cmdlet(VerbsLifecycle.Invoke, "MuseumPoll", DefaultParameterSetName = UriParameterSet)]
 [OutputType(typeof(MuseumRecord))]
 public sealed class InvokeMuseumPollCommand : AsyncCmdlet
