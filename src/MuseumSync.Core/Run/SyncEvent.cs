@@ -81,4 +81,7 @@ public static class SyncEventIds
 
     /// <summary>The records added so far changed: time to refresh a progress display.</summary>
     public const string Progress = "Progress";
+
+    /// <summary>Verbose lines were dropped because their reader fell behind; verbose, with the count.</summary>
+    public const string EventsDropped = "EventsDropped";
 }

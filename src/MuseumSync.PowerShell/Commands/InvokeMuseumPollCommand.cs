@@ -398,7 +398,7 @@ public sealed class InvokeMuseumPollCommand : AsyncCmdlet
         Finish(statistics);
     }
 
-    private void DrainEvents(EventQueue events)
+    private void DrainEvents(QueuedEventSink events)
     {
         while (events.TryTake(out var e)) WriteEvent(e);
     }
@@ -410,7 +410,7 @@ public sealed class InvokeMuseumPollCommand : AsyncCmdlet
     }
 
     /// <summary>The stored checkpoint, read through the core (<see cref="PollSource.ReadCheckpointAsync(StoreOptions, string, ISyncEventSink, CancellationToken)"/>).</summary>
-    private SyncCheckpoint? ReadCheckpoint(EventQueue events)
+    private SyncCheckpoint? ReadCheckpoint(QueuedEventSink events)
     {
         StoreOptions options;
         try

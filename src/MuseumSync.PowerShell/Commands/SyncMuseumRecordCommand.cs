@@ -19,7 +19,7 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand
     private readonly HashSet<string> _leased = new(StringComparer.Ordinal);
     private SyncWriter _writer = null!;
     private DeadLetterReplay? _replay;
-    private EventQueue _events = null!;
+    private QueuedEventSink _events = null!;
     private ProgressReporter? _progress;
     private bool _whatIf;
     private long _batchesAsked;

@@ -25,7 +25,7 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
     protected override void BeginProcessing() => _pipelineThread = Environment.CurrentManagedThreadId;
 
     /// <summary>A queue for the core's events, verbose lines only when this cmdlet writes them.</summary>
-    private protected EventQueue NewEvents() => new(Preferences.IsVerbose(this));
+    private protected QueuedEventSink NewEvents() => new(Preferences.IsVerbose(this));
 
     /// <summary>A pump of <paramref name="capacity"/> messages with its own event queue.</summary>
     private protected AsyncPump NewPump(int capacity) => new(capacity, NewEvents());

@@ -12,7 +12,7 @@ internal sealed class AsyncPump
 {
     private readonly Channel<PipelineMessage> _channel;
 
-    public AsyncPump(int capacity, EventQueue events)
+    public AsyncPump(int capacity, QueuedEventSink events)
     {
         Events = events;
         // The core publishes events without waiting; a wake-up is only needed when the reader may be idle.
@@ -28,7 +28,7 @@ internal sealed class AsyncPump
     public ChannelWriter<PipelineMessage> Writer => _channel.Writer;
 
     /// <summary>The events the core publishes while the producer runs; drained on the pipeline thread with the messages.</summary>
-    public EventQueue Events { get; }
+    public QueuedEventSink Events { get; }
 
     /// <summary>Runs work (store work, say) off the pipeline thread and returns its result (exceptions unwrapped).</summary>
     public static T Run<T>(Func<Task<T>> work) => Task.Run(work).GetAwaiter().GetResult();

@@ -3,7 +3,7 @@ namespace MuseumSync.PowerShell.Internal;
 /// <summary>Something the async core wants written on the pipeline thread.</summary>
 internal abstract record PipelineMessage;
 
-/// <summary>Wakes the pipeline thread: events wait in the pump's <see cref="EventQueue"/>.</summary>
+/// <summary>Wakes the pipeline thread: events wait in the pump's <see cref="Run.QueuedEventSink"/>.</summary>
 internal sealed record EventsWaiting : PipelineMessage
 {
     public static readonly EventsWaiting Instance = new();
