@@ -79,9 +79,6 @@ public static class SyncEventIds
     /// <summary>How many more invalid records there were than were listed one by one; a warning.</summary>
     public const string InvalidRecordsNotListed = "InvalidRecordsNotListed";
 
-    /// <summary>The records added so far changed: time to refresh a progress display.</summary>
-    public const string Progress = "Progress";
-
     /// <summary>Verbose lines were dropped because their reader fell behind; verbose, with the count.</summary>
     public const string EventsDropped = "EventsDropped";
 }

@@ -13,7 +13,6 @@ namespace MuseumSync.PowerShell.Commands;
 [OutputType(typeof(SyncSummary))]
 public sealed class InvokeMuseumSyncCommand : AsyncCmdlet
 {
-
     /// <summary>The config file (.psd1): Store, Sources, optional Defaults, MetricsPath and MetricsIntervalSec.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName", "Path")]
