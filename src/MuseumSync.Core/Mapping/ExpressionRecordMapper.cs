@@ -35,31 +35,23 @@ internal sealed class ExpressionRecordMapper
         var found = new FieldValue[_paths.Length];
         try
         {
-            var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 128 });
-            if (!reader.Read())
+            var reader = new Utf8JsonReader(json, JsonRecordShape.Options);
+            if (JsonRecordShape.OpenError(ref reader) is { } notAnObject)
             {
-                fields.JsonError = "the line is empty";
-                return fields;
-            }
-            if (reader.TokenType != JsonTokenType.StartObject)
-            {
-                fields.JsonError = $"expected a JSON object but found {Describe(reader.TokenType)}";
+                fields.JsonError = notAnObject;
                 return fields;
             }
             Walk(ref reader, found);
-            if (reader.Read())
-            {
-                fields.JsonError = $"unexpected content after the JSON object at byte {reader.TokenStartIndex}";
-            }
+            fields.JsonError = JsonRecordShape.TrailingError(ref reader);
         }
         catch (JsonException ex)
         {
-            fields.JsonError = $"the text is not valid JSON (byte {ex.BytePositionInLine ?? 0}): {FirstSentence(ex.Message)}";
+            fields.JsonError = JsonRecordShape.SyntaxError(ex);
             return fields;
         }
         catch (InvalidOperationException)
         {
-            fields.JsonError = "a text value is not valid UTF-8";
+            fields.JsonError = JsonRecordShape.InvalidUtf8;
             return fields;
         }
 
@@ -154,20 +146,4 @@ internal sealed class ExpressionRecordMapper
         JsonTokenType.Null => new FieldValue(null, true, false, false),
         _ => new FieldValue(null, true, true, false),
     };
-
-    private static string Describe(JsonTokenType t) => t switch
-    {
-        JsonTokenType.StartArray => "an array",
-        JsonTokenType.String => "a string",
-        JsonTokenType.Number => "a number",
-        JsonTokenType.True or JsonTokenType.False => "a boolean",
-        JsonTokenType.Null => "null",
-        _ => t.ToString(),
-    };
-
-    private static string FirstSentence(string message)
-    {
-        var i = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return i > 0 ? message[..i] : message;
-    }
 }

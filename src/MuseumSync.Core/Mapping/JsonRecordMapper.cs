@@ -32,15 +32,10 @@ internal sealed class JsonRecordMapper
         fields.Clear();
         try
         {
-            var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 128 });
-            if (!reader.Read())
+            var reader = new Utf8JsonReader(json, JsonRecordShape.Options);
+            if (JsonRecordShape.OpenError(ref reader) is { } notAnObject)
             {
-                fields.JsonError = "the line is empty";
-                return fields;
-            }
-            if (reader.TokenType != JsonTokenType.StartObject)
-            {
-                fields.JsonError = $"expected a JSON object but found {Describe(reader.TokenType)}";
+                fields.JsonError = notAnObject;
                 return fields;
             }
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -79,19 +74,16 @@ internal sealed class JsonRecordMapper
                 }
             }
             // Anything after the closing brace (a second document, stray text) makes the line invalid.
-            if (reader.Read())
-            {
-                fields.JsonError = $"unexpected content after the JSON object at byte {reader.TokenStartIndex}";
-            }
+            fields.JsonError = JsonRecordShape.TrailingError(ref reader);
         }
         catch (JsonException ex)
         {
-            fields.JsonError = $"the text is not valid JSON (byte {ex.BytePositionInLine ?? 0}): {FirstSentence(ex.Message)}";
+            fields.JsonError = JsonRecordShape.SyntaxError(ex);
         }
         catch (InvalidOperationException)
         {
             // GetString() on a string with invalid UTF-8 (or an invalid escape).
-            fields.JsonError = "a text value is not valid UTF-8";
+            fields.JsonError = JsonRecordShape.InvalidUtf8;
         }
         return fields;
     }
@@ -144,21 +136,5 @@ internal sealed class JsonRecordMapper
         }
 
         private sealed record Entry(byte[] Utf8, string Text);
-    }
-
-    private static string Describe(JsonTokenType t) => t switch
-    {
-        JsonTokenType.StartArray => "an array",
-        JsonTokenType.String => "a string",
-        JsonTokenType.Number => "a number",
-        JsonTokenType.True or JsonTokenType.False => "a boolean",
-        JsonTokenType.Null => "null",
-        _ => t.ToString(),
-    };
-
-    private static string FirstSentence(string message)
-    {
-        var i = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return i > 0 ? message[..i] : message;
     }
 }

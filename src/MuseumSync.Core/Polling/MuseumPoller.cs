@@ -27,19 +27,22 @@ public sealed class MuseumPoller
     private readonly TimeProvider _time;
     private readonly TimeProvider _timeoutTime;
     private readonly Action<string>? _verbose;
+    private readonly Action<string>? _warning;
 
     /// <summary>Creates a poller over a (pooled) client.</summary>
     /// <param name="http">The client; its handler should pool connections (<see cref="MuseumHttp"/>).</param>
     /// <param name="time">The clock for waits and timeouts. The default is the system clock.</param>
     /// <param name="verbose">Receives one line per request, retry and wait; each names the correlation id.</param>
-    public MuseumPoller(HttpClient http, TimeProvider? time = null, Action<string>? verbose = null)
-        : this(http, time ?? TimeProvider.System, time ?? TimeProvider.System, verbose)
+    /// <param name="warning">Receives what an admin should see unasked (a circuit opened); null sends it to <paramref name="verbose"/>.</param>
+    public MuseumPoller(HttpClient http, TimeProvider? time = null, Action<string>? verbose = null, Action<string>? warning = null)
+        : this(http, time ?? TimeProvider.System, time ?? TimeProvider.System, verbose, warning)
     {
     }
 
     /// <summary>A poller whose waits (backoff, quotas, breaks) run on <paramref name="time"/> and timeouts on <paramref name="timeoutTime"/>.</summary>
-    internal MuseumPoller(HttpClient http, TimeProvider time, TimeProvider timeoutTime, Action<string>? verbose)
+    internal MuseumPoller(HttpClient http, TimeProvider time, TimeProvider timeoutTime, Action<string>? verbose, Action<string>? warning = null)
     {
+        _warning = warning;
         _http = http ?? throw new ArgumentNullException(nameof(http));
         _time = time;
         _timeoutTime = timeoutTime;
@@ -57,7 +60,7 @@ public sealed class MuseumPoller
         Statistics.Source = request.Source;
         using var runCts = request.Resilience.RunTimeout is { } limit ? new CancellationTokenSource(limit, _timeoutTime) : new CancellationTokenSource();
         using var link = cancellationToken.Register(static s => ((CancellationTokenSource)s!).Cancel(), runCts);
-        var pipeline = new SourcePipeline(_http, request.Resilience, request.RateLimit, request.Authenticator, OriginPolicy.For(request), _time, _timeoutTime, _verbose, Statistics);
+        var pipeline = new SourcePipeline(_http, request.Resilience, request.RateLimit, request.Authenticator, OriginPolicy.For(request), _time, _timeoutTime, _verbose, Statistics, _warning ?? _verbose);
         var run = new PollRun(request, pipeline, _time, _verbose, Statistics, runCts.Token);
         var records = request.ItemUri is null ? PagesAsync(run) : FanOut.ReadAsync(run);
         var e = records.GetAsyncEnumerator(runCts.Token);

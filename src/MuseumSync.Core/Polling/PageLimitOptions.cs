@@ -36,7 +36,10 @@ public sealed class PageLimitOptions
     /// off (up to <see cref="PollRequest.MaxBodyRetries"/> times), then the run fails with <c>MuseumPollPageTimeout</c>.
     /// The default is 10 minutes: a 256 MiB page at 450 KB/s, a 500-record page at a few KB/s.
     /// </summary>
-    public TimeSpan PageTimeout { get; init; } = TimeSpan.FromMinutes(10);
+    public TimeSpan PageTimeout { get; init; } = DefaultPageTimeout;
+
+    /// <summary>The default of <see cref="PageTimeout"/>: 10 minutes.</summary>
+    public static readonly TimeSpan DefaultPageTimeout = TimeSpan.FromMinutes(10);
 
     /// <summary>The bytes of an over-size record kept in its dead letter.</summary>
     internal int PrefixBytes => Math.Min(RecordPrefixBytes, MaxRecordBytes);

@@ -93,7 +93,10 @@ public sealed class PollRequest
     /// Empty pages in a row (no records, yet a next page named) after which the run stops with a <c>MuseumPollNoProgress</c>
     /// error instead of paging on without progress. The default is 20.
     /// </summary>
-    public int MaxEmptyPages { get; init; } = 20;
+    public int MaxEmptyPages { get; init; } = DefaultMaxEmptyPages;
+
+    /// <summary>The default of <see cref="MaxEmptyPages"/>: 20.</summary>
+    public const int DefaultMaxEmptyPages = 20;
 
     /// <summary>How often a page whose body broke off mid-stream is read again from its position. The default is 6.</summary>
     public int MaxBodyRetries { get; init; } = 6;

@@ -25,6 +25,7 @@ internal sealed class SourcePipeline
     private readonly OriginPolicy _origins;
     private readonly TimeProvider _time;
     private readonly Action<string>? _log;
+    private readonly Action<string>? _warning;
     private readonly PollStatistics _stats;
     private readonly RateGate _gate;
     private readonly BreakerGate _breakerGate;
@@ -49,8 +50,10 @@ internal sealed class SourcePipeline
         TimeProvider time,
         TimeProvider timeoutTime,
         Action<string>? log,
-        PollStatistics stats)
+        PollStatistics stats,
+        Action<string>? warning = null)
     {
+        _warning = warning ?? log;
         _http = http;
         _options = options;
         _auth = authenticator;
@@ -301,7 +304,7 @@ internal sealed class SourcePipeline
                     ? ex.GetType().Name + ": " + ConnectFailure.Cause(ex)
                     : "HTTP " + (int)args.Outcome.Result!.StatusCode + " " + args.Outcome.Result.ReasonPhrase;
                 args.Context.Properties.TryGetValue(s_url, out var masked);
-                _log?.Invoke(string.Create(CultureInfo.InvariantCulture,
+                _warning?.Invoke(string.Create(CultureInfo.InvariantCulture,
                     $"circuit opened for source {_stats.Source} after {o.FailureThreshold} failures in a row (last: {what} from {masked}); pausing {args.BreakDuration.TotalSeconds:0.#} s, then one trial request"));
                 return default;
             },

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using MuseumSync.Run;
 using MuseumSync.Storage;
 
 namespace MuseumSync.Sync;
@@ -16,12 +17,14 @@ internal sealed class DeadLetterNotices
     private readonly List<Notice> _open = new();
     private readonly ConcurrentDictionary<string, long> _unlistedCommitted = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _unlistedSkipped = new(StringComparer.Ordinal);
+    private readonly ISyncEventSink _events;
     private int _taken;
 
-    public DeadLetterNotices(int limit)
+    public DeadLetterNotices(int limit, ISyncEventSink events)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
         _limit = limit;
+        _events = events;
     }
 
     /// <summary>An invalid record to report once its batch is committed or skipped.</summary>
@@ -45,31 +48,33 @@ internal sealed class DeadLetterNotices
     }
 
     /// <summary>Queues what a committed batch's dead letters are: they are in the dead-letter table now.</summary>
-    public void Committed(SyncBatch batch, Notice[] notes, ConcurrentQueue<SyncWriterMessage> messages)
+    public void Committed(SyncBatch batch, Notice[] notes)
     {
-        foreach (var n in notes) messages.Enqueue(new SyncWriterMessage(true, CommittedText(n)) { DeadLettered = n.Record });
+        foreach (var n in notes) _events.Publish(new SyncEvent(SyncEventLevel.Warning, SyncEventIds.RecordDeadLettered, CommittedText(n)) { Source = n.Source, Record = n.Record });
         Count(_unlistedCommitted, batch.Source, batch.DeadLetters.Count - notes.Length);
     }
 
     /// <summary>Queues what a skipped batch's invalid records would have become (-WhatIf, or -Confirm answered No).</summary>
-    public void Skipped(SyncBatch batch, Notice[] notes, ConcurrentQueue<SyncWriterMessage> messages)
+    public void Skipped(SyncBatch batch, Notice[] notes)
     {
-        foreach (var n in notes) messages.Enqueue(new SyncWriterMessage(true, SkippedText(n)));
+        foreach (var n in notes) _events.Publish(new SyncEvent(SyncEventLevel.Warning, SyncEventIds.RecordWouldBeDeadLettered, SkippedText(n)) { Source = n.Source });
         Count(_unlistedSkipped, batch.Source, batch.DeadLetters.Count - notes.Length);
     }
 
     /// <summary>Queues one line per source for the invalid records not reported one by one.</summary>
-    public void Close(string storeDescription, ConcurrentQueue<SyncWriterMessage> messages)
+    public void Close(string storeDescription)
     {
         foreach (var (source, count) in _unlistedCommitted.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            messages.Enqueue(new SyncWriterMessage(true, string.Create(CultureInfo.InvariantCulture,
-                $"... and {count} more invalid record{(count == 1 ? string.Empty : "s")} of source '{source}' {(count == 1 ? "was" : "were")} dead-lettered ({Listed()}); see Get-SyncDeadLetter -Source {source} on {storeDescription}.")));
+            _events.Publish(new SyncEvent(SyncEventLevel.Warning, SyncEventIds.InvalidRecordsNotListed, string.Create(CultureInfo.InvariantCulture,
+                $"... and {count} more invalid record{(count == 1 ? string.Empty : "s")} of source '{source}' {(count == 1 ? "was" : "were")} dead-lettered ({Listed()}); see Get-SyncDeadLetter -Source {source} on {storeDescription}."))
+            { Source = source });
         }
         foreach (var (source, count) in _unlistedSkipped.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            messages.Enqueue(new SyncWriterMessage(true, string.Create(CultureInfo.InvariantCulture,
-                $"... and {count} more invalid record{(count == 1 ? string.Empty : "s")} of source '{source}' would be dead-lettered ({Listed()}); nothing was written for {(count == 1 ? "it" : "them")}.")));
+            _events.Publish(new SyncEvent(SyncEventLevel.Warning, SyncEventIds.InvalidRecordsNotListed, string.Create(CultureInfo.InvariantCulture,
+                $"... and {count} more invalid record{(count == 1 ? string.Empty : "s")} of source '{source}' would be dead-lettered ({Listed()}); nothing was written for {(count == 1 ? "it" : "them")}."))
+            { Source = source });
         }
         _unlistedCommitted.Clear();
         _unlistedSkipped.Clear();

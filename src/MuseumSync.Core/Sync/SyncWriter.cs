@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using MuseumSync.Compliance;
 using MuseumSync.Metrics;
+using MuseumSync.Run;
 using MuseumSync.Storage;
 using MuseumSync.Storage.Leases;
 
@@ -62,16 +63,12 @@ public sealed class SyncWriterOptions
     /// the counts. The default is 10.
     /// </summary>
     public int MaxInvalidNotices { get; init; } = 10;
-}
 
-/// <summary>Something the writer wants said (a verbose line or a warning), queued for the caller's thread.</summary>
-public sealed record SyncWriterMessage(bool IsWarning, string Text)
-{
     /// <summary>
-    /// The invalid record this warning reports, set only once it is committed to the dead-letter table: a caller that
-    /// reports each dead letter as an error (<c>-EnableException</c>) takes the record from here.
+    /// Where the writer says what it did (<see cref="SyncEventIds.BatchCommitted"/>, <see cref="SyncEventIds.LeaseTaken"/>,
+    /// <see cref="SyncEventIds.RecordDeadLettered"/>, …), from the commit thread: the sink must not block. The default listens to nothing.
     /// </summary>
-    public MuseumRecord? DeadLettered { get; init; }
+    public ISyncEventSink Events { get; init; } = SyncEventSinks.None;
 }
 
 /// <summary>
@@ -95,7 +92,7 @@ public sealed class SyncWriter : IAsyncDisposable
     private readonly BatchBuilder _builder;
     private readonly Dictionary<string, LeaseKeeper> _leases = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SyncMetrics> _metrics = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<SyncWriterMessage> _messages = new();
+    private readonly ISyncEventSink _events;
     private readonly CancellationTokenSource _cts = new();
     private readonly DeadLetterNotices _notices;
     private ISyncStore? _store;
@@ -115,7 +112,8 @@ public sealed class SyncWriter : IAsyncDisposable
         _openStore = openStore ?? throw new ArgumentNullException(nameof(openStore));
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _builder = new BatchBuilder(options.BatchSize, options.Source) { MaxBatchBytes = options.MaxBatchBytes };
-        _notices = new DeadLetterNotices(options.MaxInvalidNotices);
+        _events = options.Events ?? throw new ArgumentException("SyncWriterOptions.Events is null; leave it out to listen to nothing.", nameof(options));
+        _notices = new DeadLetterNotices(options.MaxInvalidNotices, _events);
         _ownsStore = true;
     }
 
@@ -166,17 +164,11 @@ public sealed class SyncWriter : IAsyncDisposable
     /// <summary>The metrics of <paramref name="source"/> (created on first use).</summary>
     public SyncMetrics MetricsFor(string source) => _metrics.GetOrAdd(source, static s => new SyncMetrics(s));
 
-    /// <summary>Takes the next queued message (verbose lines per batch, warnings), if any.</summary>
-    public bool TryTakeMessage(out SyncWriterMessage message) => _messages.TryDequeue(out message!);
-
-    /// <summary>True when messages are waiting.</summary>
-    public bool HasMessages => !_messages.IsEmpty;
-
     /// <summary>
     /// Adds a record (or, with <paramref name="replay"/>, a dead letter's record validated again): applies the compliance
     /// rules, takes the source's lease on first sight, and hands the batch to the committer when it is full. Returns
     /// the record as it will be stored (with its access-tier decision). Invalid records are reported through the
-    /// messages (<see cref="TryTakeMessage"/>) once their batch is committed.
+    /// <see cref="SyncWriterOptions.Events"/> once their batch is committed.
     /// Throws <see cref="SyncSourceBusyException"/> when another worker holds the source, and the error of a failed
     /// commit.
     /// </summary>
@@ -225,7 +217,7 @@ public sealed class SyncWriter : IAsyncDisposable
         if (_completed) return;
         await FlushAsync(cancellationToken).ConfigureAwait(false);
         await _inflight.ConfigureAwait(false);
-        _notices.Close(_options.StoreDescription, _messages);
+        _notices.Close(_options.StoreDescription);
         _completed = true;
         await ReleaseLeasesAsync().ConfigureAwait(false);
     }
@@ -267,7 +259,7 @@ public sealed class SyncWriter : IAsyncDisposable
         if (_options.ShouldCommit is { } ask && !ask(batch))
         {
             Interlocked.Increment(ref _skipped);
-            _notices.Skipped(batch, notices, _messages);
+            _notices.Skipped(batch, notices);
             return null;
         }
         return new TakenBatch(batch, notices);
@@ -346,10 +338,14 @@ public sealed class SyncWriter : IAsyncDisposable
         {
             MetricsFor(batch.Source).AddCommitted(records + batch.Superseded + batch.Deletions.Count, batch.DeadLetters.Count, elapsed, _options.Time.GetUtcNow());
         }
-        _messages.Enqueue(new SyncWriterMessage(false, string.Create(CultureInfo.InvariantCulture,
-            $"batch={number} source={batch.Source} records={records} inserted={result.Inserted} updated={result.Updated} unchanged={result.Unchanged} superseded={batch.Superseded} deleted={result.Deleted} dead_lettered={result.DeadLettered} dead_seen_before={result.DeadLettersSeenBefore} resolved={result.DeadLettersResolved} checkpoint={(completion.AdvanceCheckpoint ? Quote(completion.CheckpointPosition ?? "(start)") : "unchanged")} commit_ms={elapsed.TotalMilliseconds:0.0}")));
+        if (_events.IsEnabled(SyncEventLevel.Verbose))
+        {
+            _events.Publish(new SyncEvent(SyncEventLevel.Verbose, SyncEventIds.BatchCommitted, string.Create(CultureInfo.InvariantCulture,
+            $"batch={number} source={batch.Source} records={records} inserted={result.Inserted} updated={result.Updated} unchanged={result.Unchanged} superseded={batch.Superseded} deleted={result.Deleted} dead_lettered={result.DeadLettered} dead_seen_before={result.DeadLettersSeenBefore} resolved={result.DeadLettersResolved} checkpoint={(completion.AdvanceCheckpoint ? Quote(completion.CheckpointPosition ?? "(start)") : "unchanged")} commit_ms={elapsed.TotalMilliseconds:0.0}"))
+            { Source = batch.Source });
+        }
         // Only now, with the transaction committed, are these records dead letters.
-        _notices.Committed(batch, notices, _messages);
+        _notices.Committed(batch, notices);
     }
 
     private static string Quote(string s) => s.Contains(' ', StringComparison.Ordinal) ? "\"" + s + "\"" : s;
@@ -388,12 +384,17 @@ public sealed class SyncWriter : IAsyncDisposable
         if (!attempt.Acquired) throw new SyncSourceBusyException(attempt.Holder!, _options.StoreDescription);
         if (attempt.TookOverFrom is { } previous)
         {
-            _messages.Enqueue(new SyncWriterMessage(true,
-                $"Took over the lease on '{request.Resource}' from a worker that is gone ({previous}); its last batch was rolled back, this run resumes from the checkpoint."));
+            _events.Publish(new SyncEvent(SyncEventLevel.Warning, SyncEventIds.LeaseTakenOver,
+                $"Took over the lease on '{request.Resource}' from a worker that is gone ({previous}); its last batch was rolled back, this run resumes from the checkpoint.")
+            { Source = source });
         }
         var lease = attempt.Lease!;
-        _messages.Enqueue(new SyncWriterMessage(false, string.Create(CultureInfo.InvariantCulture,
-            $"lease={lease.Resource} store=\"{_options.StoreDescription}\" holder={_options.Identity.Host} pid={_options.Identity.ProcessId} expires={lease.ExpiresAt:u} (renewed by every batch)")));
+        if (_events.IsEnabled(SyncEventLevel.Verbose))
+        {
+            _events.Publish(new SyncEvent(SyncEventLevel.Verbose, SyncEventIds.LeaseTaken, string.Create(CultureInfo.InvariantCulture,
+                $"lease={lease.Resource} store=\"{_options.StoreDescription}\" holder={_options.Identity.Host} pid={_options.Identity.ProcessId} expires={lease.ExpiresAt:u} (renewed by every batch)"))
+            { Source = source });
+        }
         _leases[source] = new LeaseKeeper(store, lease, _options.Time);
     }
 

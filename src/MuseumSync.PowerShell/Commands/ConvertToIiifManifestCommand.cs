@@ -3,11 +3,7 @@ using MuseumSync.Iiif;
 
 namespace MuseumSync.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Turns MuseumSync records with media into IIIF Presentation 3.0 Manifests.</para>
-/// <para type="description">Each record becomes one Manifest: the title as label, the record's fields as metadata, its rights statement as rights (in the http:// form Presentation 3.0 requires) and a requiredStatement, one canvas per image (MediaUrl, then any additionalImages in the raw record), and an image service when the media URL is a IIIF Image API URL. Every manifest passes Test-IiifManifest. A record without media, or without a manifest id (iiif_manifest_url or -BaseUri), is a non-terminating error.</para>
-/// <example><code>Invoke-MuseumPoll -Uri $uri -Source demo | ConvertTo-IiifManifest -BaseUri https://iiif.example.org/manifests/ | ForEach-Object { Set-Content -Path "$($_.ObjectId).json" -Value $_.Json }</code></example>
-/// </summary>
+/// <summary>Turns MuseumSync records with media into IIIF Presentation 3.0 Manifests (help: docs/ConvertTo-IiifManifest.md).</summary>
 [Cmdlet(VerbsData.ConvertTo, "IiifManifest")]
 [OutputType(typeof(IiifManifestDocument))]
 public sealed class ConvertToIiifManifestCommand : PSCmdlet

@@ -4,12 +4,7 @@ using MuseumSync.PowerShell.Internal;
 
 namespace MuseumSync.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Writes MuseumSync records as LIDO 1.1 XML.</para>
-/// <para type="description">Each record becomes one lido:lido document (a string); with -Wrap all records of the pipeline become one lido:lidoWrap; with -OutFile they stream into a lidoWrap file (written to a temporary file and renamed when complete). The output passes the official LIDO 1.1 XSD; the field mapping is in the README. A record without an object id or title is a non-terminating error.</para>
-/// <example><code>Invoke-MuseumPoll -Uri $uri -Source demo | ConvertTo-LidoXml -OutFile ./demo-lido.xml</code></example>
-/// <example><code>$xml = $records | ConvertTo-LidoXml -Wrap -WorkType Painting; Test-LidoRecord -Xml $xml</code></example>
-/// </summary>
+/// <summary>Writes MuseumSync records as LIDO 1.1 XML (help: docs/ConvertTo-LidoXml.md).</summary>
 [Cmdlet(VerbsData.ConvertTo, "LidoXml", DefaultParameterSetName = RecordSet)]
 [OutputType(typeof(string), ParameterSetName = new[] { RecordSet, WrapSet })]
 [OutputType(typeof(FileInfo), ParameterSetName = new[] { FileSet })]

@@ -4,12 +4,7 @@ using MuseumSync.PowerShell.Internal;
 
 namespace MuseumSync.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Shows the access tier the compliance rules give each record, and the rule that decided.</para>
-/// <para type="description">Rights statements and embargo dates decide: the first rights rule that matches gives the tier (built-in rules for rightsstatements.org and Creative Commons, or a .psd1 rule file), an embargo that has not passed forces restricted, a stricter tier the record arrived with is kept, and In Copyright is never public. A record whose rights cannot be classified comes back unclassified with the reason Sync-MuseumRecord would dead-letter it with. Nothing is written anywhere.</para>
-/// <example><code>Invoke-MuseumPoll -Uri $uri -Source demo | Get-MuseumAccessTier | Group-Object Rule</code></example>
-/// <example><code>$records | Get-MuseumAccessTier -RuleFile ./compliance.psd1 -Date 2030-01-01</code></example>
-/// </summary>
+/// <summary>Shows the access tier the compliance rules give each record, and the rule that decided (help: docs/Get-MuseumAccessTier.md).</summary>
 [Cmdlet(VerbsCommon.Get, "MuseumAccessTier")]
 [OutputType(typeof(ComplianceDecision))]
 public sealed class GetMuseumAccessTierCommand : PSCmdlet

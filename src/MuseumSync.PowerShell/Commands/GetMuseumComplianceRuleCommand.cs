@@ -4,11 +4,7 @@ using MuseumSync.PowerShell.Internal;
 
 namespace MuseumSync.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Lists the compliance rules in force, in the order they are tried.</para>
-/// <para type="description">Without -RuleFile: the built-in rules (rightsstatements.org and Creative Commons). With it: the file's rules, then the built-in ones unless the file sets IncludeDefaultRules = $false. The file is parsed as data and checked; a mistake is a terminating error naming the key.</para>
-/// <example><code>Get-MuseumComplianceRule -RuleFile ./compliance.psd1</code></example>
-/// </summary>
+/// <summary>Lists the compliance rules in force, in the order they are tried (help: docs/Get-MuseumComplianceRule.md).</summary>
 [Cmdlet(VerbsCommon.Get, "MuseumComplianceRule")]
 [OutputType(typeof(RightsRule))]
 public sealed class GetMuseumComplianceRuleCommand : PSCmdlet

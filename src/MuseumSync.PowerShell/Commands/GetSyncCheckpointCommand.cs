@@ -4,12 +4,7 @@ using MuseumSync.PowerShell.Internal;
 
 namespace MuseumSync.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Gets the stored sync checkpoints.</para>
-/// <para type="description">Returns one object per source: the cursor the next run resumes from, the time of the last committed batch, and the committed and dead-lettered totals. Reads SQLite (-Database) or SQL Server / PostgreSQL (-ConnectionString).</para>
-/// <example><code>Get-SyncCheckpoint -Database ./museum.db</code></example>
-/// <example><code>Get-SyncCheckpoint -Source met -ConnectionString 'Server=sql01;Database=Mirror;Integrated Security=true;Encrypt=true'</code></example>
-/// </summary>
+/// <summary>Gets the stored sync checkpoints (help: docs/Get-SyncCheckpoint.md).</summary>
 [Cmdlet(VerbsCommon.Get, "SyncCheckpoint", DefaultParameterSetName = DatabaseSet)]
 [OutputType(typeof(SyncCheckpoint))]
 public sealed class GetSyncCheckpointCommand : SyncStoreCommand

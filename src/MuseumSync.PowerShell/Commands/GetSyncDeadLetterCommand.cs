@@ -4,12 +4,7 @@ using MuseumSync.PowerShell.Internal;
 
 namespace MuseumSync.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Gets the records that failed validation, with their payload and reasons.</para>
-/// <para type="description">Returns one MuseumSync.DeadLetter per distinct rejected payload: the raw payload, the reasons (field, rule, message), the page URL and correlation id it came from, when it was first and last seen, and how often. Pipe them into Sync-MuseumRecord after a mapping or rule fix: the ones that pass now are committed and leave the dead-letter table.</para>
-/// <example><code>Get-SyncDeadLetter -Source met -Reason iso8601-date -Database ./museum.db</code></example>
-/// <example><code>Get-SyncDeadLetter -Source met -Database ./museum.db | Sync-MuseumRecord -Database ./museum.db</code></example>
-/// </summary>
+/// <summary>Gets the records that failed validation, with their payload and reasons (help: docs/Get-SyncDeadLetter.md).</summary>
 [Cmdlet(VerbsCommon.Get, "SyncDeadLetter", DefaultParameterSetName = DatabaseSet)]
 [OutputType(typeof(DeadLetter))]
 public sealed class GetSyncDeadLetterCommand : SyncStoreCommand

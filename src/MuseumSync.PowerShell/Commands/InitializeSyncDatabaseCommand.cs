@@ -5,13 +5,7 @@ using MuseumSync.Storage;
 
 namespace MuseumSync.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Creates or upgrades MuseumSync's schema in a database.</para>
-/// <para type="description">Applies the versioned migrations that are missing (each once, in its own transaction, recorded in schema_migrations) and returns the schema status. Safe to run again and from several servers at once. Sync-MuseumRecord does the same on first use; run this ahead when the sync's login may not create tables, or to see what an upgrade would do (-WhatIf).</para>
-/// <example><code>Initialize-SyncDatabase -ConnectionString 'Server=sql01;Database=Mirror;Integrated Security=true;Encrypt=true' -WhatIf</code></example>
-/// <example><code>Initialize-SyncDatabase -Provider PostgreSql -ConnectionString 'Host=pg01;Database=mirror' -Credential (Get-Credential)</code></example>
-/// <example><code>Get-ChildItem ./mirrors/*.db | Initialize-SyncDatabase</code></example>
-/// </summary>
+/// <summary>Creates or upgrades MuseumSync's schema in a database (help: docs/Initialize-SyncDatabase.md).</summary>
 [Cmdlet(VerbsData.Initialize, "SyncDatabase", DefaultParameterSetName = DatabaseSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(SchemaStatus))]
 public sealed class InitializeSyncDatabaseCommand : SyncStoreCommand

@@ -1,45 +1,24 @@
 using System.Collections;
-using System.Globalization;
 using System.Management.Automation;
 using System.Security;
-using MuseumSync.Auth;
-using MuseumSync.Http;
-using MuseumSync.Paging;
 using MuseumSync.Polling;
 using MuseumSync.PowerShell.Completion;
 using MuseumSync.PowerShell.Internal;
-using MuseumSync.Profiles;
-using MuseumSync.Resilience;
+using MuseumSync.Run;
 using MuseumSync.Storage;
 
 namespace MuseumSync.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Streams records from a museum collection API (or a local dump) to the pipeline.</para>
-/// <para type="description">Pages through a museum API in any style (X-Next-Cursor, Link rel=next, a cursor or next URL in the body, page numbers, offsets, OAI-PMH resumptionToken) or fans out over an id list (-ItemUri), reading NDJSON, JSON arrays, JSON envelopes and OAI-PMH XML as they arrive. Retries 408/429/5xx and broken connections with backoff, honours Retry-After and rate-limit headers, cools down after firewall throttle pages, pauses a failing source (circuit breaker). Writes one MuseumSync.MuseumRecord per record; invalid records are marked invalid with their reasons. Given -Database, it resumes from the stored checkpoint (and, for incremental sources, from its watermark).</para>
-/// </summary>
-/// <example>
-///   <code>Invoke-MuseumPoll -Uri http://127.0.0.1:5080/objects -Source demo -Database ./museum.db | Sync-MuseumRecord -Source demo -Database ./museum.db</code>
-/// </example>
-/// <example>
-///   <code>Invoke-MuseumPoll -Uri "$base/ids" -ItemUri "$base/assets/{id}" -Source demo -Database ./museum.db | Sync-MuseumRecord -Source demo -Database ./museum.db</code>
-/// </example>
-/// <example>
-///   <code>Invoke-MuseumPoll -Profile HarvardArtMuseums -ApiKeyVariable HARVARD_API_KEY -Source harvard -Database ./museum.db | Sync-MuseumRecord -Source harvard -Database ./museum.db</code>
-/// </example>
+/// <summary>Streams records from a museum collection API (or a local dump) to the pipeline (help: docs/Invoke-MuseumPoll.md).</summary>
 [Cmdlet(VerbsLifecycle.Invoke, "MuseumPoll", DefaultParameterSetName = UriParameterSet)]
 [OutputType(typeof(MuseumRecord))]
-public sealed class InvokeMuseumPollCommand : PSCmdlet, IDisposable
+public sealed class InvokeMuseumPollCommand : AsyncCmdlet
 {
     /// <summary>Polls a web API.</summary>
     public const string UriParameterSet = "Uri";
 
     /// <summary>Reads a local dump.</summary>
     public const string PathParameterSet = "Path";
-
-    private readonly CancellationTokenSource _cts = new();
-    // Live until the pipeline is over (Dispose), so the Sync-MuseumRecord it feeds finds it for its final metrics.
-    private readonly List<IDisposable> _livePolls = new();
 
     /// <summary>The collection endpoint (for ID fan-out, the id-list endpoint). Optional with a -Profile that has one.</summary>
     [Parameter(Position = 0, ParameterSetName = UriParameterSet, ValueFromPipelineByPropertyName = true)]
@@ -102,7 +81,7 @@ public sealed class InvokeMuseumPollCommand : PSCmdlet, IDisposable
     /// <summary>Records per page (the limit query parameter); for ID fan-out, ids per checkpointed chunk.</summary>
     [Parameter]
     [ValidateRange(1, 100_000)]
-    public int PageSize { get; set; } = 500;
+    public int PageSize { get; set; }
 
     /// <summary>Start at this position (cursor, next-page URL, page number, offset, resumptionToken) instead of the checkpoint.</summary>
     [Parameter]
@@ -121,17 +100,17 @@ public sealed class InvokeMuseumPollCommand : PSCmdlet, IDisposable
     /// <summary>Stop with a MuseumPollNoProgress error after this many empty pages in a row that still name a next page (20).</summary>
     [Parameter(ParameterSetName = UriParameterSet)]
     [ValidateRange(1, 1_000_000)]
-    public int MaxEmptyPages { get; set; } = 20;
+    public int MaxEmptyPages { get; set; }
 
     /// <summary>Retries per request after the first attempt.</summary>
     [Parameter(ParameterSetName = UriParameterSet)]
     [ValidateRange(0, 100)]
-    public int MaxRetries { get; set; } = 6;
+    public int MaxRetries { get; set; }
 
     /// <summary>Seconds one request may take to answer (and the longest silence inside a body).</summary>
     [Parameter(ParameterSetName = UriParameterSet)]
     [ValidateRange(1, 86_400)]
-    public int TimeoutSec { get; set; } = 100;
+    public int TimeoutSec { get; set; }
 
     /// <summary>Seconds the whole run may take; none by default.</summary>
     [Parameter(ParameterSetName = UriParameterSet)]
@@ -141,17 +120,17 @@ public sealed class InvokeMuseumPollCommand : PSCmdlet, IDisposable
     /// <summary>The most bytes one page body may hold once decompressed; a larger page fails the run (MuseumPollPageTooLarge). The default is 256 MiB.</summary>
     [Parameter(ParameterSetName = UriParameterSet)]
     [ValidateRange(64L * 1024, long.MaxValue)]
-    public long MaxPageBytes { get; set; } = PageLimitOptions.DefaultMaxPageBytes;
+    public long MaxPageBytes { get; set; }
 
     /// <summary>The most bytes one record may hold; a larger one is dead-lettered with its first 64 KiB and its true size. The default is 16 MiB.</summary>
     [Parameter(ParameterSetName = UriParameterSet)]
     [ValidateRange(1024, 1024 * 1024 * 1024)]
-    public int MaxRecordBytes { get; set; } = PageLimitOptions.DefaultMaxRecordBytes;
+    public int MaxRecordBytes { get; set; }
 
     /// <summary>Seconds one page's body may take to arrive, summed over its reads; a slower page is read again, then fails the run (MuseumPollPageTimeout). The default is 600.</summary>
     [Parameter(ParameterSetName = UriParameterSet)]
     [ValidateRange(1, 86_400)]
-    public int PageTimeoutSec { get; set; } = 600;
+    public int PageTimeoutSec { get; set; }
 
     /// <summary>The JSON path of the next cursor or URL in the body (pagination.next_url, info.next, next_cursor, …).</summary>
     [Parameter(ParameterSetName = UriParameterSet)]
@@ -201,7 +180,7 @@ public sealed class InvokeMuseumPollCommand : PSCmdlet, IDisposable
     /// <summary>Requests in flight at once (ID fan-out), also the connections opened to the server.</summary>
     [Parameter(ParameterSetName = UriParameterSet)]
     [ValidateRange(1, 256)]
-    public int ThrottleLimit { get; set; } = 8;
+    public int ThrottleLimit { get; set; }
 
     /// <summary>A client-side pace for APIs that publish a limit but send no rate-limit headers.</summary>
     [Parameter(ParameterSetName = UriParameterSet)]
@@ -216,17 +195,17 @@ public sealed class InvokeMuseumPollCommand : PSCmdlet, IDisposable
     /// <summary>The window of -RequestLimit, in seconds (1).</summary>
     [Parameter(ParameterSetName = UriParameterSet)]
     [ValidateRange(0.001, 31_622_400)]
-    public double RequestWindowSec { get; set; } = 1;
+    public double RequestWindowSec { get; set; }
 
     /// <summary>Seconds a failing source pauses once its circuit opens (60).</summary>
     [Parameter(ParameterSetName = UriParameterSet)]
     [ValidateRange(1, 86_400)]
-    public int CircuitBreakSec { get; set; } = 60;
+    public int CircuitBreakSec { get; set; }
 
     /// <summary>Seconds to cool down after a firewall/CDN throttle page (60; capped by the 60 s maximum delay).</summary>
     [Parameter(ParameterSetName = UriParameterSet)]
     [ValidateRange(0, 3600)]
-    public int ThrottleCooldownSec { get; set; } = 60;
+    public int ThrottleCooldownSec { get; set; }
 
     /// <summary>Field mapping overrides: @{ ObjectId = 'objectID'; Title = 'title | objectName'; MediaUrl = 'images[0].url' }.</summary>
     [Parameter]
@@ -318,78 +297,55 @@ public sealed class InvokeMuseumPollCommand : PSCmdlet, IDisposable
     [ValidateNotNullOrEmpty]
     public string? SummaryVariable { get; set; }
 
+    /// <summary>The core settings these parameters describe: the one place they map (<see cref="SettingKeys"/>).</summary>
+    private SyncSettings Settings()
+    {
+        var settings = new SyncSettings { Source = Source };
+        SettingKeys.ApplyBound(settings, MyInvocation.BoundParameters);
+        if (Path is not null && ParameterSetName == PathParameterSet) settings.Path = CmdletPaths.Resolve(this, Path);
+        return settings;
+    }
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        SourceProfile profile;
+        var settings = Settings();
+        var pump = NewPump(capacity: 4);
         try
         {
-            profile = Profile is null ? SourceProfiles.Generic : SourceProfiles.Get(Profile);
+            PollSettingsResolver.Profile(settings);
         }
         catch (ArgumentException ex)
         {
             ThrowTerminatingError(new ErrorRecord(ex, "MuseumPollInvalidArgument", ErrorCategory.InvalidArgument, Profile));
             return;
         }
-        var (start, watermark) = Cursor is not null ? (Cursor, null) : NoResume || (Database is null && ConnectionString is null) ? (null, null) : ReadCheckpoint();
-        var verbose = Preferences.IsVerbose(this);
-        // At most 4 chunks (about 1,000 records) wait for the pipeline thread: enough to keep it busy, few enough that
-        // records do not pile up and outlive a garbage collection (a deeper queue was slower: docs/guide/performance.md).
-        var pump = new AsyncPump(capacity: 4);
-        Action<string>? log = verbose ? m => pump.Post(new VerboseMessage(m), _cts.Token) : null;
-        Action<string> warnOrLog = m =>
-        {
-            if (m.StartsWith("circuit opened", StringComparison.Ordinal)) pump.Post(new WarningMessage(m), _cts.Token);
-            else log?.Invoke(m);
-        };
-        var statistics = new PollStatistics();
-        Func<CancellationToken, IAsyncEnumerable<MuseumRecord>> produce;
-        object target = (object?)Uri ?? Path ?? Source;
+        var checkpoint = Cursor is not null || NoResume || (Database is null && ConnectionString is null) ? null : ReadCheckpoint(pump.Events);
+        PollSource source;
         try
         {
-            var map = FieldMapParameter.Apply(profile.FieldMap, FieldMap);
-            if (ParameterSetName == PathParameterSet)
-            {
-                var dump = BuildDump(CmdletPaths.Resolve(this, Path!), map, start, Bound);
-                produce = ct => DumpReader.ReadAsync(dump, TimeProvider.System, log, ct);
-            }
-            else
-            {
-                var request = BuildRequest(profile, map, start, watermark, warnOrLog, Bound, WriteVerbose);
-                request.Validate();
-                target = request.Uri;
-                WriteVerbose(Describe(profile, request));
-                var poller = new MuseumPoller(MuseumHttp.ForConcurrency(request.ThrottleLimit), TimeProvider.System, warnOrLog);
-                statistics = poller.Statistics;
-                _livePolls.Add(LivePolls.Register(LivePollScope.Current, Source, statistics));
-                produce = ct => poller.PollAsync(request, ct);
-            }
+            // At most 4 chunks (about 1,000 records) wait for the pipeline thread: enough to keep it busy, few enough that
+            // records do not pile up and outlive a garbage collection (a deeper queue was slower: docs/guide/performance.md).
+            source = PollSource.Create(settings, checkpoint, pump.Events);
         }
         catch (ArgumentException ex)
         {
-            ThrowTerminatingError(new ErrorRecord(ex, "MuseumPollInvalidArgument", ErrorCategory.InvalidArgument, target));
+            DrainEvents(pump.Events);
+            ThrowTerminatingError(new ErrorRecord(ex, "MuseumPollInvalidArgument", ErrorCategory.InvalidArgument, (object?)settings.Uri ?? Path ?? Source));
             return;
         }
-
+        DrainEvents(pump.Events);
+        var target = source.Target;
+        var statistics = source.Statistics ?? new PollStatistics();
         var progress = new ProgressReporter(this, activityId: 1, "Invoke-MuseumPoll");
-        var stats = statistics;
-        var feed = new PollFeed();
+        // The run handle the records carry to a Sync-MuseumRecord downstream: its metrics and its commit on failure.
+        var feed = new PollFeed(source.Statistics);
         void Write(PipelineMessage message)
         {
-            switch (message)
-            {
-                case RecordChunk chunk:
-                    feed.Mark(chunk.Records[0]);
-                    foreach (var record in chunk.Records) WriteObject(record);
-                    if (progress.Due) progress.Tick(stats, chunk.Records[^1].Position);
-                    break;
-                case VerboseMessage v:
-                    WriteVerbose(v.Text);
-                    break;
-                case WarningMessage w:
-                    WriteWarning(w.Text);
-                    break;
-            }
+            if (message is not RecordChunk chunk) return;
+            feed.Mark(chunk.Records[0]);
+            foreach (var record in chunk.Records) WriteObject(record);
+            if (progress.Due) progress.Tick(statistics, chunk.Records[^1].Position);
         }
 
         try
@@ -401,7 +357,7 @@ public sealed class InvokeMuseumPollCommand : PSCmdlet, IDisposable
                     // first): one channel hand-off per chunk instead of per record, without holding a slow feed back.
                     var chunk = new List<MuseumRecord>(RecordChunk.MaxRecords);
                     var flushAt = Environment.TickCount64 + RecordChunk.MaxDelayMs;
-                    await foreach (var record in produce(ct).ConfigureAwait(false))
+                    await foreach (var record in source.ReadAsync(ct).ConfigureAwait(false))
                     {
                         chunk.Add(record);
                         if (chunk.Count >= RecordChunk.MaxRecords || record.EndOfPage || Environment.TickCount64 >= flushAt)
@@ -414,9 +370,10 @@ public sealed class InvokeMuseumPollCommand : PSCmdlet, IDisposable
                     if (chunk.Count > 0) await pump.Writer.WriteAsync(new RecordChunk(chunk.ToArray()), ct).ConfigureAwait(false);
                 },
                 Write,
-                _cts.Token);
+                WriteEvent,
+                CancelToken);
         }
-        catch (OperationCanceledException) when (_cts.IsCancellationRequested)
+        catch (OperationCanceledException) when (IsStopping)
         {
             // Ctrl+C: PowerShell is stopping the pipeline.
         }
@@ -441,117 +398,9 @@ public sealed class InvokeMuseumPollCommand : PSCmdlet, IDisposable
         Finish(statistics);
     }
 
-    /// <summary>The dump read these parameters describe (shared with Invoke-MuseumSync, like <see cref="BuildRequest"/>).</summary>
-    internal DumpRequest BuildDump(string fullPath, Mapping.FieldMap map, string? start, Func<string, bool> bound)
+    private void DrainEvents(QueuedEventSink events)
     {
-        var dump = new DumpRequest
-        {
-            Path = fullPath,
-            Source = Source,
-            StartPosition = start,
-            PageSize = bound(nameof(PageSize)) ? PageSize : 1000,
-            MaxPages = MaxPages > 0 ? MaxPages : null,
-            FieldMap = map,
-        };
-        dump.Validate();
-        return dump;
-    }
-
-    /// <summary>
-    /// The poll request these parameters describe. Shared with Invoke-MuseumSync, which fills an instance of this class
-    /// from a config file's source entry: one place decides names, defaults and profile fallbacks for both paths.
-    /// </summary>
-    /// <param name="profile">The source profile (defaults for what is not bound).</param>
-    /// <param name="map">The field map.</param>
-    /// <param name="start">The position to start from (a checkpoint or -Cursor).</param>
-    /// <param name="watermark">The checkpoint's watermark, for incremental sources.</param>
-    /// <param name="log">Where the poller's retry and wait decisions go.</param>
-    /// <param name="bound">True for a parameter the caller gave (the rest come from the profile).</param>
-    /// <param name="verbose">Where the decisions made here are said.</param>
-    internal PollRequest BuildRequest(SourceProfile profile, Mapping.FieldMap map, string? start, string? watermark, Action<string> log, Func<string, bool> bound, Action<string> verbose)
-    {
-        var uri = Uri ?? profile.Uri ?? throw new ArgumentException($"Give the endpoint with -Uri (the {profile.Name} profile has no default endpoint).");
-        var paging = Paging is not null ? Enum.Parse<PagingStyle>(Paging, ignoreCase: true) : profile.Paging;
-        var pageSize = bound(nameof(PageSize)) ? PageSize : profile.PageSize;
-        if (profile.MaxPageSize is { } maxSize && pageSize > maxSize)
-        {
-            verbose($"{profile.Name} serves at most {maxSize} records per page; -PageSize {pageSize} is lowered to {maxSize}.");
-            pageSize = maxSize;
-        }
-        var sinceParameter = SinceParameter ?? profile.SinceParameter;
-        var incremental = sinceParameter is not null || paging == PagingStyle.OaiPmh;
-        DateTimeOffset? since = null;
-        if (bound(nameof(Since)))
-        {
-            since = Since.Kind == DateTimeKind.Unspecified ? new DateTimeOffset(DateTime.SpecifyKind(Since, DateTimeKind.Utc)) : new DateTimeOffset(Since);
-        }
-        else if (incremental && watermark is not null && DateTimeOffset.TryParse(watermark, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var w))
-        {
-            since = w;
-            verbose($"Incremental: only records modified since the checkpoint's watermark {watermark}.");
-        }
-        var apiKeyIn = ApiKeyIn is not null ? Enum.Parse<ApiKeyLocation>(ApiKeyIn, ignoreCase: true) : profile.ApiKeyLocation;
-        var throttle = bound(nameof(ThrottleLimit)) ? ThrottleLimit : profile.ThrottleLimit;
-        var auth = PollAuthentication.Create(ApiKey, ApiKeyVariable, ApiKeyName ?? profile.ApiKeyName, apiKeyIn, BearerToken, BearerTokenVariable,
-            Credential, ClientId, ClientSecretVariable, TokenUri, Scope, MuseumHttp.ForConcurrency(throttle), log);
-        return new PollRequest
-        {
-            Uri = uri,
-            Source = Source,
-            StartPosition = start,
-            PageSize = pageSize,
-            MaxPages = MaxPages > 0 ? MaxPages : null,
-            MaxEmptyPages = MaxEmptyPages,
-            Paging = paging,
-            Format = Format is not null ? Enum.Parse<RecordFormat>(Format, ignoreCase: true) : profile.Format,
-            CursorParameter = CursorParameter ?? "cursor",
-            LimitParameter = LimitParameter ?? profile.LimitParameter,
-            PageParameter = PageParameter ?? profile.PageParameter,
-            OffsetParameter = OffsetParameter ?? profile.OffsetParameter,
-            NextPath = NextPath ?? profile.NextPath,
-            ItemsPath = ItemsPath ?? profile.ItemsPath,
-            TotalPath = TotalPath ?? profile.TotalPath,
-            TotalPagesPath = profile.TotalPagesPath,
-            ItemUri = ItemUri ?? (Uri is null ? profile.ItemUri : null),
-            ItemPath = ItemPath,
-            ThrottleLimit = throttle,
-            FieldMap = map,
-            Since = since,
-            SinceParameter = sinceParameter,
-            SinceFormat = profile.SinceFormat,
-            Overlap = bound(nameof(Overlap)) ? Overlap : profile.Overlap,
-            MetadataPrefix = MetadataPrefix ?? profile.MetadataPrefix ?? "oai_dc",
-            OaiSet = OaiSet,
-            Authenticator = auth,
-            AllowedOrigins = AllowedOrigin ?? [],
-            Resilience = new HttpResilienceOptions
-            {
-                MaxRetryAttempts = MaxRetries,
-                AttemptTimeout = TimeSpan.FromSeconds(TimeoutSec),
-                RunTimeout = RunTimeoutSec > 0 ? TimeSpan.FromSeconds(RunTimeoutSec) : null,
-                ThrottleCooldown = bound(nameof(ThrottleCooldownSec)) ? TimeSpan.FromSeconds(ThrottleCooldownSec) : profile.ThrottleCooldown,
-                CircuitBreaker = new CircuitBreakerOptions { BreakDuration = TimeSpan.FromSeconds(CircuitBreakSec) },
-            },
-            Limits = new PageLimitOptions
-            {
-                MaxPageBytes = MaxPageBytes,
-                MaxRecordBytes = MaxRecordBytes,
-                PageTimeout = TimeSpan.FromSeconds(PageTimeoutSec),
-            },
-            RateLimit = new RateLimitOptions
-            {
-                RequestsPerSecond = bound(nameof(RequestsPerSecond)) ? RequestsPerSecond : bound(nameof(RequestLimit)) ? null : profile.RequestsPerSecond,
-                RequestLimit = bound(nameof(RequestLimit)) ? RequestLimit : bound(nameof(RequestsPerSecond)) ? null : profile.RequestLimit,
-                RequestWindow = bound(nameof(RequestLimit)) ? TimeSpan.FromSeconds(RequestWindowSec) : profile.RequestWindow,
-            },
-        };
-    }
-
-    private static string Describe(SourceProfile profile, PollRequest r)
-    {
-        var pace = r.RateLimit.RequestsPerSecond is { } rps ? $"{rps} requests/s" : r.RateLimit.RequestLimit is { } n ? $"{n} requests per {r.RateLimit.RequestWindow}" : "no client-side pace";
-        return string.Create(CultureInfo.InvariantCulture,
-            $"Profile {profile.Name}: paging {r.Paging}{(r.ItemUri is null ? string.Empty : " with ID fan-out")}, page size {r.PageSize}, {pace} (rate-limit headers honoured), throttle limit {r.ThrottleLimit}, {(r.Authenticator is null ? "no credentials" : "credentials: " + r.Authenticator.GetType().Name)}{(r.Since is { } s ? $", since {s:yyyy-MM-dd'T'HH:mm:ss'Z'}" : string.Empty)}; fields: {r.FieldMap}");
+        while (events.TryTake(out var e)) WriteEvent(e);
     }
 
     private void Finish(PollStatistics statistics)
@@ -560,9 +409,8 @@ public sealed class InvokeMuseumPollCommand : PSCmdlet, IDisposable
         if (SummaryVariable is not null) SessionState.PSVariable.Set(SummaryVariable, statistics);
     }
 
-    private bool Bound(string name) => MyInvocation.BoundParameters.ContainsKey(name);
-
-    private (string? Cursor, string? Watermark) ReadCheckpoint()
+    /// <summary>The stored checkpoint, read through the core (<see cref="PollSource.ReadCheckpointAsync(StoreOptions, string, ISyncEventSink, CancellationToken)"/>).</summary>
+    private SyncCheckpoint? ReadCheckpoint(QueuedEventSink events)
     {
         StoreOptions options;
         try
@@ -572,43 +420,20 @@ public sealed class InvokeMuseumPollCommand : PSCmdlet, IDisposable
         catch (ArgumentException ex)
         {
             ThrowTerminatingError(new ErrorRecord(ex, "MuseumPollInvalidStore", ErrorCategory.InvalidArgument, Database ?? (object)"-ConnectionString"));
-            return (null, null);
-        }
-        var where = options.Describe();
-        if (options.Provider == StoreProvider.Sqlite && options.SqliteFile() is { } file && !File.Exists(file))
-        {
-            WriteVerbose($"No database at '{file}' yet; starting '{Source}' from the first page.");
-            return (null, null);
+            return null;
         }
         try
         {
-            var result = Task.Run(async () =>
-            {
-                var store = await SyncStoreFactory.OpenAsync(options, create: false, _cts.Token).ConfigureAwait(false);
-                await using var storeScope = store.ConfigureAwait(false);
-                var list = await store.GetCheckpointsAsync(Source, _cts.Token).ConfigureAwait(false);
-                return list.Count > 0 ? list[0] : null;
-            }).GetAwaiter().GetResult();
-            WriteVerbose(result is null
-                ? $"No checkpoint for '{Source}' in {where}; starting from the first page."
-                : $"Resuming '{Source}' from checkpoint {(result.Cursor is null ? "(start)" : $"'{UrlMasker.MaskPosition(result.Cursor)}'")} of {result.LastSyncTime:u}{(result.Watermark is null ? string.Empty : $", watermark {result.Watermark}")}.");
-            return (result?.Cursor, result?.Watermark);
+            return AsyncPump.Run(() => PollSource.ReadCheckpointAsync(options, Source, events, CancelToken));
         }
         catch (SyncStoreException ex)
         {
-            ThrowTerminatingError(ErrorRecords.From(ex, where));
-            return (null, null);
+            ThrowTerminatingError(ErrorRecords.From(ex, options.Describe()));
+            return null;
         }
-    }
-
-    /// <inheritdoc />
-    protected override void StopProcessing() => _cts.Cancel();
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        foreach (var poll in _livePolls) poll.Dispose();
-        _livePolls.Clear();
-        _cts.Dispose();
+        finally
+        {
+            DrainEvents(events);
+        }
     }
 }

@@ -4,12 +4,7 @@ using MuseumSync.PowerShell.Internal;
 
 namespace MuseumSync.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Starts a source from the beginning: clears its cursor and watermark.</para>
-/// <para type="description">The next sync of the source reads every page again (the upsert leaves unchanged records alone). The totals and the records stay. The source's lease is taken for the moment of the change, so it fails plainly while a sync of the source runs.</para>
-/// <example><code>Reset-SyncCheckpoint -Source met -Database ./museum.db</code></example>
-/// <example><code>Get-SyncCheckpoint -Database ./museum.db | Reset-SyncCheckpoint -WhatIf</code></example>
-/// </summary>
+/// <summary>Starts a source from the beginning: clears its cursor and watermark (help: docs/Reset-SyncCheckpoint.md).</summary>
 [Cmdlet(VerbsCommon.Reset, "SyncCheckpoint", DefaultParameterSetName = DatabaseSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(SyncCheckpoint))]
 public sealed class ResetSyncCheckpointCommand : SyncStoreCommand

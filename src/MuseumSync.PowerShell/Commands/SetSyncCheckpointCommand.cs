@@ -5,13 +5,7 @@ using MuseumSync.Storage;
 
 namespace MuseumSync.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Sets where a source's next sync starts: its cursor and/or its watermark.</para>
-/// <para type="description">Writes the checkpoint of one source (creating it when there is none), for example to skip a broken page or to start an incremental source at a known date. The source's lease is taken for the moment of the change, so it fails plainly while a sync of the source runs. The totals are kept.</para>
-/// <example><code>Set-SyncCheckpoint -Source met -Cursor 'c40' -Database ./museum.db</code></example>
-/// <example><code>Set-SyncCheckpoint -Source met -Watermark '2025-01-01T00:00:00Z' -ConnectionString $cs -PassThru</code></example>
-/// <example><code>Get-SyncCheckpoint -Database ./museum.db | Set-SyncCheckpoint -ConnectionString $cs   # copies every cursor and watermark</code></example>
-/// </summary>
+/// <summary>Sets where a source's next sync starts: its cursor and/or its watermark (help: docs/Set-SyncCheckpoint.md).</summary>
 [Cmdlet(VerbsCommon.Set, "SyncCheckpoint", DefaultParameterSetName = DatabaseSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(SyncCheckpoint))]
 public sealed class SetSyncCheckpointCommand : SyncStoreCommand

@@ -2,8 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Management.Automation;
 using MuseumSync.Compliance;
-using MuseumSync.Metrics;
-using MuseumSync.Polling;
+using MuseumSync.Run;
 using MuseumSync.PowerShell.Completion;
 using MuseumSync.PowerShell.Internal;
 using MuseumSync.Storage;
@@ -11,32 +10,22 @@ using MuseumSync.Sync;
 
 namespace MuseumSync.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Writes museum records to the database in batches, each batch with its checkpoint in one transaction.</para>
-/// <para type="description">Valid records are upserted by (source, ObjectId): the last version wins and unchanged records are not rewritten. Records the source reports deleted are deleted. Invalid records go to the dead-letter table with their payload and reasons; they are outcomes, not errors: the run completes the same under every -ErrorAction, the summary counts them, and the first -MaxInvalidWarnings of them are written as warnings once their batch is committed (-EnableException writes each as a MuseumRecordInvalid error instead). The checkpoint moves only to the end of a page whose every record is committed, in the same transaction as the batch. The source (or -Partition of it) is leased in the database for the run, so scheduled tasks on several servers never sync it twice at once: a second worker stops at once with a SyncSourceBusy error naming the holder. Dead letters piped in (from Get-SyncDeadLetter) are validated again: the ones that pass are committed and leave the dead-letter table in the same transaction.</para>
-/// <example><code>Invoke-MuseumPoll -Uri $uri -Source met -Database ./museum.db | Sync-MuseumRecord -Source met -Database ./museum.db</code></example>
-/// <example><code>Invoke-MuseumPoll -Uri $uri -Source met | Sync-MuseumRecord -Source met -ConnectionString 'Server=sql01;Database=Mirror;Integrated Security=true;Encrypt=true'</code></example>
-/// <example><code>Get-SyncDeadLetter -Source met -Database ./museum.db | Sync-MuseumRecord -Database ./museum.db</code></example>
-/// </summary>
+/// <summary>Writes museum records to the database in batches, each batch with its checkpoint in one transaction (help: docs/Sync-MuseumRecord.md).</summary>
 [Cmdlet(VerbsData.Sync, "MuseumRecord", DefaultParameterSetName = DatabaseSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(SyncSummary))]
-public sealed class SyncMuseumRecordCommand : SyncStoreCommand, IDisposable
+public sealed class SyncMuseumRecordCommand : SyncStoreCommand
 {
-    private readonly CancellationTokenSource _cts = new();
     private readonly Stopwatch _clock = new();
     private readonly HashSet<string> _leased = new(StringComparer.Ordinal);
     private SyncWriter _writer = null!;
     private DeadLetterReplay? _replay;
-    private ComplianceEngine? _compliance;
-    private MetricsFileWriter? _metricsFile;
+    private QueuedEventSink _events = null!;
     private ProgressReporter? _progress;
     private bool _whatIf;
     private long _batchesAsked;
     private PollFeed? _feed;
     private bool _commitUnasked;
     private bool _upstreamFailed;
-    private long _started;
-    private Guid _scope;
 
     /// <summary>The record to store (a MuseumSync.MuseumRecord from Invoke-MuseumPoll), or a MuseumSync.DeadLetter (from Get-SyncDeadLetter) to validate and commit again.</summary>
     // No [ValidateNotNull]: Mandatory already refuses null, and the attribute costs an allocating type inspection per
@@ -53,12 +42,12 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand, IDisposable
     /// <summary>Records per transaction.</summary>
     [Parameter]
     [ValidateRange(1, 1_000_000)]
-    public int BatchSize { get; set; } = 1000;
+    public int BatchSize { get; set; }
 
     /// <summary>The payload bytes one transaction may collect; a batch of large records is committed before BatchSize records. The default is 64 MiB.</summary>
     [Parameter]
     [ValidateRange(1024L, 64L * 1024 * 1024 * 1024)]
-    public long MaxBatchBytes { get; set; } = SyncWriterOptions.DefaultMaxBatchBytes;
+    public long MaxBatchBytes { get; set; }
 
     /// <summary>The partition of an ID fan-out this worker syncs, as N/M (for example 2/8): the lease is on that partition only.</summary>
     [Parameter]
@@ -74,7 +63,7 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand, IDisposable
     /// <summary>Seconds the lease lasts without a renewal (renewed by every batch and every third of this while idle); a dead worker's lease frees itself after this.</summary>
     [Parameter]
     [ValidateRange(5, 86_400)]
-    public int LeaseTimeoutSec { get; set; } = 120;
+    public int LeaseTimeoutSec { get; set; }
 
     /// <summary>A compliance rule file (.psd1, see the README, "Compliance routing") whose rules decide each record's assigned access tier before the built-in rules; without it the built-in rules decide. Records the rules cannot classify are dead-lettered.</summary>
     [Parameter]
@@ -98,7 +87,7 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand, IDisposable
     /// <summary>Invalid records listed one by one per run, as warnings written after their batch is committed; the rest are counted in one closing warning. 0 writes only that warning.</summary>
     [Parameter]
     [ValidateRange(0, 1_000_000)]
-    public int MaxInvalidWarnings { get; set; } = 10;
+    public int MaxInvalidWarnings { get; set; }
 
     /// <summary>Write every invalid record as a non-terminating MuseumRecordInvalid error (after its batch is committed) instead of the warnings: under -ErrorAction Stop the first one stops the run, with that batch committed.</summary>
     [Parameter]
@@ -107,17 +96,11 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand, IDisposable
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
-        _started = Stopwatch.GetTimestamp();
-        _scope = LivePollScope.Current;
+        base.BeginProcessing();
         var options = StoreOptions; // a terminating error now when the store parameters cannot work
-        SyncPartition? partition = null;
-        if (Partition is not null)
+        if (Partition is not null && !SyncPartition.TryParse(Partition, CultureInfo.InvariantCulture, out _))
         {
-            if (!SyncPartition.TryParse(Partition, CultureInfo.InvariantCulture, out var p))
-            {
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-Partition '{Partition}' is not a partition: write N/M with 1 <= N <= M, for example 2/8."), "SyncPartitionInvalid", ErrorCategory.InvalidArgument, Partition));
-            }
-            partition = p;
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-Partition '{Partition}' is not a partition: write N/M with 1 <= N <= M, for example 2/8."), "SyncPartitionInvalid", ErrorCategory.InvalidArgument, Partition));
         }
         try
         {
@@ -127,31 +110,24 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand, IDisposable
         {
             ThrowTerminatingError(new ErrorRecord(ex, "SyncProfileUnknown", ErrorCategory.InvalidArgument, Profile));
         }
+        // The same settings and writer options as Invoke-MuseumSync: the parameters map once (SettingKeys), the core decides the rest.
+        var settings = new SyncSettings { Source = Source ?? string.Empty };
+        SettingKeys.ApplyBound(settings, MyInvocation.BoundParameters);
+        if (ComplianceRules is not null) settings.ComplianceRules = CmdletPaths.Resolve(this, ComplianceRules);
+        _whatIf = IsWhatIf();
+        _events = NewEvents();
+        SyncWriterOptions writerOptions = null!;
         try
         {
-            _compliance = SkipCompliance
-                ? null
-                : new ComplianceEngine(ComplianceRules is null ? ComplianceRuleSet.Default : ComplianceRuleFile.Load(CmdletPaths.Resolve(this, ComplianceRules)), TimeProvider.System);
+            writerOptions = SyncRun.WriterOptions(settings, StoreDescription, _events, ComplianceRuleFile.Load,
+                useLeases: !_whatIf, shouldCommit: AskCommit, perRecordSource: Source is null);
         }
         catch (ComplianceRulesException ex)
         {
             ThrowTerminatingError(ErrorRecords.From(ex, ComplianceRules));
         }
-        _whatIf = IsWhatIf();
-        _writer = new SyncWriter(ct => SyncStoreFactory.OpenAndInitializeAsync(options, ct), new SyncWriterOptions
-        {
-            BatchSize = BatchSize,
-            MaxBatchBytes = MaxBatchBytes,
-            Source = Source,
-            Partition = partition,
-            UseLeases = !_whatIf,
-            LeaseDuration = TimeSpan.FromSeconds(LeaseTimeoutSec),
-            Compliance = _compliance,
-            StoreDescription = StoreDescription,
-            ShouldCommit = AskCommit,
-            MaxInvalidNotices = EnableException ? int.MaxValue : MaxInvalidWarnings,
-        });
-        if (MetricsPath is not null) StartMetrics(CmdletPaths.Resolve(this, MetricsPath));
+        _writer = new SyncWriter(ct => SyncStoreFactory.OpenAndInitializeAsync(options, ct), writerOptions);
+        if (MetricsPath is not null) StartMetrics(CmdletPaths.Resolve(this, MetricsPath), MetricsIntervalSec, () => _writer.Metrics);
         _progress = new ProgressReporter(this, activityId: 2, "Sync-MuseumRecord");
         _clock.Start();
         // PowerShell runs every BeginProcessing before the first ProcessRecord: leasing here means a busy source stops the
@@ -168,7 +144,7 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand, IDisposable
         {
             case MuseumRecord r:
                 record = r;
-                if (PollFeed.Of(r) is { } feed && !ReferenceEquals(feed, _feed)) Subscribe(feed);
+                if (PollFeed.Of(r) is { } feed && !ReferenceEquals(feed, _feed)) Subscribe(feed, Source ?? r.Source);
                 break;
             case DeadLetter d:
                 record = _replay!.Revalidate(d);
@@ -181,27 +157,31 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand, IDisposable
                 return;
         }
         if (!_whatIf) Lease(Source ?? record.Source);
-        var add = _writer.AddAsync(record, replay, _cts.Token);
+        var add = _writer.AddAsync(record, replay, CancelToken);
         if (!add.IsCompletedSuccessfully) Wait(add.AsTask());
-        if (_writer.HasMessages) DrainMessages();
+        if (_events.HasPending) DrainMessages();
         _progress!.Tick(_writer);
     }
 
     /// <inheritdoc />
     protected override void EndProcessing()
     {
-        Wait(_writer.CompleteAsync(_cts.Token));
+        Wait(_writer.CompleteAsync(CancelToken));
         _clock.Stop();
         DrainMessages();
         _progress?.Complete();
-        StopMetrics();
+        StopMetrics("The sync itself is complete.");
         WriteObject(_writer.Summarize(_writer.OnlySkipped ? "WhatIf" : "Completed", _clock.Elapsed, StoreOptions.Provider.ToString()));
     }
 
-    /// <summary>Commits, when the Invoke-MuseumPoll feeding this run fails, what was received before the failure.</summary>
-    private void Subscribe(PollFeed feed)
+    /// <summary>
+    /// Meets the Invoke-MuseumPoll feeding this run through the feed its records carry: its wire statistics join this
+    /// run's metrics, and, when it fails, this run commits what was received before the failure.
+    /// </summary>
+    private void Subscribe(PollFeed feed, string source)
     {
         _feed = feed;
+        if (feed.Statistics is { } poll && string.Equals(poll.Source, source, StringComparison.Ordinal)) _writer.MetricsFor(source).Attach(poll);
         // Asked later, inside the poll's turn, where PowerShell lets this cmdlet neither write nor ask: so decided now.
         _commitUnasked = !_whatIf && !(MyInvocation.BoundParameters.TryGetValue("Confirm", out var c) && c is SwitchParameter { IsPresent: true })
             && !(GetVariableValue("ConfirmPreference") is ConfirmImpact preference && preference <= ConfirmImpact.Medium);
@@ -214,7 +194,7 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand, IDisposable
         _upstreamFailed = true;
         try
         {
-            _writer.CompleteAsync(_cts.Token).GetAwaiter().GetResult();
+            _writer.CompleteAsync(CancelToken).GetAwaiter().GetResult();
         }
         catch (Exception ex) when (ex is MuseumSyncException or OperationCanceledException or ArgumentException or InvalidOperationException)
         {
@@ -238,7 +218,7 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand, IDisposable
         if (!_leased.Add(source)) return;
         try
         {
-            Wait(_writer.EnsureLeaseAsync(source, _cts.Token).AsTask());
+            Wait(_writer.EnsureLeaseAsync(source, CancelToken).AsTask());
         }
         finally
         {
@@ -253,7 +233,7 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand, IDisposable
         {
             task.GetAwaiter().GetResult();
         }
-        catch (OperationCanceledException) when (_cts.IsCancellationRequested)
+        catch (OperationCanceledException) when (IsStopping)
         {
             throw new PipelineStoppedException();
         }
@@ -284,75 +264,24 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand, IDisposable
     /// </summary>
     private void DrainMessages(bool failing = false)
     {
-        while (_writer.TryTakeMessage(out var message))
+        while (_events.TryTake(out var e))
         {
-            if (message.DeadLettered is { } record && EnableException && !failing) WriteError(ErrorRecords.InvalidRecord(message.Text, record));
-            else if (message.IsWarning) WriteWarning(message.Text);
-            else WriteVerbose(message.Text);
-        }
-    }
-
-    private void StartMetrics(string path)
-    {
-        try
-        {
-            _metricsFile = new MetricsFileWriter(path, CurrentMetrics, TimeSpan.FromSeconds(MetricsIntervalSec));
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
-        {
-            ThrowTerminatingError(new ErrorRecord(ex, "SyncMetricsPathInvalid", ErrorCategory.InvalidArgument, MetricsPath));
-        }
-    }
-
-    private IEnumerable<SyncMetrics> CurrentMetrics()
-    {
-        var all = _writer.Metrics;
-        foreach (var m in all)
-        {
-            if (m.Poll is null && LivePolls.Find(_scope, m.Source, _started) is { } poll) m.Attach(poll);
-        }
-        return all;
-    }
-
-    private void StopMetrics()
-    {
-        if (_metricsFile is null) return;
-        var file = _metricsFile;
-        _metricsFile = null;
-        try
-        {
-            file.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            WriteVerbose($"metrics={file.FilePath} writes={file.Writes}");
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            WriteWarning($"Could not write the metrics file '{file.FilePath}': {ex.Message} The sync itself is complete.");
+            if (e.Id == SyncEventIds.RecordDeadLettered && e.Record is { } record && EnableException && !failing) WriteError(ErrorRecords.InvalidRecord(e.Message, record));
+            else WriteEvent(e);
         }
     }
 
     /// <inheritdoc />
     protected override void StopProcessing()
     {
-        _cts.Cancel();
+        base.StopProcessing();
         _writer?.Cancel();
     }
 
     /// <inheritdoc />
-    public void Dispose()
+    protected override void Dispose(bool disposing)
     {
-        if (_metricsFile is not null)
-        {
-            try
-            {
-                _metricsFile.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // A metrics failure never fails a sync.
-            }
-            _metricsFile = null;
-        }
-        _writer?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        _cts.Dispose();
+        if (disposing) _writer?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        base.Dispose(disposing);
     }
 }

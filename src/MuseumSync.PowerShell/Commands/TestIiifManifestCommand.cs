@@ -6,17 +6,10 @@ using MuseumSync.PowerShell.Internal;
 
 namespace MuseumSync.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Validates IIIF Presentation 3.0 Manifests and Collections.</para>
-/// <para type="description">Checks files, URLs, JSON text or the output of ConvertTo-IiifManifest against the Presentation 3.0 rules (the official 3.0 JSON Schema's, class by class): required id, type, label and items, language maps, canvas dimensions and durations, annotation pages and annotations, rights URIs, behaviors and @context. Presentation 2.x and 4.0 documents are rejected as such. One result per document; each error is one line with its JSON path and rule.</para>
-/// <example><code>Test-IiifManifest -Path ./manifests/*.json | Where-Object { -not $_.IsValid } | ForEach-Object { $_.Errors }</code></example>
-/// <example><code>Test-IiifManifest -Uri https://iiif.example.org/manifests/1/manifest.json</code></example>
-/// <example><code>Invoke-MuseumPoll -Uri $uri -Source demo | ConvertTo-IiifManifest | Test-IiifManifest</code></example>
-/// <example><code>Get-ChildItem ./manifests -Filter *.json -Recurse | Test-IiifManifest</code></example>
-/// </summary>
+/// <summary>Validates IIIF Presentation 3.0 Manifests and Collections (help: docs/Test-IiifManifest.md).</summary>
 [Cmdlet(VerbsDiagnostic.Test, "IiifManifest", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(IiifValidationResult))]
-public sealed class TestIiifManifestCommand : PSCmdlet, IDisposable
+public sealed class TestIiifManifestCommand : AsyncCmdlet
 {
     /// <summary>Files by path, wildcards allowed.</summary>
     public const string PathSet = "Path";
@@ -31,7 +24,6 @@ public sealed class TestIiifManifestCommand : PSCmdlet, IDisposable
     public const string JsonSet = "Json";
 
     private const long MaxDownloadBytes = 32L * 1024 * 1024;
-    private readonly CancellationTokenSource _cts = new();
     private readonly IiifValidator _validator = new();
 
     /// <summary>Manifest or Collection files; wildcards allowed. Binds from the pipeline by property name (Path).</summary>
@@ -100,7 +92,7 @@ public sealed class TestIiifManifestCommand : PSCmdlet, IDisposable
         {
             var bytes = Task.Run(async () =>
             {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_cts.Token);
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(CancelToken);
                 timeout.CancelAfter(TimeSpan.FromSeconds(TimeoutSec));
                 using var request = new HttpRequestMessage(HttpMethod.Get, uri);
                 request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/ld+json"));
@@ -124,7 +116,7 @@ public sealed class TestIiifManifestCommand : PSCmdlet, IDisposable
             }).GetAwaiter().GetResult();
             WriteObject(_validator.Validate(new MemoryStream(bytes), UrlMasker.Mask(uri)));
         }
-        catch (OperationCanceledException) when (_cts.IsCancellationRequested)
+        catch (OperationCanceledException) when (IsStopping)
         {
             throw new PipelineStoppedException();
         }
@@ -135,9 +127,4 @@ public sealed class TestIiifManifestCommand : PSCmdlet, IDisposable
         }
     }
 
-    /// <inheritdoc />
-    protected override void StopProcessing() => _cts.Cancel();
-
-    /// <inheritdoc />
-    public void Dispose() => _cts.Dispose();
 }

@@ -6,18 +6,10 @@ using MuseumSync.PowerShell.Internal;
 
 namespace MuseumSync.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Validates LIDO records against the official LIDO XSD (1.0 or 1.1) and MuseumSync's quality rules.</para>
-/// <para type="description">Reads LIDO files (one lido:lido, or a lido:lidoWrap of many records), XML text, or MuseumSync records (converted to LIDO first) and writes one result per record: its lidoRecID, file, IsValid, and every error and warning with line, column, XPath, rule and message. Files stream: a 1 GB lidoWrap is validated in bounded memory. DTDs and external entities are never processed, and nothing the document names is fetched.</para>
-/// <example><code>Test-LidoRecord -Path ./export/*.xml | Where-Object { -not $_.IsValid }</code></example>
-/// <example><code>Test-LidoRecord -Path ./harvest.xml -ExcludeRule rights-uri -RuleSeverity @{ 'link-url' = 'Error' }</code></example>
-/// <example><code>Invoke-MuseumPoll -Uri $uri -Source demo | Test-LidoRecord -SchemaPath ./schemas/lido</code></example>
-/// <example><code>Get-ChildItem ./export -Filter *.xml -Recurse | Test-LidoRecord</code></example>
-/// <example><code>$records | ConvertTo-LidoXml | Test-LidoRecord</code></example>
-/// </summary>
+/// <summary>Validates LIDO records against the official LIDO XSD (1.0 or 1.1) and MuseumSync's quality rules (help: docs/Test-LidoRecord.md).</summary>
 [Cmdlet(VerbsDiagnostic.Test, "LidoRecord", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(LidoValidationResult))]
-public sealed class TestLidoRecordCommand : PSCmdlet, IDisposable
+public sealed class TestLidoRecordCommand : AsyncCmdlet
 {
     /// <summary>Files by path, wildcards allowed.</summary>
     public const string PathSet = "Path";
@@ -31,7 +23,6 @@ public sealed class TestLidoRecordCommand : PSCmdlet, IDisposable
     /// <summary>MuseumSync records.</summary>
     public const string RecordSet = "InputObject";
 
-    private readonly CancellationTokenSource _cts = new();
     private LidoValidator _validator = null!;
 
     /// <summary>LIDO files; wildcards allowed. Binds from the pipeline by property name (Path).</summary>
@@ -90,6 +81,7 @@ public sealed class TestLidoRecordCommand : PSCmdlet, IDisposable
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
+        base.BeginProcessing();
         var options = new LidoValidationOptions
         {
             Version = Version is null ? null : LidoVersions.TryParse(Version, out var v) ? v : null,
@@ -114,7 +106,7 @@ public sealed class TestLidoRecordCommand : PSCmdlet, IDisposable
                     WriteError(new ErrorRecord(new ArgumentException($"Test-LidoRecord takes piped strings as LIDO XML text, and '{start}' is not XML. To validate files, give -Path or -LiteralPath, or pipe Get-ChildItem output."), "LidoInputNotXml", ErrorCategory.InvalidArgument, Xml));
                     return;
                 }
-                Write(() => _validator.ValidateXml(Xml, "(xml)", _cts.Token), "(xml)");
+                Write(() => _validator.ValidateXml(Xml, "(xml)", CancelToken), "(xml)");
                 break;
             case RecordSet:
                 if (LidoWriter.CannotWrite(InputObject) is { } reason)
@@ -123,12 +115,12 @@ public sealed class TestLidoRecordCommand : PSCmdlet, IDisposable
                     return;
                 }
                 var name = $"{InputObject.Source}/{InputObject.ObjectId}";
-                Write(() => _validator.ValidateXml(LidoWriter.ToXml(InputObject), name, _cts.Token), InputObject);
+                Write(() => _validator.ValidateXml(LidoWriter.ToXml(InputObject), name, CancelToken), InputObject);
                 break;
             default:
                 foreach (var file in StandardsPaths.Files(this, ParameterSetName == LiteralPathSet ? LiteralPath : Path, ParameterSetName == LiteralPathSet))
                 {
-                    Write(() => _validator.ValidateFile(file, _cts.Token), file);
+                    Write(() => _validator.ValidateFile(file, CancelToken), file);
                 }
                 break;
         }
@@ -144,7 +136,7 @@ public sealed class TestLidoRecordCommand : PSCmdlet, IDisposable
         {
             ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, ErrorCategory.ResourceUnavailable, SchemaPath));
         }
-        catch (OperationCanceledException) when (_cts.IsCancellationRequested)
+        catch (OperationCanceledException) when (IsStopping)
         {
             throw new PipelineStoppedException();
         }
@@ -191,9 +183,4 @@ public sealed class TestLidoRecordCommand : PSCmdlet, IDisposable
         return result;
     }
 
-    /// <inheritdoc />
-    protected override void StopProcessing() => _cts.Cancel();
-
-    /// <inheritdoc />
-    public void Dispose() => _cts.Dispose();
 }

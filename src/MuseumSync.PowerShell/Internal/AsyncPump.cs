@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using MuseumSync.Run;
 
 namespace MuseumSync.PowerShell.Internal;
 
@@ -11,8 +12,11 @@ internal sealed class AsyncPump
 {
     private readonly Channel<PipelineMessage> _channel;
 
-    public AsyncPump(int capacity)
+    public AsyncPump(int capacity, QueuedEventSink events)
     {
+        Events = events;
+        // The core publishes events without waiting; a wake-up is only needed when the reader may be idle.
+        events.Wake = () => _channel!.Writer.TryWrite(EventsWaiting.Instance);
         _channel = Channel.CreateBounded<PipelineMessage>(new BoundedChannelOptions(capacity)
         {
             SingleReader = true,
@@ -23,31 +27,18 @@ internal sealed class AsyncPump
 
     public ChannelWriter<PipelineMessage> Writer => _channel.Writer;
 
+    /// <summary>The events the core publishes while the producer runs; drained on the pipeline thread with the messages.</summary>
+    public QueuedEventSink Events { get; }
+
     /// <summary>Runs work (store work, say) off the pipeline thread and returns its result (exceptions unwrapped).</summary>
     public static T Run<T>(Func<Task<T>> work) => Task.Run(work).GetAwaiter().GetResult();
 
-    /// <summary>Queues a message from any thread (waits when the channel is full; drops it once the run is over).</summary>
-    public void Post(PipelineMessage message, CancellationToken cancellationToken)
-    {
-        if (_channel.Writer.TryWrite(message)) return;
-        try
-        {
-            _channel.Writer.WriteAsync(message, cancellationToken).AsTask().GetAwaiter().GetResult();
-        }
-        catch (ChannelClosedException)
-        {
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
-
     /// <summary>
-    /// Starts <paramref name="producer"/> and calls <paramref name="onMessage"/> on this thread for each message until it
-    /// ends. When <paramref name="onMessage"/> throws (a WriteError under -ErrorAction Stop), the producer is cancelled
+    /// Starts <paramref name="producer"/> and calls <paramref name="onMessage"/> on this thread for each message, and
+    /// <paramref name="onEvent"/> for each event of <see cref="Events"/>, until it ends. When <paramref name="onMessage"/> throws (a WriteError under -ErrorAction Stop), the producer is cancelled
     /// and waited for before the exception goes on, so nothing it started outlives the call.
     /// </summary>
-    public void Run(Func<CancellationToken, Task> producer, Action<PipelineMessage> onMessage, CancellationToken cancellationToken)
+    public void Run(Func<CancellationToken, Task> producer, Action<PipelineMessage> onMessage, Action<SyncEvent> onEvent, CancellationToken cancellationToken)
     {
         using var producing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var task = Task.Run(async () =>
@@ -67,7 +58,12 @@ internal sealed class AsyncPump
         {
             while (true)
             {
-                while (reader.TryRead(out var message)) onMessage(message);
+                while (reader.TryRead(out var message))
+                {
+                    Drain(onEvent);
+                    if (message is not EventsWaiting) onMessage(message);
+                }
+                Drain(onEvent);
                 bool more;
                 try
                 {
@@ -89,6 +85,18 @@ internal sealed class AsyncPump
             throw;
         }
         // Surfaces the producer's own exception (not an AggregateException).
-        task.GetAwaiter().GetResult();
+        try
+        {
+            task.GetAwaiter().GetResult();
+        }
+        finally
+        {
+            Drain(onEvent);
+        }
+    }
+
+    private void Drain(Action<SyncEvent> onEvent)
+    {
+        while (Events.TryTake(out var e)) onEvent(e);
     }
 }

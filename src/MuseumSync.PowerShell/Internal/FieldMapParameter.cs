@@ -1,14 +1,13 @@
 using System.Collections;
-using MuseumSync.Mapping;
 
 namespace MuseumSync.PowerShell.Internal;
 
 /// <summary>Applies <c>-FieldMap @{ ObjectId = 'objectID'; Title = 'title' }</c> over a profile's map.</summary>
 internal static class FieldMapParameter
 {
-    public static FieldMap Apply(FieldMap baseMap, Hashtable? overrides)
+    /// <summary>The hashtable's entries as (field, expression) pairs for <see cref="Run.SyncSettings.FieldMap"/>.</summary>
+    public static IReadOnlyList<KeyValuePair<string, string?>> Pairs(Hashtable overrides)
     {
-        if (overrides is null || overrides.Count == 0) return baseMap;
         var pairs = new List<KeyValuePair<string, string?>>();
         foreach (DictionaryEntry e in overrides)
         {
@@ -21,13 +20,6 @@ internal static class FieldMapParameter
             };
             pairs.Add(new(key, value));
         }
-        try
-        {
-            return baseMap.With(pairs);
-        }
-        catch (FormatException ex)
-        {
-            throw new ArgumentException($"-FieldMap: {ex.Message}", ex);
-        }
+        return pairs;
     }
 }

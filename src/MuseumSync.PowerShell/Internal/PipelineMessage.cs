@@ -3,15 +3,11 @@ namespace MuseumSync.PowerShell.Internal;
 /// <summary>Something the async core wants written on the pipeline thread.</summary>
 internal abstract record PipelineMessage;
 
-/// <summary>A verbose line.</summary>
-internal sealed record VerboseMessage(string Text) : PipelineMessage;
-
-/// <summary>A warning.</summary>
-internal sealed record WarningMessage(string Text) : PipelineMessage;
-
-/// <summary>A committed dead letter to write as a MuseumRecordInvalid error (-EnableException).</summary>
-internal sealed record InvalidRecordMessage(string Text, MuseumRecord Record) : PipelineMessage;
-
+/// <summary>Wakes the pipeline thread: events wait in the pump's <see cref="Run.QueuedEventSink"/>.</summary>
+internal sealed record EventsWaiting : PipelineMessage
+{
+    public static readonly EventsWaiting Instance = new();
+}
 
 /// <summary>Time to update the progress bar.</summary>
 internal sealed record ProgressTick : PipelineMessage

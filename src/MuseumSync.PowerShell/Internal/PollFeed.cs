@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using MuseumSync.Polling;
 
 namespace MuseumSync.PowerShell.Internal;
 
@@ -8,11 +9,18 @@ namespace MuseumSync.PowerShell.Internal;
 /// holds would be lost, and a source that always fails at page N would never get past it. So the poll marks the first
 /// record of every chunk it writes; a Sync-MuseumRecord that meets a marked record subscribes, and the poll asks it to
 /// commit what it received before it throws, and says in its error how far the run got.
+/// <para>
+/// The feed is also the run handle the two cmdlets meet through: it carries the poll's wire statistics, so a
+/// Sync-MuseumRecord -MetricsPath reports the HTTP side of the poll feeding it without a process-wide registry.
+/// </para>
 /// </summary>
-internal sealed class PollFeed
+internal sealed class PollFeed(PollStatistics? statistics)
 {
     private static readonly ConditionalWeakTable<MuseumRecord, PollFeed> s_marks = new();
     private Func<string>? _commitReceived;
+
+    /// <summary>The wire statistics of the poll (null for a dump).</summary>
+    public PollStatistics? Statistics { get; } = statistics;
 
     /// <summary>Marks <paramref name="record"/> as written by this feed.</summary>
     public void Mark(MuseumRecord record) => s_marks.AddOrUpdate(record, this);

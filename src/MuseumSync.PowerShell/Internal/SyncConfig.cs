@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Management.Automation;
 using System.Security;
-using MuseumSync.PowerShell.Commands;
+using MuseumSync.Run;
 using MuseumSync.Storage;
 
 namespace MuseumSync.PowerShell.Internal;
@@ -12,22 +12,13 @@ internal sealed class SyncConfigException : Exception
     public SyncConfigException(string message, Exception? inner = null) : base(message, inner) { }
 }
 
-/// <summary>One source of a sync config file: the Invoke-MuseumPoll and Sync-MuseumRecord parameters it sets.</summary>
+/// <summary>One source of a sync config file: its name and the core settings its keys (and the file's Defaults) set.</summary>
 internal sealed class SyncConfigSource
 {
     public required string Name { get; init; }
 
-    /// <summary>The poll half's parameters (an Invoke-MuseumPoll instance used as a parameter bag; never run as a cmdlet).</summary>
-    public required InvokeMuseumPollCommand Poll { get; init; }
-
-    /// <summary>The keys set on <see cref="Poll"/> (the rest come from the profile).</summary>
-    public required HashSet<string> PollBound { get; init; }
-
-    /// <summary>The sync half's parameters (a Sync-MuseumRecord instance used as a parameter bag).</summary>
-    public required SyncMuseumRecordCommand Sync { get; init; }
-
-    /// <summary>The keys set on <see cref="Sync"/>.</summary>
-    public required HashSet<string> SyncBound { get; init; }
+    /// <summary>What to sync; keys not given stay null, so the profile's values and the declared defaults apply.</summary>
+    public required SyncSettings Settings { get; init; }
 }
 
 /// <summary>
@@ -41,7 +32,7 @@ internal sealed class SyncConfigSource
 /// }
 /// </code>
 /// Source keys are the parameters of Invoke-MuseumPoll and Sync-MuseumRecord (Name is -Source), with the same types,
-/// limits and defaults; secrets only by environment-variable name; relative paths are relative to the file.
+/// limits and defaults (<see cref="SettingKeys"/>); secrets only by environment-variable name; relative paths are relative to the file.
 /// </summary>
 internal sealed class SyncConfig
 {
@@ -109,10 +100,7 @@ internal sealed class SyncConfig
 
     private static SyncConfigSource ReadSource(string name, string folder, IDictionary? defaults, IDictionary entry, string where)
     {
-        var poll = new InvokeMuseumPollCommand { Source = name };
-        var sync = new SyncMuseumRecordCommand { Source = name };
-        var pollBound = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { nameof(InvokeMuseumPollCommand.Source) };
-        var syncBound = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { nameof(SyncMuseumRecordCommand.Source) };
+        var settings = new SyncSettings { Source = name };
         var merged = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
         if (defaults is not null)
         {
@@ -128,35 +116,21 @@ internal sealed class SyncConfig
             {
                 value = raw is string p ? Path.GetFullPath(Path.Combine(folder, p)) : raw;
             }
-            var pollProperty = ParameterBag.Find(typeof(InvokeMuseumPollCommand), key);
-            var syncProperty = ParameterBag.Find(typeof(SyncMuseumRecordCommand), key);
-            if (pollProperty is null && syncProperty is null)
-            {
-                throw new SyncConfigException($"{where}: '{key}' is not a parameter of Invoke-MuseumPoll or Sync-MuseumRecord. The keys are their parameter names (Uri, Profile, PageSize, BatchSize, ApiKeyVariable, ComplianceRules, …; see Get-Help Invoke-MuseumSync).");
-            }
+            var setting = SettingKeys.Find(key) ?? throw new SyncConfigException($"{where}: '{key}' is not a parameter of Invoke-MuseumPoll or Sync-MuseumRecord. The keys are their parameter names (Uri, Profile, PageSize, BatchSize, ApiKeyVariable, ComplianceRules, …; see Get-Help Invoke-MuseumSync).");
             try
             {
-                if (pollProperty is not null)
-                {
-                    ParameterBag.Set(poll, pollProperty, value, where);
-                    pollBound.Add(pollProperty.Name);
-                }
-                if (syncProperty is not null)
-                {
-                    ParameterBag.Set(sync, syncProperty, value, where);
-                    syncBound.Add(syncProperty.Name);
-                }
+                SettingKeys.ApplyConfig(settings, setting, value, where);
             }
             catch (ArgumentException ex)
             {
                 throw new SyncConfigException(ex.Message, ex);
             }
         }
-        if (poll.Uri is null && poll.Path is null && !pollBound.Contains("Profile"))
+        if (settings.Uri is null && settings.Path is null && settings.Profile is null)
         {
             throw new SyncConfigException($"{where}: say where the records come from: Uri = 'https://…', Path = 'dump.ndjson', or a Profile with a default endpoint.");
         }
-        return new SyncConfigSource { Name = name, Poll = poll, PollBound = pollBound, Sync = sync, SyncBound = syncBound };
+        return new SyncConfigSource { Name = name, Settings = settings };
     }
 
     private static StoreOptions ReadStore(IDictionary store, string folder, string file)

@@ -10,7 +10,7 @@ namespace MuseumSync.PowerShell.Internal;
 /// Not a cmdlet itself. No field here (or in a cmdlet) has a value type from MuseumSync.Core: PowerShell loads the
 /// cmdlet types before the module's load context is hooked, and such a field would make it look for the core too early.
 /// </summary>
-public abstract class SyncStoreCommand : PSCmdlet
+public abstract class SyncStoreCommand : AsyncCmdlet
 {
     /// <summary>The parameter set of <c>-Database</c>.</summary>
     public const string DatabaseSet = "Database";

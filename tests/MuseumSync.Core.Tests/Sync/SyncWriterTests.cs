@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using MuseumSync.Run;
 using MuseumSync.Storage;
 using MuseumSync.Storage.Leases;
 using MuseumSync.Storage.Sqlite;
@@ -13,6 +15,9 @@ public sealed class SyncWriterTests : IAsyncLifetime
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "ms-writer-" + Guid.NewGuid().ToString("N"));
     private SqliteSyncStore _sqlite = null!;
     private GatedStore _store = null!;
+    // What the writers said (SyncWriterOptions.Events), read back as the lines the tests check.
+    private readonly ConcurrentQueue<SyncEvent> _said = new();
+    private ISyncEventSink Said => SyncEventSinks.From(_said.Enqueue);
 
     public async Task InitializeAsync()
     {
@@ -137,12 +142,12 @@ public sealed class SyncWriterTests : IAsyncLifetime
         }
         await _sqlite.ReleaseLeaseAsync(held.Lease!, CancellationToken.None);
 
-        await using (var writer = new SyncWriter(_store, new SyncWriterOptions { BatchSize = 4 }))
+        await using (var writer = new SyncWriter(_store, new SyncWriterOptions { BatchSize = 4, Events = Said }))
         {
             for (var i = 0; i < 4; i++) await writer.AddAsync(Rec(i));
             await writer.CompleteAsync();
             Assert.Contains(_store.Batches, b => b.Lease is not null); // every batch carries the lease into its transaction
-            Assert.True(writer.TryTakeMessage(out var m) && m.Text.StartsWith("lease=met ", StringComparison.Ordinal));
+            Assert.True(TryTakeMessage(out var m) && m.Text.StartsWith("lease=met ", StringComparison.Ordinal));
         }
         // Released: another worker takes it at once.
         var again = await _sqlite.TryAcquireLeaseAsync(new LeaseRequest { Resource = LeaseResource.For("met"), Identity = other, Duration = TimeSpan.FromMinutes(5) }, CancellationToken.None);
@@ -223,10 +228,22 @@ public sealed class SyncWriterTests : IAsyncLifetime
         Assert.Empty(await _store.GetCheckpointsAsync("met", CancellationToken.None));
     }
 
-    private static List<SyncWriterMessage> Drain(SyncWriter writer)
+    /// <summary>A line the writer said: a warning or not, its text, and the record it reports as dead-lettered.</summary>
+    private sealed record SaidLine(bool IsWarning, string Text, MuseumRecord? DeadLettered);
+
+    private bool TryTakeMessage(out SaidLine line)
     {
-        var list = new List<SyncWriterMessage>();
-        while (writer.TryTakeMessage(out var m)) list.Add(m);
+        line = null!;
+        if (!_said.TryDequeue(out var e)) return false;
+        line = new SaidLine(e.Level == SyncEventLevel.Warning, e.Message, e.Id == SyncEventIds.RecordDeadLettered ? e.Record : null);
+        return true;
+    }
+
+    private List<SaidLine> Drain(SyncWriter writer)
+    {
+        _ = writer;
+        var list = new List<SaidLine>();
+        while (TryTakeMessage(out var m)) list.Add(m);
         return list;
     }
 
@@ -234,7 +251,7 @@ public sealed class SyncWriterTests : IAsyncLifetime
     public async Task InvalidRecords_ReportedOnlyAfterTheirBatchCommits_FirstNThenOneClosingLine()
     {
         _store.Hold = true;
-        await using var writer = new SyncWriter(_store, new SyncWriterOptions { BatchSize = 4, UseLeases = false, StoreDescription = "w.db", MaxInvalidNotices = 2 });
+        await using var writer = new SyncWriter(_store, new SyncWriterOptions { BatchSize = 4, UseLeases = false, StoreDescription = "w.db", MaxInvalidNotices = 2, Events = Said });
         await writer.AddAsync(Rec(0));
         for (var i = 1; i < 4; i++) await writer.AddAsync(Rec(i, valid: false));
         await _store.Started.WaitAsync(TimeSpan.FromSeconds(10));
@@ -259,7 +276,7 @@ public sealed class SyncWriterTests : IAsyncLifetime
     public async Task InvalidRecords_FailedCommit_NeverSaidToBeDeadLettered()
     {
         _store.FailOn = 1;
-        await using var writer = new SyncWriter(_store, new SyncWriterOptions { BatchSize = 2, UseLeases = false });
+        await using var writer = new SyncWriter(_store, new SyncWriterOptions { BatchSize = 2, UseLeases = false, Events = Said });
         await writer.AddAsync(Rec(0, valid: false));
         await writer.AddAsync(Rec(1, valid: false));
         await Assert.ThrowsAsync<SyncStoreException>(() => writer.CompleteAsync());
@@ -275,6 +292,7 @@ public sealed class SyncWriterTests : IAsyncLifetime
             UseLeases = false,
             MaxInvalidNotices = 1,
             ShouldCommit = _ => false,
+            Events = Said,
         });
         for (var i = 0; i < 4; i++) await writer.AddAsync(Rec(i, valid: false));
         await writer.CompleteAsync();
