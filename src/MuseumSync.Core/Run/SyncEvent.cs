@@ -81,4 +81,13 @@ public static class SyncEventIds
 
     /// <summary>Verbose lines were dropped because their reader fell behind; verbose, with the count.</summary>
     public const string EventsDropped = "EventsDropped";
+
+    /// <summary>An OCR run's line about one image or request (verbose).</summary>
+    public const string OcrActivity = "OcrActivity";
+
+    /// <summary>An image an OCR run could not read; it became a dead letter (warning).</summary>
+    public const string OcrImageFailed = "OcrImageFailed";
+
+    /// <summary>An image a -WhatIf OCR run would read (never dropped: it is the run's answer).</summary>
+    public const string OcrWouldRead = "OcrWouldRead";
 }

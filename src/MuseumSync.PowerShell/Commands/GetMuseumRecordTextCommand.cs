@@ -5,18 +5,12 @@ using MuseumSync.PowerShell.Internal;
 
 namespace MuseumSync.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Gets the OCR text layers Invoke-MuseumOcr stored for a source's records.</para>
-/// <para type="description">Returns one MuseumRecordText per record image that was read: the object id, the image URL and its content hash, the engine and languages, the mean confidence, the plain text (for a search index) and the word boxes as hOCR. Reads SQLite (-Database) or SQL Server / PostgreSQL (-ConnectionString); streams page by page, so a large source does not fill memory.</para>
-/// <example><code>Get-MuseumRecordText -Database ./museum.db -Source met | Select-Object ObjectId, MeanConfidence, Text</code></example>
-/// <example><code>Get-MuseumRecordText -Database ./museum.db -Source met -ObjectId 436535</code></example>
-/// </summary>
+/// <summary>Gets the OCR text layers Invoke-MuseumOcr stored for a source's records. Help: docs/Get-MuseumRecordText.md.</summary>
 [Cmdlet(VerbsCommon.Get, "MuseumRecordText", DefaultParameterSetName = DatabaseSet)]
 [OutputType(typeof(MuseumRecordText))]
-public sealed class GetMuseumRecordTextCommand : SyncStoreCommand, IDisposable
+public sealed class GetMuseumRecordTextCommand : SyncStoreCommand
 {
     private const int PageSize = 100;
-    private readonly CancellationTokenSource _stop = new();
 
     /// <summary>The source.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -35,7 +29,7 @@ public sealed class GetMuseumRecordTextCommand : SyncStoreCommand, IDisposable
         ResetStoreOptions();
         try
         {
-            var store = OpenStore(create: false, initialize: false, _stop.Token);
+            var store = OpenStore(create: false, initialize: false, CancelToken);
             try
             {
                 var text = (IOcrTextStore)store;
@@ -45,7 +39,7 @@ public sealed class GetMuseumRecordTextCommand : SyncStoreCommand, IDisposable
                     var found = false;
                     while (true)
                     {
-                        var page = AsyncPump.Run(() => text.GetRecordTextAsync(Source, id, after, PageSize, _stop.Token));
+                        var page = AsyncPump.Run(() => text.GetRecordTextAsync(Source, id, after, PageSize, CancelToken));
                         foreach (var layer in page) WriteObject(layer);
                         found |= page.Count > 0;
                         if (page.Count < PageSize) break;
@@ -72,14 +66,8 @@ public sealed class GetMuseumRecordTextCommand : SyncStoreCommand, IDisposable
         {
             WriteError(ErrorRecords.FromStore(ex, StoreDescription));
         }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        catch (OperationCanceledException) when (IsStopping)
         {
         }
     }
-
-    /// <inheritdoc />
-    protected override void StopProcessing() => _stop.Cancel();
-
-    /// <summary>Frees the cancellation source (PowerShell disposes a cmdlet when its pipeline ends).</summary>
-    public void Dispose() => _stop.Dispose();
 }

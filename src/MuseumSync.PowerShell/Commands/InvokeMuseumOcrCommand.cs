@@ -3,21 +3,15 @@ using System.Management.Automation;
 using MuseumSync.Ocr;
 using MuseumSync.PowerShell.Completion;
 using MuseumSync.PowerShell.Internal;
+using MuseumSync.Run;
 
 namespace MuseumSync.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Reads the text in a source's record images with Tesseract OCR and stores it as a text layer beside each record.</para>
-/// <para type="description">Finds the stored records of -Source that have an image (the media URL, or the image service of their IIIF manifest, asked for at a bounded size), fetches each image through the poller's HTTP stack, reads it with Tesseract (-ThrottleLimit at once, each within -ImageTimeoutSec) and stores the text, the mean confidence and the word boxes (hOCR) in museum_record_text. An image whose bytes did not change is not read again unless -Force. An image that cannot be fetched, decoded or read becomes a dead letter (ocr-fetch-failed, ocr-unreadable, ocr-too-large, ocr-timeout) and the run goes on. Writes one OcrSummary.</para>
-/// <example><code>Invoke-MuseumOcr -Database ./museum.db -Source met</code></example>
-/// <example><code>Invoke-MuseumOcr -Database ./museum.db -Source rijks -Language eng+nld -ThrottleLimit 2 -WhatIf</code></example>
-/// </summary>
+/// <summary>Reads the text in a source's record images with Tesseract OCR and stores it as a text layer beside each record. Help: docs/Invoke-MuseumOcr.md.</summary>
 [Cmdlet(VerbsLifecycle.Invoke, "MuseumOcr", DefaultParameterSetName = DatabaseSet, SupportsShouldProcess = true)]
 [OutputType(typeof(OcrSummary))]
-public sealed class InvokeMuseumOcrCommand : SyncStoreCommand, IDisposable
+public sealed class InvokeMuseumOcrCommand : SyncStoreCommand
 {
-    private readonly CancellationTokenSource _stop = new();
-
     /// <summary>The source whose records' images are read.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
@@ -87,13 +81,14 @@ public sealed class InvokeMuseumOcrCommand : SyncStoreCommand, IDisposable
 
         var whatIf = IsWhatIf();
         if (!whatIf && !ShouldProcess(StoreDescription, $"OCR the images of source '{Source}'")) return;
-        var pump = new AsyncPump(256);
+        var pump = NewPump(256);
+        var events = pump.Events;
         OcrSummary? summary = null;
         var shown = false;
         long nextProgress = 0;
         try
         {
-            var store = OpenStore(create: false, initialize: !whatIf, _stop.Token);
+            var store = OpenStore(create: false, initialize: !whatIf, CancelToken);
             pump.Run(async ct =>
             {
                 await using var scope = store.ConfigureAwait(false);
@@ -102,25 +97,27 @@ public sealed class InvokeMuseumOcrCommand : SyncStoreCommand, IDisposable
                     throw new SyncStoreException($"The schema of {StoreDescription} is older than this MuseumSync (it has no text-layer table yet), so -WhatIf cannot tell which images are new. Run Initialize-SyncDatabase first (or the same command without -WhatIf, which upgrades it).");
                 }
                 var engine = whatIf ? null : await TesseractEngine.OpenAsync(options.TesseractPath, options.Languages, ct).ConfigureAwait(false);
-                var run = new OcrRun((IOcrTextStore)store, options, StoreDescription, log: line => pump.Post(new VerboseMessage(line), ct));
-                run.Progress += (_, p) => pump.Post(new OcrProgressMessage(string.Create(CultureInfo.InvariantCulture, $"{p.ImagesSeen:N0} images: {p.Ocred:N0} read, {p.Unchanged:N0} unchanged, {p.Failed:N0} failed"), p.Current), ct);
-                run.WouldOcr += (_, line) => pump.Post(new OcrWhatIfMessage(line), ct);
-                run.ImageFailed += (_, f) => pump.Post(new WarningMessage($"{f.Reason.Rule}: {f.Reason.Message}"), ct);
+                var run = new OcrRun((IOcrTextStore)store, options, StoreDescription, log: line => events.Publish(new SyncEvent(SyncEventLevel.Verbose, SyncEventIds.OcrActivity, line) { Source = Source }));
+                // Progress is droppable: when the pipeline thread is behind, the next update says the same and more.
+                run.Progress += (_, p) => pump.Writer.TryWrite(new OcrProgressMessage(string.Create(CultureInfo.InvariantCulture, $"{p.ImagesSeen:N0} images: {p.Ocred:N0} read, {p.Unchanged:N0} unchanged, {p.Failed:N0} failed"), p.Current));
+                run.WouldOcr += (_, line) => events.Publish(new SyncEvent(SyncEventLevel.Warning, SyncEventIds.OcrWouldRead, line) { Source = Source });
+                run.ImageFailed += (_, f) => events.Publish(new SyncEvent(SyncEventLevel.Warning, SyncEventIds.OcrImageFailed, $"{f.Reason.Rule}: {f.Reason.Message}") { Source = Source });
                 summary = whatIf ? await run.WhatIfAsync(ct).ConfigureAwait(false) : await run.RunAsync(engine!, ct).ConfigureAwait(false);
             }, message =>
             {
                 switch (message)
                 {
-                    case VerboseMessage v: WriteVerbose(v.Text); break;
-                    case WarningMessage w: WriteWarning(w.Text); break;
-                    case OcrWhatIfMessage w: ShouldProcess(w.Text, w.Text, "Invoke-MuseumOcr"); break;
                     case OcrProgressMessage p when Environment.TickCount64 >= nextProgress:
                         nextProgress = Environment.TickCount64 + 250;
                         shown = true;
                         WriteProgress(new ProgressRecord(1, $"OCR of '{Source}'", p.Status) { PercentComplete = -1, CurrentOperation = p.Current });
                         break;
                 }
-            }, _stop.Token);
+            }, e =>
+            {
+                if (e.Id == SyncEventIds.OcrWouldRead) ShouldProcess(e.Message, e.Message, "Invoke-MuseumOcr");
+                else WriteEvent(e);
+            }, CancelToken);
         }
         catch (OcrEngineException ex)
         {
@@ -130,7 +127,7 @@ public sealed class InvokeMuseumOcrCommand : SyncStoreCommand, IDisposable
         {
             ThrowTerminatingError(ErrorRecords.FromStore(ex, StoreDescription));
         }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        catch (OperationCanceledException) when (IsStopping)
         {
             return;
         }
@@ -141,15 +138,7 @@ public sealed class InvokeMuseumOcrCommand : SyncStoreCommand, IDisposable
         WriteObject(summary);
     }
 
-    /// <inheritdoc />
-    protected override void StopProcessing() => _stop.Cancel();
-
-    /// <summary>Frees the cancellation source (PowerShell disposes a cmdlet when its pipeline ends).</summary>
-    public void Dispose() => _stop.Dispose();
 }
 
 /// <summary>A progress update of an OCR run.</summary>
 internal sealed record OcrProgressMessage(string Status, string? Current) : PipelineMessage;
-
-/// <summary>An image a -WhatIf run would read.</summary>
-internal sealed record OcrWhatIfMessage(string Text) : PipelineMessage;
