@@ -65,6 +65,9 @@ public sealed class SourceProfile
     /// <summary>The window of <see cref="RequestLimit"/>.</summary>
     public TimeSpan RequestWindow { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>The window the server's quota rolls over when its headers name no reset (<see cref="Resilience.RateLimitOptions.RollingWindow"/>); null when it resets or is unknown.</summary>
+    public TimeSpan? RollingQuotaWindow { get; init; }
+
     /// <summary>Requests in flight at once.</summary>
     public int ThrottleLimit { get; init; } = 8;
 

@@ -132,6 +132,9 @@ public static class SourceProfiles
         TotalPath = "response.rowCount",
         RequestLimit = 1000,
         RequestWindow = TimeSpan.FromHours(1),
+        // api.data.gov's limits roll over an hour and its X-RateLimit-* headers name no reset
+        // (https://api.data.gov/docs/developer-manual/#web-service-rate-limits).
+        RollingQuotaWindow = TimeSpan.FromHours(1),
         ThrottleLimit = 2,
         ApiKeyLocation = ApiKeyLocation.Query,
         ApiKeyName = "api_key",

@@ -543,6 +543,7 @@ public sealed class InvokeMuseumPollCommand : PSCmdlet, IDisposable
                 RequestsPerSecond = bound(nameof(RequestsPerSecond)) ? RequestsPerSecond : bound(nameof(RequestLimit)) ? null : profile.RequestsPerSecond,
                 RequestLimit = bound(nameof(RequestLimit)) ? RequestLimit : bound(nameof(RequestsPerSecond)) ? null : profile.RequestLimit,
                 RequestWindow = bound(nameof(RequestLimit)) ? TimeSpan.FromSeconds(RequestWindowSec) : profile.RequestWindow,
+                RollingWindow = profile.RollingQuotaWindow,
             },
         };
     }
