@@ -119,6 +119,13 @@ public sealed class PollRequest
     /// <summary>The OAI-PMH <c>set</c>; null for the whole repository. The default is null.</summary>
     public string? OaiSet { get; init; }
 
+    /// <summary>
+    /// How often one run starts an OAI-PMH list over, from <c>from=</c> the checkpoint's watermark, when the repository
+    /// answers <c>badResumptionToken</c> (an expired token: repositories keep them for hours); one more ends the run with
+    /// <c>MuseumPollOaiError</c>. 0 fails at once. The default is 3.
+    /// </summary>
+    public int MaxOaiListRestarts { get; init; } = 3;
+
     /// <summary>The largest page body held in memory when it must be read twice (an envelope, OAI-PMH); larger ones go to a temporary file. The default is 8 MiB.</summary>
     public int SpoolMemoryLimit { get; init; } = 8 * 1024 * 1024;
 
@@ -136,6 +143,7 @@ public sealed class PollRequest
     /// <summary>Throws when the request is not usable.</summary>
     public void Validate()
     {
+        if (MaxOaiListRestarts is < 0 or > 100) throw new ArgumentOutOfRangeException(nameof(MaxOaiListRestarts), MaxOaiListRestarts, "Use 0 to 100 OAI-PMH list restarts.");
         if (!Uri.IsAbsoluteUri || (Uri.Scheme != System.Uri.UriSchemeHttp && Uri.Scheme != System.Uri.UriSchemeHttps))
         {
             throw new ArgumentException($"'{Uri}' is not an absolute http(s) URL; pass the full endpoint, for example https://api.example.org/objects.", nameof(Uri));

@@ -30,7 +30,8 @@ internal sealed class PollRun
         Stats = stats;
         Token = token;
         Factory = new RecordFactory(request.FieldMap);
-        var pager = new GuardedPager(Pager.For(request, pipeline.SecretNames), request, pipeline);
+        Oai = request.Paging == PagingStyle.OaiPmh ? new OaiSession(this) : null;
+        var pager = new GuardedPager(Pager.For(request, pipeline.SecretNames, Oai), request, pipeline);
         Pager = pager;
         StartPosition = pager.Start(request.StartPosition);
         Started = time.GetUtcNow();
@@ -63,6 +64,9 @@ internal sealed class PollRun
     public RecordFactory Factory { get; }
 
     public Pager Pager { get; }
+
+    /// <summary>The OAI-PMH repository's declarations and this run's list restarts; null for other paging styles.</summary>
+    public OaiSession? Oai { get; }
 
     /// <summary>Where the run starts: the request's start position from an allowed origin, without its secrets.</summary>
     public string? StartPosition { get; }

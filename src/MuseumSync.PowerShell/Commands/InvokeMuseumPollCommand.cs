@@ -339,7 +339,7 @@ public sealed class InvokeMuseumPollCommand : PSCmdlet, IDisposable
         Action<string>? log = verbose ? m => pump.Post(new VerboseMessage(m), _cts.Token) : null;
         Action<string> warnOrLog = m =>
         {
-            if (m.StartsWith("circuit opened", StringComparison.Ordinal)) pump.Post(new WarningMessage(m), _cts.Token);
+            if (PollWarnings.IsWarning(m)) pump.Post(new WarningMessage(m), _cts.Token);
             else log?.Invoke(m);
         };
         var statistics = new PollStatistics();

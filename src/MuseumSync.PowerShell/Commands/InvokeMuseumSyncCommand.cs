@@ -160,7 +160,7 @@ public sealed class InvokeMuseumSyncCommand : PSCmdlet, IDisposable
         Action<string>? log = verbose ? m => pump.Post(new VerboseMessage(m), _cts.Token) : null;
         Action<string> warnOrLog = m =>
         {
-            if (m.StartsWith("circuit opened", StringComparison.Ordinal)) pump.Post(new WarningMessage(m), _cts.Token);
+            if (PollWarnings.IsWarning(m)) pump.Post(new WarningMessage(m), _cts.Token);
             else log?.Invoke(m);
         };
         var progress = new ProgressReporter(this, activityId: 3, "Invoke-MuseumSync");
