@@ -26,8 +26,10 @@ internal abstract class Pager
     /// <summary>True when the next position depends on the record count (a short page is the last).</summary>
     public virtual bool CountDecides => false;
 
-    public static Pager For(PollRequest request, IReadOnlyCollection<string> secretNames, OaiSession? oai = null) => request.Paging switch
+    public static Pager For(PollRequest request, IReadOnlyCollection<string> secretNames, OaiSession? oai = null, Action<string>? log = null) => request.Paging switch
     {
+        PagingStyle.PageNumber or PagingStyle.Offset when request.ResultWindow is not null =>
+            new RangeSplitPager(request.Paging == PagingStyle.Offset ? new OffsetPager(request, secretNames) : new PageNumberPager(request, secretNames), request, secretNames, log),
         PagingStyle.PageNumber => new PageNumberPager(request, secretNames),
         PagingStyle.Offset => new OffsetPager(request, secretNames),
         PagingStyle.OaiPmh => new OaiPmhPager(request, secretNames, oai),

@@ -31,7 +31,7 @@ internal sealed class PollRun
         Token = token;
         Factory = new RecordFactory(request.FieldMap);
         Oai = request.Paging == PagingStyle.OaiPmh ? new OaiSession(this) : null;
-        var pager = new GuardedPager(Pager.For(request, pipeline.SecretNames, Oai), request, pipeline);
+        var pager = new GuardedPager(Pager.For(request, pipeline.SecretNames, Oai, verbose), request, pipeline);
         Pager = pager;
         StartPosition = pager.Start(request.StartPosition);
         Started = time.GetUtcNow();

@@ -85,7 +85,7 @@ public sealed class InvokeMuseumPollCommand : PSCmdlet, IDisposable
 
     /// <summary>A preset for a museum API: paging, limits, throttling, key placement and field mapping.</summary>
     [Parameter]
-    [ValidateSet("Met", "ArtInstituteOfChicago", "HarvardArtMuseums", "SmithsonianOpenAccess", "CooperHewitt", "OaiPmhLido", "OaiPmhDublinCore", "Generic", IgnoreCase = true)]
+    [ValidateSet("Met", "ArtInstituteOfChicago", "ArtInstituteOfChicagoSearch", "HarvardArtMuseums", "SmithsonianOpenAccess", "CooperHewitt", "OaiPmhLido", "OaiPmhDublinCore", "Generic", IgnoreCase = true)]
     [ArgumentCompleter(typeof(ProfileCompleter))]
     public string? Profile { get; set; }
 
@@ -520,6 +520,10 @@ public sealed class InvokeMuseumPollCommand : PSCmdlet, IDisposable
             SinceParameter = sinceParameter,
             SinceFormat = profile.SinceFormat,
             Overlap = bound(nameof(Overlap)) ? Overlap : profile.Overlap,
+            ResultWindow = profile.ResultWindow,
+            RangeFromParameter = profile.RangeFromParameter,
+            RangeToParameter = profile.RangeToParameter,
+            RangeEnd = profile.RangeEnd,
             MetadataPrefix = MetadataPrefix ?? profile.MetadataPrefix ?? "oai_dc",
             OaiSet = OaiSet,
             Authenticator = auth,
