@@ -75,7 +75,7 @@ internal sealed class OaiSession
     public bool AppliesDeletion(string identifier)
     {
         if (Repository?.DeletedRecord != OaiDeletedRecord.No) return true;
-        Warn(2, $"{PollWarnings.OaiPrefix} {_run.Pipeline.Mask(_run.Request.Uri)} declares deletedRecord 'no' yet sent a deleted header ({identifier}, and maybe more); it is not applied, since the repository says it keeps no deletions. Ask its maintainers which is right.");
+        Warn(2, $"{PollWarnings.OaiPrefix} {_run.Pipeline.Mask(_run.Request.Uri)} declares deletedRecord 'no' yet reports a deletion ({identifier}, and maybe more: a deleted header, or a record that left the harvested set); it is not applied, since the repository says it keeps no deletions. Ask its maintainers which is right.");
         return false;
     }
 
