@@ -172,7 +172,7 @@ public sealed class ArgumentCompleterTests
             .GetProperty("All", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
         var names = profiles.Cast<object>().Select(p => (string)p.GetType().GetProperty("Name")!.GetValue(p)!).ToList();
         Assert.Equal(names.Order(StringComparer.OrdinalIgnoreCase), all.Select(r => r.CompletionText));
-        Assert.Equal(["ArtInstituteOfChicago"], a.Select(r => r.CompletionText));
+        Assert.Equal(["ArtInstituteOfChicago", "ArtInstituteOfChicagoSearch"], a.Select(r => r.CompletionText));
         Assert.Contains("Art Institute of Chicago", a[0].ToolTip, StringComparison.Ordinal);
 
         // Invoke-MuseumPoll validates -Profile with a fixed set: it must name exactly the profiles the completer offers.

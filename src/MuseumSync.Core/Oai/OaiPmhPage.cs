@@ -5,7 +5,17 @@ namespace MuseumSync.Oai;
 
 /// <summary>One record of an OAI-PMH <c>ListRecords</c> page: its header, and the metadata element when it is not a deletion.</summary>
 /// <remarks>A record larger than the record limit has <see cref="OversizeBytes"/>, its size, and the first characters of its markup as <see cref="RawXml"/>.</remarks>
-internal sealed record OaiRecord(string Identifier, string? Datestamp, bool IsDeleted, XElement? Metadata, string RawXml, long? OversizeBytes = null);
+/// <remarks><see cref="SetSpecs"/> are the header's <c>setSpec</c> values (null when the header names none).</remarks>
+internal sealed record OaiRecord(string Identifier, string? Datestamp, bool IsDeleted, XElement? Metadata, string RawXml, long? OversizeBytes = null, IReadOnlyList<string>? SetSpecs = null)
+{
+    /// <summary>
+    /// True when the header names its sets and <paramref name="set"/> is not among them (nor a parent of one: the set
+    /// <c>a</c> holds <c>a:b</c>): the record has left the harvested set.
+    /// </summary>
+    public bool LeftSet(string? set) =>
+        set is { Length: > 0 } && SetSpecs is { Count: > 0 } specs
+        && !specs.Any(s => s == set || s.StartsWith(set + ":", StringComparison.Ordinal));
+}
 
 /// <summary>The records of a page that may be larger than <see cref="MaxBytes"/> (by ordinal), read with <see cref="XmlRecordBounds.Read"/>.</summary>
 internal sealed record XmlRecordLimit(HashSet<int> Suspects, int MaxBytes, int PrefixChars)
@@ -45,17 +55,24 @@ internal static class OaiPmhPage
         var records = 0;
         var isOai = false;
         using var reader = XmlReader.Create(stream, Settings);
-        while (reader.Read())
+        // Skip and ReadElementContentAsString leave the reader on the node after the element: the loop reads on only
+        // when nothing else moved it, or an element right after a record (the resumptionToken) would be passed over.
+        reader.Read();
+        while (!reader.EOF)
         {
-            if (reader.NodeType != XmlNodeType.Element) continue;
+            if (reader.NodeType != XmlNodeType.Element)
+            {
+                reader.Read();
+                continue;
+            }
             if (reader.Depth == 0)
             {
                 isOai = reader.LocalName == "OAI-PMH";
                 if (!isOai) break;
+                reader.Read();
                 continue;
             }
-            if (reader.NamespaceURI != Namespace) continue;
-            switch (reader.LocalName)
+            switch (reader.NamespaceURI == Namespace ? reader.LocalName : null)
             {
                 case "error":
                     errorCode = reader.GetAttribute("code");
@@ -68,6 +85,9 @@ internal static class OaiPmhPage
                 case "resumptionToken":
                     if (long.TryParse(reader.GetAttribute("completeListSize"), out var n)) size = n;
                     token = reader.ReadElementContentAsString().Trim();
+                    break;
+                default:
+                    reader.Read();
                     break;
             }
         }
@@ -109,6 +129,7 @@ internal static class OaiPmhPage
         var deleted = string.Equals((string?)header?.Attribute("status"), "deleted", StringComparison.OrdinalIgnoreCase);
         var metadata = record.Element(oai + "metadata")?.Elements().FirstOrDefault();
         var raw = deleted && header is not null ? header.ToString(SaveOptions.DisableFormatting) : record.ToString(SaveOptions.DisableFormatting);
-        return new OaiRecord(identifier, datestamp, deleted, metadata, raw);
+        var sets = header?.Elements(oai + "setSpec").Select(e => e.Value.Trim()).Where(v => v.Length > 0).ToArray();
+        return new OaiRecord(identifier, datestamp, deleted, metadata, raw, null, sets is { Length: > 0 } ? sets : null);
     }
 }

@@ -26,11 +26,13 @@ internal abstract class Pager
     /// <summary>True when the next position depends on the record count (a short page is the last).</summary>
     public virtual bool CountDecides => false;
 
-    public static Pager For(PollRequest request, IReadOnlyCollection<string> secretNames) => request.Paging switch
+    public static Pager For(PollRequest request, IReadOnlyCollection<string> secretNames, OaiSession? oai = null, Action<string>? log = null) => request.Paging switch
     {
+        PagingStyle.PageNumber or PagingStyle.Offset when request.ResultWindow is not null =>
+            new RangeSplitPager(request.Paging == PagingStyle.Offset ? new OffsetPager(request, secretNames) : new PageNumberPager(request, secretNames), request, secretNames, log),
         PagingStyle.PageNumber => new PageNumberPager(request, secretNames),
         PagingStyle.Offset => new OffsetPager(request, secretNames),
-        PagingStyle.OaiPmh => new OaiPmhPager(request, secretNames),
+        PagingStyle.OaiPmh => new OaiPmhPager(request, secretNames, oai),
         _ => new CursorPager(request, secretNames),
     };
 
@@ -135,7 +137,8 @@ internal sealed class OffsetPager(PollRequest request, IReadOnlyCollection<strin
 }
 
 /// <summary>OAI-PMH <c>ListRecords</c>: the first request names the format (and <c>from</c>, <c>set</c>), every later one only the <c>resumptionToken</c>.</summary>
-internal sealed class OaiPmhPager(PollRequest request, IReadOnlyCollection<string> secretNames) : Pager(request, secretNames)
+/// <remarks><c>from</c> is written in the granularity the repository's <c>Identify</c> declared (day granularity when it declared none).</remarks>
+internal sealed class OaiPmhPager(PollRequest request, IReadOnlyCollection<string> secretNames, OaiSession? oai) : Pager(request, secretNames)
 {
     public override string Name => "OAI-PMH resumptionToken";
 
@@ -146,7 +149,7 @@ internal sealed class OaiPmhPager(PollRequest request, IReadOnlyCollection<strin
             return QueryString.With(Request.Uri,
                 ("verb", "ListRecords"),
                 ("metadataPrefix", Request.MetadataPrefix),
-                ("from", Request.Since is { } since ? since.UtcDateTime.ToString(Request.EffectiveSinceFormat, CultureInfo.InvariantCulture) : null),
+                ("from", Request.Since is { } since ? oai?.From(since) ?? since.UtcDateTime.ToString(Request.EffectiveSinceFormat, CultureInfo.InvariantCulture) : null),
                 ("set", Request.OaiSet),
                 ("resumptionToken", null));
         }

@@ -61,7 +61,7 @@ public sealed class MuseumPoller
         using var runCts = request.Resilience.RunTimeout is { } limit ? new CancellationTokenSource(limit, _timeoutTime) : new CancellationTokenSource();
         using var link = cancellationToken.Register(static s => ((CancellationTokenSource)s!).Cancel(), runCts);
         var pipeline = new SourcePipeline(_http, request.Resilience, request.RateLimit, request.Authenticator, OriginPolicy.For(request), _time, _timeoutTime, _verbose, Statistics, _warning ?? _verbose);
-        var run = new PollRun(request, pipeline, _time, _verbose, Statistics, runCts.Token);
+        var run = new PollRun(request, pipeline, _time, _verbose, _warning, Statistics, runCts.Token);
         var records = request.ItemUri is null ? PagesAsync(run) : FanOut.ReadAsync(run);
         var e = records.GetAsyncEnumerator(runCts.Token);
         await using var eScope = e.ConfigureAwait(false);
@@ -94,6 +94,7 @@ public sealed class MuseumPoller
             : "application/x-ndjson, application/json;q=0.9";
         long pageNumber = 0;
         var guard = new PagingGuard(run);
+        if (run.Oai is { } oai) await oai.IdentifyAsync(token).ConfigureAwait(false);
         while (request.MaxPages is null || pageNumber < request.MaxPages)
         {
             pageNumber++;
@@ -106,7 +107,8 @@ public sealed class MuseumPoller
             var yielded = 0;
             var bodyFailures = 0;
             var jitter = new DecorrelatedJitter(request.Resilience.BaseDelay, request.Resilience.MaxDelay, request.Resilience.Randomizer);
-            string? next;
+            string? next = null;
+            var restart = false;
             while (true)
             {
                 var started = Stopwatch.GetTimestamp();
@@ -119,6 +121,16 @@ public sealed class MuseumPoller
                 try
                 {
                     reader = await PageReader.OpenAsync(run, response, url, facts, token).ConfigureAwait(false);
+                }
+                catch (MuseumPollException) when (run.Oai is { TokenExpired: true } expired && position is not null && expired.Restarts < request.MaxOaiListRestarts)
+                {
+                    // The resumptionToken expired (mloesch/sickle#19, bloomonkey/oai-harvest#30): start the list over from
+                    // from= the checkpoint's watermark. What was committed is upserted again; nothing is missed.
+                    expired.TokenExpired = false;
+                    expired.Restarts++;
+                    run.Warning?.Invoke($"{PollWarnings.OaiPrefix} the repository answered badResumptionToken to {masked}: the token has expired; starting the list over{(request.Since is { } s ? " from from=" + expired.From(s) : " from the beginning")} (restart {expired.Restarts} of at most {request.MaxOaiListRestarts}); records read again are upserted; correlation {correlationId}");
+                    restart = true;
+                    break;
                 }
                 catch (Exception ex) when (IsBodyFailure(ex, token))
                 {
@@ -238,6 +250,12 @@ public sealed class MuseumPoller
                 await Task.Delay(delay, run.Time, token).ConfigureAwait(false);
             }
 
+            if (restart)
+            {
+                position = null;
+                guard = new PagingGuard(run);
+                continue;
+            }
             if (next is null) yield break;
             guard.Read(position, url, pageRecords, next);
             position = next;

@@ -19,9 +19,11 @@ internal sealed class OaiPageReader : PageReader
     private readonly PageSpool _spool;
     private readonly IEnumerator<OaiRecord> _records;
     private readonly string _format;
+    private readonly string _url;
 
-    private OaiPageReader(PollRun run, PageSpool spool, IEnumerator<OaiRecord> records, string format)
+    private OaiPageReader(PollRun run, PageSpool spool, IEnumerator<OaiRecord> records, string format, string maskedUrl)
     {
+        _url = maskedUrl;
         _run = run;
         _spool = spool;
         _records = records;
@@ -42,10 +44,11 @@ internal sealed class OaiPageReader : PageReader
             if (!scan.IsOaiPmh)
             {
                 var lido = LidoRecords(spool.OpenRead(), Limit(run, spool, IsLido)).GetEnumerator();
-                return new OaiPageReader(run, spool, lido, "LIDO XML") { Facts = facts };
+                return new OaiPageReader(run, spool, lido, "LIDO XML", run.Pipeline.Mask(url)) { Facts = facts };
             }
             if (scan.ErrorCode is { } code && code != "noRecordsMatch")
             {
+                if (code == "badResumptionToken" && run.Oai is { } oai) oai.TokenExpired = true;
                 var hint = code == "badResumptionToken"
                     ? "The stored resumptionToken has expired (repositories keep them for hours, not days); run again with -NoResume to start the list over."
                     : "Check -Uri, -MetadataPrefix (the repository's ListMetadataFormats names them) and -Since.";
@@ -57,7 +60,7 @@ internal sealed class OaiPageReader : PageReader
             facts.Total = scan.CompleteListSize;
             facts.Count = scan.Records;
             var records = scan.ErrorCode is null ? OaiPmhPage.Records(spool.OpenRead(), Limit(run, spool, OaiPmhPage.IsRecord)).GetEnumerator() : Enumerable.Empty<OaiRecord>().GetEnumerator();
-            return new OaiPageReader(run, spool, records, $"OAI-PMH ({scan.Records} records{(scan.ErrorCode is null ? string.Empty : ", noRecordsMatch")})") { Facts = facts, CountKnown = true };
+            return new OaiPageReader(run, spool, records, $"OAI-PMH ({scan.Records} records{(scan.ErrorCode is null ? string.Empty : ", noRecordsMatch")})", run.Pipeline.Mask(url)) { Facts = facts, CountKnown = true };
         }
         catch
         {
@@ -78,13 +81,39 @@ internal sealed class OaiPageReader : PageReader
 
     private static bool IsLido(XmlReader reader) => reader.LocalName == "lido" && reader.NamespaceURI == XmlRecordFields.Lido.NamespaceName;
 
-    public override ValueTask<bool> ReadAsync(CancellationToken cancellationToken) => ValueTask.FromResult(_records.MoveNext());
+    /// <summary>
+    /// The next record the repository's declarations let the mirror apply: a deletion header of a repository that
+    /// declares it keeps no deletions is passed over (and said once), as is a record that left the harvested set there.
+    /// </summary>
+    public override ValueTask<bool> ReadAsync(CancellationToken cancellationToken)
+    {
+        while (_records.MoveNext())
+        {
+            var r = _records.Current;
+            if (_run.Oai is not { } oai) return ValueTask.FromResult(true);
+            if (r.OversizeBytes is null) oai.CheckDatestamp(r.Identifier, r.Datestamp, Facts.Total, _url);
+            if ((r.IsDeleted || r.LeftSet(_run.Request.OaiSet)) && !oai.AppliesDeletion(r.Identifier)) continue;
+            return ValueTask.FromResult(true);
+        }
+        return ValueTask.FromResult(false);
+    }
 
-    public override MuseumRecord Create(in RecordOrigin origin, string? resumePosition) => Create(_run, _records.Current, origin, resumePosition);
+    public override MuseumRecord Create(in RecordOrigin origin, string? resumePosition)
+    {
+        var r = _records.Current;
+        if (r.OversizeBytes is null && !r.IsDeleted && r.LeftSet(_run.Request.OaiSet))
+        {
+            // The header no longer names the harvested set: for this mirror of the set the record is gone.
+            _run.Oai?.Warn(8, $"OAI-PMH: {r.Identifier} has left the set '{_run.Request.OaiSet}' (its header names {string.Join(", ", r.SetSpecs!)}); it is deleted from the mirror of the set, as are others that leave it.");
+            return RecordFactory.Deletion(r.Identifier, r.RawXml, origin, resumePosition);
+        }
+        return Create(_run, r, origin, resumePosition);
+    }
 
     public override MuseumRecord Recreate(RecordFactory factory, MuseumRecord held, string? resumePosition)
     {
         if (OversizeRecord.Is(held)) return OversizeRecord.WithResume(held, resumePosition);
+        if (held.IsDeleted) return RecordFactory.Deletion(held.ObjectId ?? string.Empty, held.RawJson, OriginOf(held), resumePosition);
         var element = XElement.Parse(held.RawJson);
         var record = element.Name.LocalName == "header"
             ? new OaiRecord(held.ObjectId ?? string.Empty, null, true, null, held.RawJson)

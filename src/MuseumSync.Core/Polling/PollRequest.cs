@@ -122,6 +122,34 @@ public sealed class PollRequest
     /// <summary>The OAI-PMH <c>set</c>; null for the whole repository. The default is null.</summary>
     public string? OaiSet { get; init; }
 
+    /// <summary>
+    /// The most results one query may reach (offset plus page size, or page × size), for APIs that refuse to page
+    /// further: the Art Institute of Chicago's search 1,000, the Rijksmuseum's old API 10,000. With it,
+    /// <see cref="PagingStyle.Offset"/> and <see cref="PagingStyle.PageNumber"/> queries are split into id ranges
+    /// (<see cref="RangeFromParameter"/>, <see cref="RangeToParameter"/>, <see cref="RangeStart"/>, <see cref="RangeEnd"/>)
+    /// until each part fits, and every split is said in the verbose stream. Null: no cap. The default is null.
+    /// </summary>
+    public long? ResultWindow { get; init; }
+
+    /// <summary>The query parameter of a range's first id (inclusive), when <see cref="ResultWindow"/> is set. The default is null.</summary>
+    public string? RangeFromParameter { get; init; }
+
+    /// <summary>The query parameter of a range's last id (inclusive), when <see cref="ResultWindow"/> is set. The default is null.</summary>
+    public string? RangeToParameter { get; init; }
+
+    /// <summary>The lowest id the split ranges cover. The default is 0.</summary>
+    public long RangeStart { get; init; }
+
+    /// <summary>The highest id the split ranges cover (above the source's largest id); required with <see cref="ResultWindow"/>. The default is null.</summary>
+    public long? RangeEnd { get; init; }
+
+    /// <summary>
+    /// How often one run starts an OAI-PMH list over, from <c>from=</c> the checkpoint's watermark, when the repository
+    /// answers <c>badResumptionToken</c> (an expired token: repositories keep them for hours); one more ends the run with
+    /// <c>MuseumPollOaiError</c>. 0 fails at once. The default is 3.
+    /// </summary>
+    public int MaxOaiListRestarts { get; init; } = 3;
+
     /// <summary>The largest page body held in memory when it must be read twice (an envelope, OAI-PMH); larger ones go to a temporary file. The default is 8 MiB.</summary>
     public int SpoolMemoryLimit { get; init; } = 8 * 1024 * 1024;
 
@@ -139,6 +167,14 @@ public sealed class PollRequest
     /// <summary>Throws when the request is not usable.</summary>
     public void Validate()
     {
+        if (ResultWindow is { } window)
+        {
+            if (Paging is not (PagingStyle.Offset or PagingStyle.PageNumber)) throw new ArgumentException($"A result window splits offset and page-number queries; the paging here is {Paging}.", nameof(ResultWindow));
+            if (window < PageSize) throw new ArgumentOutOfRangeException(nameof(ResultWindow), window, $"The result window must hold at least one page ({PageSize} records).");
+            if (string.IsNullOrWhiteSpace(RangeFromParameter) || string.IsNullOrWhiteSpace(RangeToParameter)) throw new ArgumentException("A result window needs the query parameters of an id range (RangeFromParameter, RangeToParameter) to split the query by.", nameof(ResultWindow));
+            if (RangeStart < 0 || RangeEnd is not { } end || end < RangeStart) throw new ArgumentException("A result window needs the id range to split: RangeStart (0 or more) to RangeEnd (at least RangeStart, above the largest id).", nameof(RangeEnd));
+        }
+        if (MaxOaiListRestarts is < 0 or > 100) throw new ArgumentOutOfRangeException(nameof(MaxOaiListRestarts), MaxOaiListRestarts, "Use 0 to 100 OAI-PMH list restarts.");
         if (!Uri.IsAbsoluteUri || (Uri.Scheme != System.Uri.UriSchemeHttp && Uri.Scheme != System.Uri.UriSchemeHttps))
         {
             throw new ArgumentException($"'{Uri}' is not an absolute http(s) URL; pass the full endpoint, for example https://api.example.org/objects.", nameof(Uri));

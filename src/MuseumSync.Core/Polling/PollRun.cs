@@ -21,16 +21,18 @@ internal sealed class PollRun
     private static readonly string[] s_totalPagesPaths =
         ["pagination.total_pages", "info.pages", "meta.total_pages", "total_pages", "totalPages", "pages"];
 
-    public PollRun(PollRequest request, SourcePipeline pipeline, TimeProvider time, Action<string>? verbose, PollStatistics stats, CancellationToken token)
+    public PollRun(PollRequest request, SourcePipeline pipeline, TimeProvider time, Action<string>? verbose, Action<string>? warning, PollStatistics stats, CancellationToken token)
     {
         Request = request;
         Pipeline = pipeline;
         Time = time;
         Verbose = verbose;
+        Warning = warning ?? verbose;
         Stats = stats;
         Token = token;
         Factory = new RecordFactory(request.FieldMap);
-        var pager = new GuardedPager(Pager.For(request, pipeline.SecretNames), request, pipeline);
+        Oai = request.Paging == PagingStyle.OaiPmh ? new OaiSession(this) : null;
+        var pager = new GuardedPager(Pager.For(request, pipeline.SecretNames, Oai, verbose), request, pipeline);
         Pager = pager;
         StartPosition = pager.Start(request.StartPosition);
         Started = time.GetUtcNow();
@@ -56,6 +58,9 @@ internal sealed class PollRun
 
     public Action<string>? Verbose { get; }
 
+    /// <summary>Where lines an administrator must see go (the warning stream of a cmdlet); the verbose channel when the caller gave none.</summary>
+    public Action<string>? Warning { get; }
+
     public PollStatistics Stats { get; }
 
     public CancellationToken Token { get; }
@@ -63,6 +68,9 @@ internal sealed class PollRun
     public RecordFactory Factory { get; }
 
     public Pager Pager { get; }
+
+    /// <summary>The OAI-PMH repository's declarations and this run's list restarts; null for other paging styles.</summary>
+    public OaiSession? Oai { get; }
 
     /// <summary>Where the run starts: the request's start position from an allowed origin, without its secrets.</summary>
     public string? StartPosition { get; }

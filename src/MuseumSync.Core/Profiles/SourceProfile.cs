@@ -65,6 +65,21 @@ public sealed class SourceProfile
     /// <summary>The window of <see cref="RequestLimit"/>.</summary>
     public TimeSpan RequestWindow { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>The window the server's quota rolls over when its headers name no reset (<see cref="Resilience.RateLimitOptions.RollingWindow"/>); null when it resets or is unknown.</summary>
+    public TimeSpan? RollingQuotaWindow { get; init; }
+
+    /// <summary>The most results one query may reach (<see cref="Polling.PollRequest.ResultWindow"/>), as the API documents or answers it; null when it has no cap.</summary>
+    public long? ResultWindow { get; init; }
+
+    /// <summary>The query parameter of an id range's first id, to split a query past <see cref="ResultWindow"/>.</summary>
+    public string? RangeFromParameter { get; init; }
+
+    /// <summary>The query parameter of an id range's last id.</summary>
+    public string? RangeToParameter { get; init; }
+
+    /// <summary>An id above the API's largest, the end of the range that is split.</summary>
+    public long? RangeEnd { get; init; }
+
     /// <summary>Requests in flight at once.</summary>
     public int ThrottleLimit { get; init; } = 8;
 

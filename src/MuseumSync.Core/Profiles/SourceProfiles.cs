@@ -79,6 +79,33 @@ public static class SourceProfiles
     };
 
     /// <summary>
+    /// The Art Institute of Chicago's search (<c>GET /api/v1/artworks/search?page=N&amp;limit=100</c>, filters as
+    /// <c>query[…]</c> parameters): it refuses to page past 1,000 results with 403 "Invalid number of results"
+    /// (art-institute-of-chicago/api-data#5), so the query is split into artwork id ranges
+    /// (<c>query[range][id][gte]</c>/<c>[lte]</c>) until each part holds at most 1,000.
+    /// </summary>
+    public static SourceProfile ArtInstituteOfChicagoSearch { get; } = new()
+    {
+        Name = "ArtInstituteOfChicagoSearch",
+        Description = "Art Institute of Chicago search API (https://api.artic.edu/docs/#search): page numbers, 100 per page, 1,000 results per query (split by id ranges), 60 requests per minute",
+        Uri = new Uri("https://api.artic.edu/api/v1/artworks/search"),
+        Paging = PagingStyle.PageNumber,
+        PageSize = 100,
+        MaxPageSize = 100,
+        ItemsPath = "data",
+        TotalPagesPath = "pagination.total_pages",
+        TotalPath = "pagination.total",
+        ResultWindow = 1000,
+        RangeFromParameter = "query[range][id][gte]",
+        RangeToParameter = "query[range][id][lte]",
+        RangeEnd = 9_999_999,
+        RequestLimit = 60,
+        RequestWindow = TimeSpan.FromMinutes(1),
+        ThrottleLimit = 2,
+        FieldMap = ArtInstituteOfChicago.FieldMap,
+    };
+
+    /// <summary>
     /// Harvard Art Museums API: <c>GET /object?apikey=…&amp;size=100&amp;page=N</c>, <c>info.pages</c> and <c>info.next</c>,
     /// records in <c>records</c>. The key is a query parameter (<c>apikey</c>); 2,500 requests a day.
     /// </summary>
@@ -132,6 +159,9 @@ public static class SourceProfiles
         TotalPath = "response.rowCount",
         RequestLimit = 1000,
         RequestWindow = TimeSpan.FromHours(1),
+        // api.data.gov's limits roll over an hour and its X-RateLimit-* headers name no reset
+        // (https://api.data.gov/docs/developer-manual/#web-service-rate-limits).
+        RollingQuotaWindow = TimeSpan.FromHours(1),
         ThrottleLimit = 2,
         ApiKeyLocation = ApiKeyLocation.Query,
         ApiKeyName = "api_key",
@@ -218,7 +248,7 @@ public static class SourceProfiles
     };
 
     /// <summary>Every built-in profile.</summary>
-    public static IReadOnlyList<SourceProfile> All { get; } = [Met, ArtInstituteOfChicago, HarvardArtMuseums, SmithsonianOpenAccess, CooperHewitt, OaiPmhLido, OaiPmhDublinCore, Generic];
+    public static IReadOnlyList<SourceProfile> All { get; } = [Met, ArtInstituteOfChicago, ArtInstituteOfChicagoSearch, HarvardArtMuseums, SmithsonianOpenAccess, CooperHewitt, OaiPmhLido, OaiPmhDublinCore, Generic];
 
     /// <summary>The profile of this name (any case); throws with the list of names when there is none.</summary>
     public static SourceProfile Get(string name)

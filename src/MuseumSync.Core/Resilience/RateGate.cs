@@ -20,7 +20,7 @@ internal sealed class RateGate
     {
         _options = options;
         _budget = ClientBudget.From(options);
-        _quota = options.UseResponseHeaders ? new HeaderQuota() : null;
+        _quota = options.UseResponseHeaders ? new HeaderQuota(options.RollingWindow) : null;
         _time = time;
         _log = log;
         _stats = stats;
@@ -46,6 +46,13 @@ internal sealed class RateGate
         while (true)
         {
             if (_quota.TryAdmit(_time.GetUtcNow(), out var ticket, out var wait)) return ticket;
+            var pacing = _quota.Spacing > TimeSpan.Zero;
+            if (wait > _options.MaxQuotaWait && pacing)
+            {
+                throw new MuseumPollException(
+                    string.Create(CultureInfo.InvariantCulture, $"The rolling quota of {Http.UrlMasker.Mask(url)} is nearly spent ({_quota.Allowance} requests left in its {_options.RollingWindow?.TotalMinutes:0.#}-minute window): the next request would wait {wait.TotalMinutes:0.#} minutes, longer than the {_options.MaxQuotaWait.TotalMinutes:0.#} minutes a run waits (correlation {correlationId}). Run again later; the sync resumes from its checkpoint."),
+                    "MuseumPollQuotaExhausted", isTransient: true, url, 429, correlationId);
+            }
             if (wait > _options.MaxQuotaWait)
             {
                 throw new MuseumPollException(
@@ -53,6 +60,12 @@ internal sealed class RateGate
                     "MuseumPollQuotaExhausted", isTransient: true, url, 429, correlationId);
             }
             _stats.QuotaWait(wait);
+            if (pacing)
+            {
+                _log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"rate limit: {_quota.Allowance} requests left in the server's rolling {_options.RollingWindow?.TotalMinutes:0.#}-minute window; pacing {wait.TotalMilliseconds:0} ms before {Http.UrlMasker.Mask(url)} so they last the window; correlation {correlationId}"));
+                await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
             _log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"rate limit: the server's quota is spent; waiting {wait.TotalMilliseconds:0} ms for its reset before {Http.UrlMasker.Mask(url)}; correlation {correlationId}"));
             await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
         }

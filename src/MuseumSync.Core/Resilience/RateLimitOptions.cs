@@ -20,6 +20,14 @@ public sealed class RateLimitOptions
     public bool UseResponseHeaders { get; set; } = true;
 
     /// <summary>
+    /// The window over which the server's quota rolls when its headers report <c>Limit</c> and <c>Remaining</c> but no
+    /// reset (api.data.gov, and so the Smithsonian: 1,000 requests in any hour). Once half the limit is spent, requests
+    /// are spaced by this window divided by what is left, so the quota lasts the window instead of running out and
+    /// drawing 429s. Null: no reset means the default one-second wait once the quota is spent. The default is null.
+    /// </summary>
+    public TimeSpan? RollingWindow { get; set; }
+
+    /// <summary>
     /// The longest wait for a quota reset. A longer one (a daily quota spent) ends the run with a transient error, to be
     /// resumed from the checkpoint later, instead of blocking for hours. The default is 15 minutes.
     /// </summary>
@@ -31,6 +39,7 @@ public sealed class RateLimitOptions
         if (RequestsPerSecond is { } rps && (double.IsNaN(rps) || rps <= 0 || rps > 100_000)) throw new ArgumentOutOfRangeException(nameof(RequestsPerSecond), rps, "Use a positive rate up to 100,000 requests per second.");
         if (RequestLimit is { } n && n is < 1 or > 10_000_000) throw new ArgumentOutOfRangeException(nameof(RequestLimit), n, "Use a positive request limit.");
         if (RequestWindow <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(RequestWindow), RequestWindow, "The window must be positive.");
+        if (RollingWindow is { } rolling && (rolling <= TimeSpan.Zero || rolling > TimeSpan.FromDays(1))) throw new ArgumentOutOfRangeException(nameof(RollingWindow), rolling, "A rolling quota window is positive and at most one day.");
         if (MaxQuotaWait < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(MaxQuotaWait), MaxQuotaWait, "The maximum quota wait cannot be negative.");
     }
 }

@@ -117,6 +117,10 @@ public static class PollSettingsResolver
             SinceParameter = sinceParameter,
             SinceFormat = profile.SinceFormat,
             Overlap = s.Overlap ?? profile.Overlap,
+            ResultWindow = profile.ResultWindow,
+            RangeFromParameter = profile.RangeFromParameter,
+            RangeToParameter = profile.RangeToParameter,
+            RangeEnd = profile.RangeEnd,
             MetadataPrefix = s.MetadataPrefix ?? profile.MetadataPrefix ?? "oai_dc",
             OaiSet = s.OaiSet,
             Authenticator = auth,
@@ -133,6 +137,7 @@ public static class PollSettingsResolver
                 RequestsPerSecond = s.RequestsPerSecond ?? (s.RequestLimit is not null ? null : profile.RequestsPerSecond),
                 RequestLimit = s.RequestLimit ?? (s.RequestsPerSecond is not null ? null : profile.RequestLimit),
                 RequestWindow = s.RequestLimit is not null ? s.RequestWindow ?? TimeSpan.FromSeconds(1) : profile.RequestWindow,
+                RollingWindow = profile.RollingQuotaWindow,
             },
         };
     }

@@ -64,7 +64,7 @@ public sealed class InvokeMuseumPollCommand : AsyncCmdlet
 
     /// <summary>A preset for a museum API: paging, limits, throttling, key placement and field mapping.</summary>
     [Parameter]
-    [ValidateSet("Met", "ArtInstituteOfChicago", "HarvardArtMuseums", "SmithsonianOpenAccess", "CooperHewitt", "OaiPmhLido", "OaiPmhDublinCore", "Generic", IgnoreCase = true)]
+    [ValidateSet("Met", "ArtInstituteOfChicago", "ArtInstituteOfChicagoSearch", "HarvardArtMuseums", "SmithsonianOpenAccess", "CooperHewitt", "OaiPmhLido", "OaiPmhDublinCore", "Generic", IgnoreCase = true)]
     [ArgumentCompleter(typeof(ProfileCompleter))]
     public string? Profile { get; set; }
 

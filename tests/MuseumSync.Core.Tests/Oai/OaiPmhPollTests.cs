@@ -50,6 +50,11 @@ public sealed class OaiPmhPollTests : IDisposable
         await using var server = await TestApiServer.StartAsync(async (ctx, _) =>
         {
             lock (verbs) verbs.Add(ctx.Request.QueryString.Value!);
+            if (ctx.Request.Query["verb"] == "Identify")
+            {
+                await WriteJsonAsync(ctx, OaiRepositoryTests.Identify("YYYY-MM-DD", "persistent"), contentType: "text/xml");
+                return;
+            }
             var token = ctx.Request.Query["resumptionToken"].ToString();
             var start = token.Length == 0 ? 0 : int.Parse(token[1..], System.Globalization.CultureInfo.InvariantCulture);
             var page = all.Skip(start).Take(8).ToList();
@@ -65,8 +70,9 @@ public sealed class OaiPmhPollTests : IDisposable
         var records = await PollAllAsync(Poller(_http, new InstantTime()), request);
 
         Assert.Equal(21, records.Count);
-        Assert.Equal("?verb=ListRecords&metadataPrefix=lido&from=2024-02-01", verbs[0]);
-        Assert.Equal("?verb=ListRecords&resumptionToken=t8", verbs[1]);
+        Assert.Equal("?verb=Identify", verbs[0]);
+        Assert.Equal("?verb=ListRecords&metadataPrefix=lido&from=2024-02-01", verbs[1]);
+        Assert.Equal("?verb=ListRecords&resumptionToken=t8", verbs[2]);
         Assert.Equal([null, "t8", "t16", "t16"], new[] { records[0], records[8], records[16], records[20] }.Select(r => r.Position));
         var first = records[0];
         Assert.True(first.IsValid, string.Join("; ", first.Issues));
@@ -103,7 +109,9 @@ public sealed class OaiPmhPollTests : IDisposable
 
         var result = await PollAllAsync(Poller(_http, new InstantTime()), new PollRequest { Uri = server.Url("oai"), Source = "m", Paging = PagingStyle.OaiPmh, Resilience = FastResilience() });
 
-        Assert.Equal("?verb=ListRecords&metadataPrefix=oai_dc", server.Requests[0].PathAndQuery[4..]);
+        // This server answers every verb with the list: Identify is asked, found not to be an Identify answer, and the harvest goes on.
+        Assert.Equal("?verb=Identify", server.Requests[0].PathAndQuery[4..]);
+        Assert.Equal("?verb=ListRecords&metadataPrefix=oai_dc", server.Requests[1].PathAndQuery[4..]);
         Assert.True(result[0].IsValid, string.Join("; ", result[0].Issues));
         Assert.Equal("1899-05-01", result[0].CreationDate);
         Assert.Equal("https://img.example.org/1.jpg", result[0].MediaUrl);

@@ -23,10 +23,13 @@ internal static class PollTestKit
     };
 
     /// <summary>A poller whose waits run on <paramref name="time"/> and whose timeouts run on the system clock.</summary>
-    public static MuseumPoller Poller(HttpClient http, InstantTime time, List<string>? log = null) =>
+    public static MuseumPoller Poller(HttpClient http, InstantTime time, List<string>? log = null, List<string>? warnings = null) =>
         new(http, time, TimeProvider.System, log is null ? null : m =>
         {
             lock (log) log.Add(m);
+        }, warnings is null ? null : m =>
+        {
+            lock (warnings) warnings.Add(m);
         });
 
     public static async Task<List<MuseumRecord>> PollAllAsync(MuseumPoller poller, PollRequest request, CancellationToken cancellationToken = default)

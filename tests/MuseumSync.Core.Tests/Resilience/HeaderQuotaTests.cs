@@ -51,4 +51,32 @@ public class HeaderQuotaTests
         Assert.True(q.TryAdmit(s_now.AddSeconds(1), out _, out _));
         Assert.Equal(2, q.Allowance);
     }
+
+    [Fact]
+    public void Complete_RollingWindowHalfSpent_StartsSpacedByWindowOverWhatIsLeft()
+    {
+        // api.data.gov: X-RateLimit-Limit/-Remaining and no reset header, on a rolling hour
+        // (https://api.data.gov/docs/developer-manual/#web-service-rate-limits).
+        var q = new HeaderQuota(TimeSpan.FromHours(1));
+        q.TryAdmit(s_now, out var a, out _);
+        Assert.Null(q.Complete(a, new RateLimitInfo(1000, 600, null), s_now));
+        Assert.True(q.TryAdmit(s_now, out var b, out _)); // more than half left: no pacing
+
+        q.Complete(b, new RateLimitInfo(1000, 400, null), s_now);
+        Assert.False(q.TryAdmit(s_now, out _, out var wait));
+        Assert.Equal(TimeSpan.FromSeconds(9), wait); // 3,600 s over 400 left
+        Assert.True(q.TryAdmit(s_now.AddSeconds(9), out _, out _));
+        Assert.False(q.TryAdmit(s_now.AddSeconds(10), out _, out _));
+    }
+
+    [Fact]
+    public void Complete_RollingWindowSpent_WaitsOneSlotThenProbesWithOneRequest()
+    {
+        var q = new HeaderQuota(TimeSpan.FromHours(1));
+        q.TryAdmit(s_now, out var a, out _);
+        Assert.Equal(TimeSpan.FromSeconds(36), q.Complete(a, new RateLimitInfo(100, 0, null), s_now));
+        Assert.False(q.TryAdmit(s_now.AddSeconds(35), out _, out _));
+        Assert.True(q.TryAdmit(s_now.AddSeconds(36), out _, out _));
+        Assert.Equal(0, q.Allowance);
+    }
 }

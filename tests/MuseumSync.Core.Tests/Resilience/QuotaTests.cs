@@ -103,4 +103,53 @@ public sealed class QuotaTests : IDisposable
         }
         Assert.True(poller.Statistics.BudgetWaits >= 2);
     }
+
+    [Fact]
+    public async Task PollAsync_RollingHourWithoutResetHeader_PacedAndNever429()
+    {
+        // api.data.gov (the Smithsonian's gateway) counts requests over a rolling hour and sends X-RateLimit-Limit and
+        // -Remaining but no reset (https://api.data.gov/docs/developer-manual/#web-service-rate-limits). Spending the
+        // quota and waiting one second for a reset that never comes draws 429s; pacing makes what is left last the hour.
+        var time = new InstantTime();
+        const int limit = 20;
+        var window = TimeSpan.FromHours(1);
+        var starts = new List<DateTimeOffset>();
+        var tooMany = 0;
+        await using var server = await TestApiServer.StartAsync(async (ctx, _) =>
+        {
+            int remaining;
+            bool over;
+            lock (starts)
+            {
+                var now = time.GetUtcNow();
+                starts.RemoveAll(s => now - s >= window);
+                over = starts.Count >= limit;
+                if (over) tooMany++;
+                else starts.Add(now);
+                remaining = limit - starts.Count;
+            }
+            ctx.Response.Headers["X-RateLimit-Limit"] = limit.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            ctx.Response.Headers["X-RateLimit-Remaining"] = remaining.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (over)
+            {
+                ctx.Response.StatusCode = 429;
+                return;
+            }
+            await ServePagesAsync(ctx, 50);
+        });
+        var poller = Poller(_http, time);
+
+        var records = await PollAllAsync(poller, new PollRequest
+        {
+            Uri = server.Url("objects"),
+            Source = "s",
+            PageSize = 2,
+            Resilience = FastResilience(),
+            RateLimit = new RateLimitOptions { RollingWindow = window },
+        });
+
+        Assert.Equal(100, records.Count);
+        Assert.Equal(0, tooMany);
+        Assert.True(poller.Statistics.QuotaWaits >= 30, $"paced {poller.Statistics.QuotaWaits} times");
+    }
 }
