@@ -172,6 +172,10 @@ public sealed class MuseumPoller
                             line++;
                             if (line <= yielded) continue; // returned before the body broke off on an earlier attempt
                             var record = reader.Create(origin with { LineNumber = line }, provisionalResume);
+                            if (pageNumber == 1 && line == 1 && IdList.IsId(record))
+                            {
+                                throw IdList.Stop(record, masked, UrlMasker.Strip(url, run.Pipeline.SecretNames), isFile: false, correlationId);
+                            }
                             if (held is not null)
                             {
                                 yield return held;
