@@ -238,6 +238,11 @@ public sealed class InvokeMuseumSyncCommand : PSCmdlet, IDisposable
                 _cts.Token);
             if (_cts.IsCancellationRequested) throw new PipelineStoppedException();
             progress.Complete();
+            if (statistics?.Incomplete is { } incomplete && !w.OnlySkipped)
+            {
+                WriteWarning(incomplete);
+                return w.Summarize("Incomplete", clock.Elapsed, storeOptions.Provider.ToString(), incomplete);
+            }
             return w.Summarize(w.OnlySkipped ? "WhatIf" : "Completed", clock.Elapsed, storeOptions.Provider.ToString());
         }
         catch (OperationCanceledException) when (_cts.IsCancellationRequested)
