@@ -68,6 +68,18 @@ public sealed class SyncWriterOptions
     /// the counts. The default is 10.
     /// </summary>
     public int MaxInvalidNotices { get; init; } = 10;
+
+    /// <summary>The default of <see cref="MaxDeletePercent"/>: 10.</summary>
+    public const double DefaultMaxDeletePercent = 10;
+
+    /// <summary>
+    /// The share of a source's rows (in percent, 0–100) one run may delete; the batch that would take the run's deletions
+    /// past it is not written and the run stops with a <see cref="SyncDeleteThresholdException"/>. The default is 10.
+    /// </summary>
+    public double MaxDeletePercent { get; init; } = DefaultMaxDeletePercent;
+
+    /// <summary>Deletes whatever share of the rows the source reports deleted (<see cref="MaxDeletePercent"/> does not apply). The default is false.</summary>
+    public bool ForceDeletes { get; init; }
 }
 
 /// <summary>Something the writer wants said (a verbose line or a warning), queued for the caller's thread.</summary>
@@ -104,6 +116,7 @@ public sealed class SyncWriter : IAsyncDisposable
     private readonly ConcurrentQueue<SyncWriterMessage> _messages = new();
     private readonly CancellationTokenSource _cts = new();
     private readonly DeadLetterNotices _notices;
+    private readonly DeleteGuard _deleteGuard;
     private ISyncStore? _store;
     private bool _ownsStore;
     private Task _inflight = Task.CompletedTask;
@@ -122,6 +135,7 @@ public sealed class SyncWriter : IAsyncDisposable
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _builder = new BatchBuilder(options.BatchSize, options.Source) { CompactValidRecords = options.CompactRecords, MaxBatchBytes = options.MaxBatchBytes };
         _notices = new DeadLetterNotices(options.MaxInvalidNotices);
+        _deleteGuard = new DeleteGuard(options);
         _ownsStore = true;
     }
 
@@ -289,6 +303,7 @@ public sealed class SyncWriter : IAsyncDisposable
         var store = await EnsureStoreAsync(cancellationToken).ConfigureAwait(false);
         if (_options.UseLeases && !_leases.ContainsKey(batch.Source)) await EnsureLeaseAsync(batch.Source, cancellationToken).ConfigureAwait(false);
         if (_leases.TryGetValue(batch.Source, out var keeper)) batch = WithLease(batch, keeper.Lease);
+        await _deleteGuard.CheckAsync(store, batch, cancellationToken).ConfigureAwait(false);
         var token = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _cts.Token);
         _inflight = Task.Run(() => CommitAsync(store, batch, notices, token), CancellationToken.None);
     }

@@ -49,6 +49,10 @@ public sealed class InvokeMuseumSyncCommand : PSCmdlet, IDisposable
     [Parameter]
     public SwitchParameter EnableException { get; set; }
 
+    /// <summary>Delete every record the sources report deleted, however large a share of their rows that is, for every source (a source's ForceDeletes key does it for that source; MaxDeletePercent sets the share, 10 by default).</summary>
+    [Parameter]
+    public SwitchParameter ForceDeletes { get; set; }
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
@@ -203,6 +207,8 @@ public sealed class InvokeMuseumSyncCommand : PSCmdlet, IDisposable
                 StoreDescription = where,
                 CompactRecords = store is MuseumSync.Storage.Sqlite.SqliteSyncStore,
                 MaxInvalidNotices = enableException ? int.MaxValue : sync.MaxInvalidWarnings,
+                MaxDeletePercent = sync.MaxDeletePercent,
+                ForceDeletes = ForceDeletes || sync.ForceDeletes,
             });
             lock (writers) writers.Add(writer);
             if (statistics is not null) writer.MetricsFor(source.Name).Attach(statistics);

@@ -104,6 +104,15 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand, IDisposable
     [Parameter]
     public SwitchParameter EnableException { get; set; }
 
+    /// <summary>The share of the source's rows (percent) one run may delete; the run stops with a SyncDeleteThreshold error before the batch that would delete more. The default is 10.</summary>
+    [Parameter]
+    [ValidateRange(0.0, 100.0)]
+    public double MaxDeletePercent { get; set; } = SyncWriterOptions.DefaultMaxDeletePercent;
+
+    /// <summary>Delete every record the source reports deleted, however large a share of the rows that is (-MaxDeletePercent does not apply).</summary>
+    [Parameter]
+    public SwitchParameter ForceDeletes { get; set; }
+
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
@@ -140,6 +149,8 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand, IDisposable
         _whatIf = IsWhatIf();
         _writer = new SyncWriter(ct => SyncStoreFactory.OpenAndInitializeAsync(options, ct), new SyncWriterOptions
         {
+            MaxDeletePercent = MaxDeletePercent,
+            ForceDeletes = ForceDeletes,
             BatchSize = BatchSize,
             MaxBatchBytes = MaxBatchBytes,
             Source = Source,
