@@ -4,7 +4,7 @@ namespace MuseumSync.Core.Tests.Storage.Contract;
 
 public abstract partial class StoreContractTests
 {
-    private const int SchemaVersion = 4;
+    private const int SchemaVersion = 5; // 5: creation_sort (issue #17)
 
     [StoreFact]
     public async Task Initialize_Twice_AppliesEachMigrationOnce()
