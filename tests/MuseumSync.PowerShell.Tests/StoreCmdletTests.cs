@@ -19,8 +19,8 @@ public sealed class StoreCmdletTests
         dynamic second = Assert.Single(ps.Invoke("Initialize-SyncDatabase -Database $args[0]", Db)).BaseObject;
 
         Assert.Equal("Sqlite", (string)first.Provider);
-        Assert.Equal(7, (int)first.CurrentVersion);
-        Assert.Equal(new[] { 1, 2, 3, 4, 7 }, ((IEnumerable<object>)first.Applied).Select(m => (int)((dynamic)m).Version));
+        Assert.Equal(6, (int)first.CurrentVersion);
+        Assert.Equal(new[] { 1, 2, 3, 4, 5, 6 }, ((IEnumerable<object>)first.Applied).Select(m => (int)((dynamic)m).Version));
         Assert.Empty((IEnumerable<object>)second.Applied);
         Assert.Equal(5, SqliteInspector.Scalar(Db, "SELECT COUNT(*) FROM schema_migrations"));
         Assert.Empty(ps.Errors);

@@ -190,7 +190,9 @@ public sealed class LidoWriter : IDisposable
         _xml.WriteEndElement();
         _xml.WriteStartElement("eventDate", L);
         _xml.WriteElementString("displayDate", L, created);
-        var day = created.Length > 10 ? created[..10] : created;
+        // The date part of a date-time; a signed year (-0044-03-15, +12345) is longer than ten characters.
+        var time = created.IndexOfAny(['T', 't']);
+        var day = time > 0 ? created[..time] : created;
         _xml.WriteStartElement("date", L);
         _xml.WriteElementString("earliestDate", L, day);
         _xml.WriteElementString("latestDate", L, day);

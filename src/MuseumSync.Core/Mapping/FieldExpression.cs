@@ -8,7 +8,8 @@ namespace MuseumSync.Mapping;
 /// <list type="bullet">
 /// <item><c>title</c> — a top-level property; <c>images[0].b.url</c> — a path into nested objects and arrays;</item>
 /// <item><c>accession_number | invno</c> — the first one that is not empty (two schema generations of one dataset);</item>
-/// <item><c>year(objectBeginDate)</c> — a year number as an ISO 8601 year (<c>1865</c>); nothing outside 1–9999;</item>
+/// <item><c>year(objectBeginDate)</c> — a year number as an ISO 8601 year: <c>1865</c>, <c>-1400</c> (1400 BCE, as the
+/// source counts it), <c>+12345</c>; nothing for 0 (which APIs use for "unknown") or beyond nine digits;</item>
 /// <item><c>https://www.artic.edu/iiif/2/{image_id}/full/843,/0/default.jpg</c> — a template; nothing when a value is empty;</item>
 /// <item><c>isPublicDomain ? 'https://creativecommons.org/publicdomain/zero/1.0/' : 'http://rightsstatements.org/vocab/InC/1.0/'</c> — a choice;</item>
 /// <item><c>'text'</c> — a constant; an empty expression — the field is not mapped.</item>
@@ -147,13 +148,23 @@ internal abstract class FieldExpression
         public override FieldValue Evaluate(IReadOnlyDictionary<JsonPath, FieldValue> values)
         {
             if (!values.TryGetValue(path, out var v) || v.Text is null) return v with { WasNumber = false };
-            if (double.TryParse(v.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d >= 1 && d <= 9999 && d == Math.Floor(d))
+            if (double.TryParse(v.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d != 0 && Math.Abs(d) <= s_maxYear && d == Math.Floor(d))
             {
-                return new FieldValue(((int)d).ToString("D4", CultureInfo.InvariantCulture), Present: true, WrongShape: false, WasNumber: false);
+                return new FieldValue(IsoYear((long)d), Present: true, WrongShape: false, WasNumber: false);
             }
-            // Not a year MuseumSync can write as ISO 8601 (0, negative, a range, free text): no date; the raw record keeps it.
+            // Not a year MuseumSync can write as ISO 8601 (0, a range, free text): no date; the raw record keeps it.
             return new FieldValue(null, Present: true, WrongShape: false, WasNumber: false);
         }
+
+        private static readonly double s_maxYear = Math.Pow(10, Validation.IsoDate.MaxYearDigits) - 1;
+
+        /// <summary>Four digits for 1–9999; the signed (expanded) form before the common era and after 9999.</summary>
+        private static string IsoYear(long year) => year switch
+        {
+            < 0 => "-" + (-year).ToString("D4", CultureInfo.InvariantCulture),
+            > 9999 => "+" + year.ToString(CultureInfo.InvariantCulture),
+            _ => year.ToString("D4", CultureInfo.InvariantCulture),
+        };
     }
 
     private sealed class ChoiceExpression(FieldExpression condition, FieldExpression then, FieldExpression? otherwise) : FieldExpression

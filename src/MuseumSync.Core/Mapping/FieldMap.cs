@@ -36,6 +36,12 @@ public sealed class FieldMap
     /// <summary>The media URL property. The default is <c>media_url</c>.</summary>
     public string MediaUrl { get; init; } = "media_url";
 
+    /// <summary>
+    /// The rights statement of the whole collection, where the institution publishes one (Cooper Hewitt: CC0): a record
+    /// whose <see cref="RightsStatement"/> is empty gets this URI; a record's own rights always win. The default is null (none).
+    /// </summary>
+    public string? CollectionRights { get; init; }
+
     /// <summary>The property names in <see cref="MappedField"/> order.</summary>
     internal string[] Names() =>
         [ObjectId, AccessionNumber, Title, CreationDate, RightsStatement, EmbargoDate, AccessTier, IiifManifestUrl, MediaUrl];
@@ -69,19 +75,25 @@ public sealed class FieldMap
             _ = FieldExpression.Parse(text); // fail now, with the expression in the message, not on the first record
             values[index] = text;
         }
-        return new FieldMap
-        {
-            ObjectId = values[0],
-            AccessionNumber = values[1],
-            Title = values[2],
-            CreationDate = values[3],
-            RightsStatement = values[4],
-            EmbargoDate = values[5],
-            AccessTier = values[6],
-            IiifManifestUrl = values[7],
-            MediaUrl = values[8],
-        };
+        return FromValues(values, CollectionRights);
     }
+
+    /// <summary>A copy whose records without rights of their own get <paramref name="rights"/> (see <see cref="CollectionRights"/>).</summary>
+    public FieldMap WithCollectionRights(string? rights) => FromValues(Names(), rights);
+
+    private static FieldMap FromValues(string[] values, string? collectionRights) => new()
+    {
+        ObjectId = values[0],
+        AccessionNumber = values[1],
+        Title = values[2],
+        CreationDate = values[3],
+        RightsStatement = values[4],
+        EmbargoDate = values[5],
+        AccessTier = values[6],
+        IiifManifestUrl = values[7],
+        MediaUrl = values[8],
+        CollectionRights = collectionRights,
+    };
 
     /// <summary>The top-level properties the object id comes from: a root object holding one is a record, not an envelope.</summary>
     internal IReadOnlyCollection<string> RecordIdNames() =>
@@ -94,7 +106,8 @@ public sealed class FieldMap
     internal bool IsSimple() => Expressions().All(e => e.IsTopLevelName || ReferenceEquals(e, FieldExpression.Unmapped));
 
     /// <inheritdoc />
-    public override string ToString() => string.Join("; ", FieldNames.Zip(Names(), (f, e) => $"{f} = {(e.Length == 0 ? "(none)" : e)}"));
+    public override string ToString() =>
+        string.Join("; ", FieldNames.Zip(Names(), (f, e) => $"{f} = {(e.Length == 0 ? "(none)" : e)}")) + (CollectionRights is null ? string.Empty : $"; collection rights = {CollectionRights}");
 }
 
 /// <summary>The <see cref="MuseumRecord"/> fields a <see cref="FieldMap"/> fills, in a fixed order.</summary>

@@ -62,7 +62,7 @@ internal sealed class RecordFactory
             AccessionNumber = f[MappedField.AccessionNumber],
             Title = f[MappedField.Title],
             CreationDate = f[MappedField.CreationDate],
-            RightsStatement = f[MappedField.RightsStatement],
+            RightsStatement = string.IsNullOrWhiteSpace(f[MappedField.RightsStatement]) && names.CollectionRights is { } collection ? collection : f[MappedField.RightsStatement],
             EmbargoDate = embargo,
             AccessTier = tier,
             IiifManifestUrl = f[MappedField.IiifManifestUrl],

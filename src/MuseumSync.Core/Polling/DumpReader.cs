@@ -100,6 +100,7 @@ public static class DumpReader
             var resume = ((pageIndex + 1) * request.PageSize).ToString(CultureInfo.InvariantCulture);
             var origin = new RecordOrigin(request.Source, position, pageIndex - firstPage + 1, (int)(ordinal - pageStart + 1), url, correlationId, time.GetUtcNow());
             var record = element(factory, origin, resume);
+            if (ordinal == skip && IdList.IsId(record)) throw IdList.Stop(record, full, new Uri(full), isFile: true, correlationId);
             if (held is not null)
             {
                 if (held.PageNumber != record.PageNumber) held.EndOfPage = true;

@@ -93,6 +93,8 @@ public sealed class MuseumPoller
             ? "text/xml, application/xml;q=0.9"
             : "application/x-ndjson, application/json;q=0.9";
         long pageNumber = 0;
+        long readBefore = 0;
+        long? lastTotal = null;
         var guard = new PagingGuard(run);
         if (run.Oai is { } oai) await oai.IdentifyAsync(token).ConfigureAwait(false);
         while (request.MaxPages is null || pageNumber < request.MaxPages)
@@ -187,6 +189,10 @@ public sealed class MuseumPoller
                             line++;
                             if (line <= yielded) continue; // returned before the body broke off on an earlier attempt
                             var record = reader.Create(origin with { LineNumber = line }, provisionalResume);
+                            if (pageNumber == 1 && line == 1 && IdList.IsId(record))
+                            {
+                                throw IdList.Stop(record, masked, UrlMasker.Strip(url, run.Pipeline.SecretNames), isFile: false, correlationId);
+                            }
                             if (held is not null)
                             {
                                 yield return held;
@@ -201,6 +207,13 @@ public sealed class MuseumPoller
                             if (!reader.CountKnown) facts.Count = line;
                             next = run.Pager.Next(position, facts);
                             var resume = run.ResumeAfter(position, next);
+                            lastTotal = facts.Total ?? lastTotal;
+                            var incomplete = next is null ? TruncatedFeed.Describe(request, run.StartPosition, position, facts, lastTotal, readBefore + line, masked) : null;
+                            if (incomplete is not null)
+                            {
+                                run.Stats.Incomplete = incomplete;
+                                run.Verbose?.Invoke(incomplete);
+                            }
                             if (malformed is not null)
                             {
                                 if (held is not null)
@@ -218,7 +231,7 @@ public sealed class MuseumPoller
                             if (held is not null)
                             {
                                 held.EndOfPage = true;
-                                held.EndOfFeed = next is null;
+                                held.EndOfFeed = next is null && incomplete is null; // a truncated feed does not move the watermark
                                 yield return held;
                             }
                             if (reader.Facts.Count is null && run.Pager.CountDecides)
@@ -257,6 +270,7 @@ public sealed class MuseumPoller
                 continue;
             }
             if (next is null) yield break;
+            readBefore += pageRecords;
             guard.Read(position, url, pageRecords, next);
             position = next;
         }

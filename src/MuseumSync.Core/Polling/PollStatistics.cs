@@ -116,6 +116,18 @@ public sealed class PollStatistics
 
     internal void Page() => Interlocked.Increment(ref _pages);
 
+    private string? _incomplete;
+
+    /// <summary>
+    /// Why the feed is incomplete: it ended while its own total says there is more (the run's status is then
+    /// <c>Incomplete</c>, with this as a warning); null when it ended as its total says, or no total was given.
+    /// </summary>
+    public string? Incomplete
+    {
+        get => Volatile.Read(ref _incomplete);
+        internal set => Volatile.Write(ref _incomplete, value);
+    }
+
     internal void Record(MuseumRecord record)
     {
         Interlocked.Increment(ref _records);

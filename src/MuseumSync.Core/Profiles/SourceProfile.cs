@@ -104,8 +104,24 @@ public sealed class SourceProfile
     /// <summary>The OAI-PMH metadataPrefix.</summary>
     public string? MetadataPrefix { get; init; }
 
-    /// <summary>The field mapping.</summary>
-    public FieldMap FieldMap { get; init; } = FieldMap.Generic;
+    /// <summary>
+    /// The rights statement the institution publishes for its whole collection (a URI), given to records that carry none
+    /// of their own; null when it publishes none. <see cref="FieldMap"/> carries it (<see cref="FieldMap.CollectionRights"/>).
+    /// </summary>
+    public string? CollectionRights { get; init; }
+
+    /// <summary>Where the institution publishes <see cref="CollectionRights"/> (the source of the fact).</summary>
+    public Uri? CollectionRightsSource { get; init; }
+
+    private readonly FieldMap _fieldMap = FieldMap.Generic;
+    private FieldMap? _withRights;
+
+    /// <summary>The field mapping, with <see cref="CollectionRights"/> as the rights of records that carry none.</summary>
+    public FieldMap FieldMap
+    {
+        get => CollectionRights is null ? _fieldMap : _withRights ??= _fieldMap.WithCollectionRights(CollectionRights);
+        init => _fieldMap = value;
+    }
 
     /// <inheritdoc />
     public override string ToString() => $"{Name}: {Description}";

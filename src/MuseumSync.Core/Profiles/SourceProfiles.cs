@@ -183,6 +183,8 @@ public static class SourceProfiles
     /// Cooper Hewitt, Smithsonian Design Museum: the REST API (<c>?method=cooperhewitt.search.objects&amp;page=N&amp;per_page=100</c>,
     /// records in <c>objects</c>, <c>pages</c>) and its collection dump (one JSON file per object, two schema generations:
     /// <c>accession_number</c>/<c>year_start</c>/<c>images</c> and the older <c>invno</c>/<c>date_begin</c>/<c>thumbnail</c>).
+    /// Its records carry no rights field: the collection metadata is CC0 as a whole ("Cooper Hewitt has licensed this
+    /// release under a Creative Commons Zero (CC0) license", the collection repository's README), so that is their rights.
     /// </summary>
     public static SourceProfile CooperHewitt { get; } = new()
     {
@@ -200,6 +202,8 @@ public static class SourceProfiles
         ThrottleLimit = 2,
         ApiKeyLocation = ApiKeyLocation.Query,
         ApiKeyName = "access_token",
+        CollectionRights = Cc0,
+        CollectionRightsSource = new Uri("https://github.com/cooperhewitt/collection#license"),
         FieldMap = new FieldMap
         {
             ObjectId = "id",

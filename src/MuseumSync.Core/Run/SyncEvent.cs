@@ -85,6 +85,9 @@ public static class SyncEventIds
     /// <summary>An OCR run's line about one image or request (verbose).</summary>
     public const string OcrActivity = "OcrActivity";
 
+    /// <summary>A feed that ended while its own total said there was more (warning; the run's status is Incomplete).</summary>
+    public const string FeedIncomplete = "FeedIncomplete";
+
     /// <summary>An image an OCR run could not read; it became a dead letter (warning).</summary>
     public const string OcrImageFailed = "OcrImageFailed";
 

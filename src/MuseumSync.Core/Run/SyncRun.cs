@@ -77,6 +77,8 @@ public sealed class SyncRun : IAsyncDisposable
             StoreDescription = storeDescription,
             ShouldCommit = shouldCommit,
             MaxInvalidNotices = settings.EnableException ? int.MaxValue : settings.MaxInvalidWarnings ?? defaults.MaxInvalidNotices,
+            MaxDeletePercent = settings.MaxDeletePercent ?? defaults.MaxDeletePercent,
+            ForceDeletes = settings.ForceDeletes,
             Events = events,
             Time = time ?? TimeProvider.System,
         };
@@ -121,8 +123,15 @@ public sealed class SyncRun : IAsyncDisposable
             throw RunProgress.WithProgress(upstream, RunProgress.Describe(writer));
         }
         await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
-        if (Heartbeat is not null) await Heartbeat(cancellationToken).ConfigureAwait(false);
         _clock.Stop();
+        if (source.Statistics?.Incomplete is { } incomplete && !writer.OnlySkipped)
+        {
+            // The feed ended before its own total: what came is committed, but the run is not a success (dlt-hub/dlt#4428).
+            _events.Publish(new SyncEvent(SyncEventLevel.Warning, SyncEventIds.FeedIncomplete, incomplete) { Source = _settings.Source });
+            if (Heartbeat is not null) await Heartbeat(cancellationToken).ConfigureAwait(false);
+            return writer.Summarize("Incomplete", _clock.Elapsed, _storeOptions.Provider.ToString(), incomplete);
+        }
+        if (Heartbeat is not null) await Heartbeat(cancellationToken).ConfigureAwait(false);
         return writer.Summarize(writer.OnlySkipped ? "WhatIf" : "Completed", _clock.Elapsed, _storeOptions.Provider.ToString());
     }
 

@@ -198,4 +198,10 @@ public sealed class SyncSettings
 
     /// <summary>Report every dead-lettered record as an error instead of the listed warnings.</summary>
     public bool EnableException { get; set; }
+
+    /// <summary>The share of the source's rows (percent) one run may delete; null: <see cref="Sync.SyncWriterOptions.MaxDeletePercent"/>'s default.</summary>
+    public double? MaxDeletePercent { get; set; }
+
+    /// <summary>Delete whatever share of the rows the source reports deleted (<see cref="MaxDeletePercent"/> does not apply).</summary>
+    public bool ForceDeletes { get; set; }
 }

@@ -1,7 +1,7 @@
 namespace MuseumSync.Storage;
 
 /// <summary>
-/// Migration 7 on every store: <c>museum_record_text</c>, one OCR text layer per record image, keyed like
+/// Migration 6 on every store: <c>museum_record_text</c>, one OCR text layer per record image, keyed like
 /// <c>museum_records</c> by (source, object_id). <c>content_hash</c> is the SHA-256 of the image bytes that were read.
 /// <c>{s}</c> is the quoted schema name on SQL Server and PostgreSQL.
 /// </summary>

@@ -64,6 +64,18 @@ public sealed class SyncWriterOptions
     /// </summary>
     public int MaxInvalidNotices { get; init; } = 10;
 
+    /// <summary>The default of <see cref="MaxDeletePercent"/>: 10.</summary>
+    public const double DefaultMaxDeletePercent = 10;
+
+    /// <summary>
+    /// The share of a source's rows (in percent, 0–100) one run may delete; the batch that would take the run's deletions
+    /// past it is not written and the run stops with a <see cref="SyncDeleteThresholdException"/>. The default is 10.
+    /// </summary>
+    public double MaxDeletePercent { get; init; } = DefaultMaxDeletePercent;
+
+    /// <summary>Deletes whatever share of the rows the source reports deleted (<see cref="MaxDeletePercent"/> does not apply). The default is false.</summary>
+    public bool ForceDeletes { get; init; }
+
     /// <summary>
     /// Where the writer says what it did (<see cref="SyncEventIds.BatchCommitted"/>, <see cref="SyncEventIds.LeaseTaken"/>,
     /// <see cref="SyncEventIds.RecordDeadLettered"/>, …), from the commit thread: the sink must not block. The default listens to nothing.
@@ -95,6 +107,7 @@ public sealed class SyncWriter : IAsyncDisposable
     private readonly ISyncEventSink _events;
     private readonly CancellationTokenSource _cts = new();
     private readonly DeadLetterNotices _notices;
+    private readonly DeleteGuard _deleteGuard;
     private ISyncStore? _store;
     private bool _ownsStore;
     private Task _inflight = Task.CompletedTask;
@@ -114,6 +127,7 @@ public sealed class SyncWriter : IAsyncDisposable
         _builder = new BatchBuilder(options.BatchSize, options.Source) { MaxBatchBytes = options.MaxBatchBytes };
         _events = options.Events ?? throw new ArgumentException("SyncWriterOptions.Events is null; leave it out to listen to nothing.", nameof(options));
         _notices = new DeadLetterNotices(options.MaxInvalidNotices, _events);
+        _deleteGuard = new DeleteGuard(options);
         _ownsStore = true;
     }
 
@@ -279,6 +293,8 @@ public sealed class SyncWriter : IAsyncDisposable
             await _inflight.ConfigureAwait(false);
             ThrowIfLeaseLost();
             if (_options.UseLeases && !_leases.ContainsKey(batch.Source)) await EnsureLeaseAsync(batch.Source, cancellationToken).ConfigureAwait(false);
+            // Counted against what is committed (the previous batch included); a run past its share of deletions stops here.
+            await _deleteGuard.CheckAsync(store, batch, cancellationToken).ConfigureAwait(false);
         }
         catch
         {

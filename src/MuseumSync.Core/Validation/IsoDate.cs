@@ -7,15 +7,28 @@ namespace MuseumSync.Validation;
 /// </summary>
 public static class IsoDate
 {
-    /// <summary>Accepts <c>YYYY</c>, <c>YYYY-MM</c>, <c>YYYY-MM-DD</c> and <c>YYYY-MM-DDThh:mm[:ss[.fff…]][Z|±hh:mm]</c>.</summary>
+    /// <summary>The most digits a year may have (<c>-123456789</c>); the stores' sort key holds years up to this size.</summary>
+    public const int MaxYearDigits = 9;
+
+    /// <summary>
+    /// Accepts <c>YYYY</c>, <c>YYYY-MM</c>, <c>YYYY-MM-DD</c> and <c>YYYY-MM-DDThh:mm[:ss[.fff…]][Z|±hh:mm]</c>, where the year
+    /// may also be signed (ISO 8601's expanded form): <c>-0044</c> (a year before the common era, as LIDO writes it),
+    /// <c>+12345</c>, <c>-12345</c>, with 4 to <see cref="MaxYearDigits"/> digits. An unsigned year has exactly four
+    /// digits; there is no year zero.
+    /// </summary>
     public static bool IsDateOrDateTime(ReadOnlySpan<char> s)
     {
-        if (s.Length == 4) return TryYear(s, out _);
-        if (s.Length == 7) return TryYear(s, out _) && s[4] == '-' && TryTwo(s[5..], 1, 12, out _);
-        if (!TryParseDate(s[..Math.Min(10, s.Length)], out _)) return false;
-        if (s.Length == 10) return true;
-        if (s[10] != 'T' && s[10] != 't') return false;
-        return IsTime(s[11..]);
+        if (!TrySignedYear(s, out var year, out var length)) return false;
+        var rest = s[length..];
+        if (rest.Length == 0) return true;
+        if (rest.Length < 3 || rest[0] != '-' || !TryTwo(rest[1..3], 1, 12, out var month)) return false;
+        rest = rest[3..];
+        if (rest.Length == 0) return true;
+        if (rest.Length < 3 || rest[0] != '-' || !TryTwo(rest[1..3], 1, DaysInMonth(year, month), out _)) return false;
+        rest = rest[3..];
+        if (rest.Length == 0) return true;
+        if (rest[0] != 'T' && rest[0] != 't') return false;
+        return IsTime(rest[1..]);
     }
 
     /// <summary>Parses exactly <c>YYYY-MM-DD</c> that names a real calendar day.</summary>
@@ -76,6 +89,35 @@ public static class IsoDate
             year = (year * 10) + (s[i] - '0');
         }
         return year >= 1;
+    }
+
+    /// <summary>
+    /// The year at the start of <paramref name="s"/>: four digits, or a sign and 4 to <see cref="MaxYearDigits"/> digits.
+    /// Negative years count as LIDO and most museum APIs count them (-0044 is 44 BCE, no year zero); leap years before
+    /// the common era follow the proleptic Gregorian calendar (1 BCE, 5 BCE, … are leap years).
+    /// </summary>
+    private static bool TrySignedYear(ReadOnlySpan<char> s, out long year, out int length)
+    {
+        year = 0;
+        length = 0;
+        var signed = s.Length > 0 && s[0] is '+' or '-';
+        var start = signed ? 1 : 0;
+        var end = start;
+        while (end < s.Length && char.IsAsciiDigit(s[end])) end++;
+        var digits = end - start;
+        if (signed ? digits is < 4 or > MaxYearDigits : digits != 4) return false;
+        foreach (var c in s[start..end]) year = (year * 10) + (c - '0');
+        if (year == 0) return false;
+        if (s[0] == '-') year = -year;
+        length = end;
+        return true;
+    }
+
+    private static int DaysInMonth(long year, int month)
+    {
+        if (month != 2) return month is 4 or 6 or 9 or 11 ? 30 : 31;
+        var astronomical = year < 0 ? year + 1 : year; // 1 BCE is astronomical year 0
+        return (astronomical % 4 == 0 && astronomical % 100 != 0) || astronomical % 400 == 0 ? 29 : 28;
     }
 
     private static bool TryTwo(ReadOnlySpan<char> s, int min, int max, out int value)

@@ -54,7 +54,7 @@ internal static class RecordValidator
         var created = f[MappedField.CreationDate];
         if (created is not null && !IsoDate.IsDateOrDateTime(created))
         {
-            Add(ref issues, map.CreationDate, RuleIsoDate, $"'{created}' is not an ISO 8601 date or date-time on the calendar (expected e.g. 1889-06-15 or 1889-06-15T12:00:00Z).");
+            Add(ref issues, map.CreationDate, RuleIsoDate, $"'{created}' is not an ISO 8601 date or date-time on the calendar (expected e.g. 1889-06-15, 1889-06, 1889, 1889-06-15T12:00:00Z, or -0044 for 44 BCE).");
         }
 
         var embargoText = f[MappedField.EmbargoDate];

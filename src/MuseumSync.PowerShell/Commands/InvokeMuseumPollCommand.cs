@@ -405,6 +405,7 @@ public sealed class InvokeMuseumPollCommand : AsyncCmdlet
 
     private void Finish(PollStatistics statistics)
     {
+        if (statistics.Incomplete is { } incomplete) WriteWarning(incomplete);
         if (statistics.Requests > 0 || statistics.Records > 0) WriteVerbose("Poll summary: " + statistics);
         if (SummaryVariable is not null) SessionState.PSVariable.Set(SummaryVariable, statistics);
     }

@@ -39,6 +39,10 @@ public sealed class InvokeMuseumSyncCommand : AsyncCmdlet
     [Parameter]
     public SwitchParameter EnableException { get; set; }
 
+    /// <summary>Delete every record the sources report deleted, however large a share of their rows that is, for every source (a source's ForceDeletes key does it for that source; MaxDeletePercent sets the share, 10 by default).</summary>
+    [Parameter]
+    public SwitchParameter ForceDeletes { get; set; }
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
@@ -140,6 +144,8 @@ public sealed class InvokeMuseumSyncCommand : AsyncCmdlet
         var settings = source.Settings;
         // -EnableException sets the source's EnableException key for every source.
         if (EnableException) settings.EnableException = true;
+        // -ForceDeletes likewise sets every source's ForceDeletes key.
+        if (ForceDeletes) settings.ForceDeletes = true;
         var enableException = settings.EnableException;
         var pump = NewPump(capacity: 1024);
         var progress = new ProgressReporter(this, activityId: 3, "Invoke-MuseumSync");

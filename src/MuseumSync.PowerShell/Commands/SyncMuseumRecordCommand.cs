@@ -93,6 +93,15 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand
     [Parameter]
     public SwitchParameter EnableException { get; set; }
 
+    /// <summary>The share of the source's rows (percent) one run may delete; the run stops with a SyncDeleteThreshold error before the batch that would delete more. The default is 10.</summary>
+    [Parameter]
+    [ValidateRange(0.0, 100.0)]
+    public double MaxDeletePercent { get; set; }
+
+    /// <summary>Delete every record the source reports deleted, however large a share of the rows that is (-MaxDeletePercent does not apply).</summary>
+    [Parameter]
+    public SwitchParameter ForceDeletes { get; set; }
+
     /// <inheritdoc />
     protected override void BeginProcessing()
     {

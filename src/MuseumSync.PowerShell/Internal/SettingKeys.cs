@@ -91,6 +91,8 @@ internal static class SettingKeys
         Switch("SkipCompliance", (s, v) => s.SkipCompliance = v),
         Int("MaxInvalidWarnings", 0, 1_000_000, (s, v) => s.MaxInvalidWarnings = v),
         Switch("EnableException", (s, v) => s.EnableException = v),
+        new("MaxDeletePercent", typeof(double), (s, v) => s.MaxDeletePercent = (double)v) { Min = 0.0, Max = 100.0 },
+        Switch("ForceDeletes", (s, v) => s.ForceDeletes = v),
     ];
 
     /// <summary>Every key.</summary>

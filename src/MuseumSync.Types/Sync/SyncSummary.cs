@@ -6,10 +6,13 @@ public sealed class SyncSummary
     /// <summary>The source the records were stored under.</summary>
     public string? Source { get; init; }
 
-    /// <summary>Completed, Failed, Busy (another worker holds the source), Stopped (Ctrl+C), or WhatIf.</summary>
+    /// <summary>
+    /// Completed, Incomplete (the feed ended while its own total says there is more; <see cref="Error"/> says where),
+    /// Failed, Busy (another worker holds the source), Stopped (Ctrl+C), or WhatIf.
+    /// </summary>
     public string Status { get; init; } = "Completed";
 
-    /// <summary>Why the source failed (null when it did not): what went wrong, where, and what to do.</summary>
+    /// <summary>Why the source failed or is incomplete (null when it did not): what went wrong, where, and what to do.</summary>
     public string? Error { get; init; }
 
     /// <summary>Records received from the pipeline.</summary>

@@ -50,6 +50,18 @@ public sealed class LidoWriterTests
         Assert.Equal("Poster: 🎨 Art for All <&> \"quoted\"", XDocument.Parse(xml).Descendants(L + "titleSet").Skip(2).First().Element(L + "appellationValue")!.Value);
     }
 
+    // Issue #17: a BCE day (-0044-03-15, as the LIDO date rule asks for it) was cut to "-0044-03-1" in earliestDate.
+    [Theory]
+    [InlineData("-0044-03-15", "-0044-03-15")]
+    [InlineData("-1400", "-1400")]
+    [InlineData("+12345-01-02T03:04:05Z", "+12345-01-02")]
+    public void ToXml_SignedYears_EarliestDateKeepsTheWholeDate(string created, string expected)
+    {
+        var doc = XDocument.Parse(LidoWriter.ToXml(Sample(created: created)));
+        Assert.Equal(expected, doc.Descendants(L + "earliestDate").Single().Value);
+        Assert.Equal(expected, doc.Descendants(L + "latestDate").Single().Value);
+    }
+
     [Fact]
     public void ToXml_Record_MapsEveryFieldAsDocumented()
     {

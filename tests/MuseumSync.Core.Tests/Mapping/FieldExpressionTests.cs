@@ -28,7 +28,10 @@ public class FieldExpressionTests
 
     [Theory]
     [InlineData("1865", "1865")]
-    [InlineData("-1400", null)]
+    [InlineData("-1400", "-1400")] // the Met's objectBeginDate for "ca. 14th century B.C." (fixtures/api/met-collection-api/object321412.json)
+    [InlineData("-44", "-0044")]
+    [InlineData("12345", "+12345")]
+    [InlineData("1e10", null)]
     [InlineData("0", null)]
     [InlineData("\"1812\"", "1812")]
     [InlineData("812", "0812")]

@@ -22,7 +22,7 @@ public class ProfileFixtureTests
         Assert.Equal("321412", r.ObjectId);
         Assert.Equal("74.51.4312", r.AccessionNumber);
         Assert.Equal("Cylinder seal and modern impression: seated figure holding the tail of a griffin", r.Title);
-        Assert.Null(r.CreationDate); // objectBeginDate -1400: no ISO 8601 year; the raw record keeps it
+        Assert.Equal("-1400", r.CreationDate); // objectBeginDate -1400 ("ca. 14th century B.C."): a year before the common era, issue #17
         Assert.Equal("https://creativecommons.org/publicdomain/zero/1.0/", r.RightsStatement);
         Assert.Equal("https://images.metmuseum.org/CRDImages/an/original/ss74_51_4312.jpg", r.MediaUrl);
     }

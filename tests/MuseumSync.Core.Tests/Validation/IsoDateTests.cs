@@ -107,4 +107,38 @@ public class IsoDateTests
     {
         Assert.False(IsoDate.TryParseDateOrDateTimeAsDate(text, out _));
     }
+
+    // Issue #17: the LIDO rule tells users to write -0044 for 44 BCE (ISO 8601 negative and expanded years), so the
+    // record validator must accept what the LIDO rule asks for.
+    [Theory]
+    [InlineData("-0044")]
+    [InlineData("-0044-03")]
+    [InlineData("-0044-03-15")]
+    [InlineData("-1400")]
+    [InlineData("+12345")]
+    [InlineData("-12345")]
+    [InlineData("-123456789")]
+    [InlineData("+0044-03-15T12:00:00Z")]
+    [InlineData("-0001-02-29")] // 1 BCE is a leap year in the proleptic Gregorian calendar (astronomical year 0)
+    [InlineData("-0005-02-29")]
+    public void IsDateOrDateTime_NegativeAndExpandedYears_ReturnsTrue(string text)
+    {
+        Assert.True(IsoDate.IsDateOrDateTime(text), text);
+    }
+
+    [Theory]
+    [InlineData("-44")]
+    [InlineData("12345")]
+    [InlineData("-0000")]
+    [InlineData("-1234567890")]
+    [InlineData("--0044")]
+    [InlineData("-0044-02-30")]
+    [InlineData("-0002-02-29")]
+    [InlineData("-0044-13")]
+    [InlineData("+")]
+    [InlineData("-")]
+    public void IsDateOrDateTime_BadSignedYears_ReturnsFalse(string text)
+    {
+        Assert.False(IsoDate.IsDateOrDateTime(text), text);
+    }
 }

@@ -75,6 +75,15 @@ internal static class PostgresSchema
                 CONSTRAINT ck_museum_records_access_tier_assigned CHECK (access_tier_assigned IN ('public', 'research', 'restricted'));
             ALTER TABLE {s}.museum_records ADD COLUMN IF NOT EXISTS tier_rule text;
             """),
-        (7, "OCR text layers beside the records", OcrTextSchema.PostgreSql),
+        // creation_sort: year * 10000 + month * 100 + day of creation_date (see SqliteSchema, migration 5).
+        (5, "creation_sort: a sortable key of creation_date (BCE and expanded years)", """
+            ALTER TABLE {s}.museum_records ADD COLUMN IF NOT EXISTS creation_sort bigint GENERATED ALWAYS AS (
+                CASE WHEN creation_date ~ '^[+-]?[0-9]{4}' THEN
+                    (CASE WHEN left(creation_date, 1) = '-' THEN -1 ELSE 1 END) * substring(creation_date FROM '^[+-]?([0-9]{1,9})')::bigint * 10000
+                    + COALESCE(substring(creation_date FROM '^[+-]?[0-9]+-([0-9]{2})')::bigint, 0) * 100
+                    + COALESCE(substring(creation_date FROM '^[+-]?[0-9]+-[0-9]{2}-([0-9]{2})')::bigint, 0)
+                END) STORED;
+            """),
+        (6, "OCR text layers beside the records", OcrTextSchema.PostgreSql),
     ];
 }

@@ -4,7 +4,7 @@ using NpgsqlTypes;
 
 namespace MuseumSync.Storage.PostgreSql;
 
-/// <summary>OCR text layers on PostgreSQL (migration 7).</summary>
+/// <summary>OCR text layers on PostgreSQL (migration 6).</summary>
 public sealed partial class PostgresSyncStore : IOcrTextStore
 {
     private static readonly string s_upsertLayer = $"""

@@ -82,6 +82,28 @@ internal static class SqlServerSchema
                 access_tier_assigned varchar(10)   NULL CONSTRAINT ck_museum_records_access_tier_assigned CHECK (access_tier_assigned IN ('public', 'research', 'restricted')),
                 tier_rule            nvarchar(max) NULL;
             """),
-        (7, "OCR text layers beside the records", OcrTextSchema.SqlServer),
+        // creation_sort: year * 10000 + month * 100 + day of creation_date (see SqliteSchema, migration 5); the year's
+        // digits end at the first non-digit after the sign.
+        (5, "creation_sort: a sortable key of creation_date (BCE and expanded years)", """
+            ALTER TABLE {s}.museum_records ADD creation_sort AS (
+                CASE WHEN creation_date LIKE N'[0-9][0-9][0-9][0-9]%' OR creation_date LIKE N'[+-][0-9][0-9][0-9][0-9]%' THEN
+                    (CASE WHEN LEFT(creation_date, 1) = N'-' THEN -1 ELSE 1 END)
+                    * TRY_CAST(LEFT(SUBSTRING(creation_date, CASE WHEN LEFT(creation_date, 1) IN (N'+', N'-') THEN 2 ELSE 1 END, 100),
+                        PATINDEX(N'%[^0-9]%', SUBSTRING(creation_date, CASE WHEN LEFT(creation_date, 1) IN (N'+', N'-') THEN 2 ELSE 1 END, 100) + N'x') - 1) AS bigint) * 10000
+                    + CASE WHEN SUBSTRING(creation_date, CASE WHEN LEFT(creation_date, 1) IN (N'+', N'-') THEN 2 ELSE 1 END
+                            + PATINDEX(N'%[^0-9]%', SUBSTRING(creation_date, CASE WHEN LEFT(creation_date, 1) IN (N'+', N'-') THEN 2 ELSE 1 END, 100) + N'x') - 1, 1) = N'-'
+                        THEN COALESCE(TRY_CAST(SUBSTRING(creation_date, CASE WHEN LEFT(creation_date, 1) IN (N'+', N'-') THEN 2 ELSE 1 END
+                            + PATINDEX(N'%[^0-9]%', SUBSTRING(creation_date, CASE WHEN LEFT(creation_date, 1) IN (N'+', N'-') THEN 2 ELSE 1 END, 100) + N'x'), 2) AS bigint), 0) * 100
+                        ELSE 0 END
+                    + CASE WHEN SUBSTRING(creation_date, CASE WHEN LEFT(creation_date, 1) IN (N'+', N'-') THEN 2 ELSE 1 END
+                            + PATINDEX(N'%[^0-9]%', SUBSTRING(creation_date, CASE WHEN LEFT(creation_date, 1) IN (N'+', N'-') THEN 2 ELSE 1 END, 100) + N'x') - 1, 1) = N'-'
+                        AND SUBSTRING(creation_date, CASE WHEN LEFT(creation_date, 1) IN (N'+', N'-') THEN 2 ELSE 1 END
+                            + PATINDEX(N'%[^0-9]%', SUBSTRING(creation_date, CASE WHEN LEFT(creation_date, 1) IN (N'+', N'-') THEN 2 ELSE 1 END, 100) + N'x') + 2, 1) = N'-'
+                        THEN COALESCE(TRY_CAST(SUBSTRING(creation_date, CASE WHEN LEFT(creation_date, 1) IN (N'+', N'-') THEN 2 ELSE 1 END
+                            + PATINDEX(N'%[^0-9]%', SUBSTRING(creation_date, CASE WHEN LEFT(creation_date, 1) IN (N'+', N'-') THEN 2 ELSE 1 END, 100) + N'x') + 3, 2) AS bigint), 0)
+                        ELSE 0 END
+                END);
+            """),
+        (6, "OCR text layers beside the records", OcrTextSchema.SqlServer),
     ];
 }

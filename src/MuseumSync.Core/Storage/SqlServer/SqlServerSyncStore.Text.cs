@@ -4,7 +4,7 @@ using MuseumSync.Ocr;
 
 namespace MuseumSync.Storage.SqlServer;
 
-/// <summary>OCR text layers on SQL Server (migration 7).</summary>
+/// <summary>OCR text layers on SQL Server (migration 6).</summary>
 public sealed partial class SqlServerSyncStore : IOcrTextStore
 {
     /// <inheritdoc />

@@ -71,6 +71,18 @@ internal static class SqliteSchema
             ALTER TABLE museum_records ADD COLUMN access_tier_assigned TEXT CHECK (access_tier_assigned IN ('public', 'research', 'restricted'));
             ALTER TABLE museum_records ADD COLUMN tier_rule TEXT;
             """),
-        (7, "OCR text layers beside the records", OcrTextSchema.Sqlite),
+        // creation_sort orders creation dates across the common era (-0044 before 0044, -0044-03-15 after -0044): year
+        // * 10000 + month * 100 + day of creation_date, computed by the database, so every writer stores it the same way.
+        (5, "creation_sort: a sortable key of creation_date (BCE and expanded years)", """
+            ALTER TABLE museum_records ADD COLUMN creation_sort INTEGER GENERATED ALWAYS AS (
+                CASE WHEN creation_date GLOB '[0-9][0-9][0-9][0-9]*' OR creation_date GLOB '[+-][0-9][0-9][0-9][0-9]*' THEN
+                    (CASE WHEN substr(creation_date, 1, 1) = '-' THEN -1 ELSE 1 END) * CAST(ltrim(creation_date, '+-') AS INTEGER) * 10000
+                    + CASE WHEN instr(ltrim(creation_date, '+-'), '-') > 0
+                        THEN CAST(substr(ltrim(creation_date, '+-'), instr(ltrim(creation_date, '+-'), '-') + 1, 2) AS INTEGER) * 100 ELSE 0 END
+                    + CASE WHEN substr(ltrim(creation_date, '+-'), instr(ltrim(creation_date, '+-'), '-') + 3, 1) = '-' AND instr(ltrim(creation_date, '+-'), '-') > 0
+                        THEN CAST(substr(ltrim(creation_date, '+-'), instr(ltrim(creation_date, '+-'), '-') + 4, 2) AS INTEGER) ELSE 0 END
+                END) VIRTUAL;
+            """),
+        (6, "OCR text layers beside the records", OcrTextSchema.Sqlite),
     ];
 }

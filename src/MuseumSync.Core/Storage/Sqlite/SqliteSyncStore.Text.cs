@@ -4,7 +4,7 @@ using MuseumSync.Ocr;
 
 namespace MuseumSync.Storage.Sqlite;
 
-/// <summary>OCR text layers on SQLite (migration 7).</summary>
+/// <summary>OCR text layers on SQLite (migration 6).</summary>
 public sealed partial class SqliteSyncStore : IOcrTextStore
 {
     /// <inheritdoc />

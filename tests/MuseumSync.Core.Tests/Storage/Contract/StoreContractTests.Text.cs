@@ -2,7 +2,7 @@ using MuseumSync.Ocr;
 
 namespace MuseumSync.Core.Tests.Storage.Contract;
 
-/// <summary>The text layers (migration 7) behave the same on every store.</summary>
+/// <summary>The text layers (migration 6) behave the same on every store.</summary>
 public abstract partial class StoreContractTests
 {
     private IOcrTextStore Text => (IOcrTextStore)Store;

@@ -3,7 +3,7 @@ using MuseumSync.Storage.SqlServer;
 
 namespace MuseumSync.Core.Tests.Storage.SqlServer;
 
-/// <summary>The text-layer T-SQL (and migration 7) parses with the SQL Server 2022 grammar, for the default schema and another.</summary>
+/// <summary>The text-layer T-SQL (and migration 6) parses with the SQL Server 2022 grammar, for the default schema and another.</summary>
 public sealed class SqlServerOcrStatementsTests
 {
     public static TheoryData<string, string> Statements()
@@ -17,7 +17,7 @@ public sealed class SqlServerOcrStatementsTests
             data.Add($"{schema}.MergeLayer", sql.Migration(SqlServerOcrStatements.MergeLayer));
             data.Add($"{schema}.ResolveDeadLetter", sql.Migration(SqlServerOcrStatements.ResolveDeadLetter));
             data.Add($"{schema}.MergeDeadLetter", sql.Migration(SqlServerOcrStatements.MergeDeadLetter));
-            data.Add($"{schema}.Migration7", sql.Migration(SqlServerSchema.Migrations.Single(m => m.Version == 7).Sql));
+            data.Add($"{schema}.Migration6", sql.Migration(SqlServerSchema.Migrations.Single(m => m.Version == 6).Sql));
         }
         return data;
     }
