@@ -1,7 +1,7 @@
 namespace MuseumSync.Paging;
 
 /// <summary>How a source pages. <see cref="Auto"/> follows whatever the answer offers.</summary>
-public enum PagingStyle
+internal enum PagingStyle
 {
     /// <summary>Follows <c>X-Next-Cursor</c>, then <c>Link: rel="next"</c>, then a next cursor or URL in the body (<c>pagination.next_url</c>, <c>info.next</c>, <c>next_cursor</c>, …); one page when none is there.</summary>
     Auto,

@@ -13,7 +13,7 @@ namespace MuseumSync.Polling;
 /// ForEach-Object -Parallel, hosted runspaces) are never mistaken for it.
 /// </para>
 /// </summary>
-public static class LivePolls
+internal static class LivePolls
 {
     private static readonly ConcurrentDictionary<(Guid Scope, string Source), Entry> s_polls = new();
 

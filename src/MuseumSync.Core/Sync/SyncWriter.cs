@@ -9,7 +9,7 @@ using MuseumSync.Storage.Leases;
 namespace MuseumSync.Sync;
 
 /// <summary>What a <see cref="SyncWriter"/> needs besides its store.</summary>
-public sealed class SyncWriterOptions
+internal sealed class SyncWriterOptions
 {
     /// <summary>Records per transaction.</summary>
     public int BatchSize { get; init; } = 1000;
@@ -71,7 +71,7 @@ public sealed class SyncWriterOptions
 }
 
 /// <summary>Something the writer wants said (a verbose line or a warning), queued for the caller's thread.</summary>
-public sealed record SyncWriterMessage(bool IsWarning, string Text)
+internal sealed record SyncWriterMessage(bool IsWarning, string Text)
 {
     /// <summary>
     /// The invalid record this warning reports, set only once it is committed to the dead-letter table: a caller that
@@ -94,7 +94,7 @@ public sealed record SyncWriterMessage(bool IsWarning, string Text)
 /// Single producer: <see cref="AddAsync"/>, <see cref="FlushAsync"/> and <see cref="CompleteAsync"/> are called from one
 /// thread at a time. The counters may be read from any thread.
 /// </summary>
-public sealed class SyncWriter : IAsyncDisposable
+internal sealed class SyncWriter : IAsyncDisposable
 {
     private readonly Func<CancellationToken, Task<ISyncStore>> _openStore;
     private readonly SyncWriterOptions _options;

@@ -5,7 +5,7 @@ namespace MuseumSync.Validation;
 /// these accept no culture-specific forms (<c>2020/05/01</c>, <c>31/12/2025</c>) and reject dates that are not on the
 /// calendar (<c>2019-02-30</c>).
 /// </summary>
-public static class IsoDate
+internal static class IsoDate
 {
     /// <summary>Accepts <c>YYYY</c>, <c>YYYY-MM</c>, <c>YYYY-MM-DD</c> and <c>YYYY-MM-DDThh:mm[:ss[.fff…]][Z|±hh:mm]</c>.</summary>
     public static bool IsDateOrDateTime(ReadOnlySpan<char> s)

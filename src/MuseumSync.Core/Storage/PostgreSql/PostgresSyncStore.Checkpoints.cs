@@ -4,7 +4,7 @@ using NpgsqlTypes;
 namespace MuseumSync.Storage.PostgreSql;
 
 /// <summary>Manual checkpoint changes on PostgreSQL.</summary>
-public sealed partial class PostgresSyncStore
+internal sealed partial class PostgresSyncStore
 {
     /// <inheritdoc />
     public Task<SyncCheckpoint> SetCheckpointAsync(CheckpointChange change, CancellationToken cancellationToken)

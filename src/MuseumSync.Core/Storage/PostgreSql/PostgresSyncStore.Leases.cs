@@ -8,7 +8,7 @@ namespace MuseumSync.Storage.PostgreSql;
 /// Leases on PostgreSQL: a row per leased source in <c>sync_leases</c>, claimed with one <c>INSERT … ON CONFLICT DO UPDATE
 /// … WHERE expired</c> (the row lock serialises concurrent claims), renewed by every batch inside its transaction.
 /// </summary>
-public sealed partial class PostgresSyncStore
+internal sealed partial class PostgresSyncStore
 {
     /// <inheritdoc />
     public Task<LeaseAttempt> TryAcquireLeaseAsync(LeaseRequest request, CancellationToken cancellationToken)

@@ -4,7 +4,7 @@ using Microsoft.Data.SqlClient;
 namespace MuseumSync.Storage.SqlServer;
 
 /// <summary>Manual checkpoint changes on SQL Server.</summary>
-public sealed partial class SqlServerSyncStore
+internal sealed partial class SqlServerSyncStore
 {
     /// <inheritdoc />
     public Task<SyncCheckpoint> SetCheckpointAsync(CheckpointChange change, CancellationToken cancellationToken)

@@ -9,7 +9,7 @@ namespace MuseumSync.Storage.SqlServer;
 /// on the database clock (the key-range lock serialises concurrent claims from several servers), renewed by every
 /// batch inside its transaction.
 /// </summary>
-public sealed partial class SqlServerSyncStore
+internal sealed partial class SqlServerSyncStore
 {
     /// <inheritdoc />
     public Task<LeaseAttempt> TryAcquireLeaseAsync(LeaseRequest request, CancellationToken cancellationToken)
