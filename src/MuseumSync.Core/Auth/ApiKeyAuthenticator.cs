@@ -3,7 +3,7 @@ using MuseumSync.Paging;
 namespace MuseumSync.Auth;
 
 /// <summary>Sends an API key in a header or a query parameter on every request.</summary>
-public sealed class ApiKeyAuthenticator : IRequestAuthenticator, ICredentialValues
+internal sealed class ApiKeyAuthenticator : IRequestAuthenticator, ICredentialValues
 {
     private readonly Secret _key;
 

@@ -1,7 +1,7 @@
 namespace MuseumSync.Auth;
 
 /// <summary>Where an API key goes on each request.</summary>
-public enum ApiKeyLocation
+internal enum ApiKeyLocation
 {
     /// <summary>A request header, for example <c>X-Api-Key</c>.</summary>
     Header,

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 namespace MuseumSync.Auth;
 
 /// <summary>Sends a fixed bearer token (<c>Authorization: Bearer …</c>) on every request.</summary>
-public sealed class BearerTokenAuthenticator : IRequestAuthenticator, ICredentialValues
+internal sealed class BearerTokenAuthenticator : IRequestAuthenticator, ICredentialValues
 {
     private readonly Secret _token;
 

@@ -4,7 +4,7 @@ namespace MuseumSync.Auth;
 /// Adds credentials to each request. An authenticator that can get a fresh credential (OAuth2) says so with
 /// <see cref="CanRefresh"/>; the poller then refreshes once when the server answers 401, and sends the request again.
 /// </summary>
-public interface IRequestAuthenticator
+internal interface IRequestAuthenticator
 {
     /// <summary>Query parameters this authenticator adds (their values are masked in logs and removed from stored positions).</summary>
     IReadOnlyCollection<string> SecretQueryParameters { get; }

@@ -11,7 +11,7 @@ namespace MuseumSync.Auth;
 /// (<see cref="OAuth2ClientCredentialsOptions.RefreshBeforeExpiry"/>) and once more when the API answers 401.
 /// Neither the secret nor the token ever appears in a message.
 /// </summary>
-public sealed class OAuth2ClientCredentialsAuthenticator : IRequestAuthenticator, ICredentialValues, IDisposable
+internal sealed class OAuth2ClientCredentialsAuthenticator : IRequestAuthenticator, ICredentialValues, IDisposable
 {
     private readonly OAuth2ClientCredentialsOptions _options;
     private readonly HttpClient _http;

@@ -1,7 +1,7 @@
 namespace MuseumSync.Auth;
 
 /// <summary>OAuth2 client credentials (RFC 6749 §4.4): where to get a token and with which client.</summary>
-public sealed class OAuth2ClientCredentialsOptions
+internal sealed class OAuth2ClientCredentialsOptions
 {
     /// <summary>The token endpoint, for example <c>https://auth.example.org/oauth/token</c>.</summary>
     public required Uri TokenUri { get; init; }

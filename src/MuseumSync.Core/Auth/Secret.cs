@@ -8,7 +8,7 @@ namespace MuseumSync.Auth;
 /// secret that ends up in a log line, an error or a serialised object shows nothing. The text is read only when a
 /// request is sent.
 /// </summary>
-public sealed class Secret
+internal sealed class Secret
 {
     private readonly char[] _value;
 

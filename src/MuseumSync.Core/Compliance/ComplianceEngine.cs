@@ -11,7 +11,7 @@ namespace MuseumSync.Compliance;
 /// An embargo date is the last day of the embargo: the record is restricted through that day (UTC) and the rules that
 /// follow apply from the next day.
 /// </remarks>
-public sealed class ComplianceEngine
+internal sealed class ComplianceEngine
 {
     private readonly ComplianceRuleSet _rules;
     private readonly RightsRule[] _effective;

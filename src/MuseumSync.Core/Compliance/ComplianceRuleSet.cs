@@ -4,7 +4,7 @@ namespace MuseumSync.Compliance;
 /// How rights statements and embargo dates decide a record's access tier. The defaults are the built-in rules
 /// (<see cref="DefaultRightsRules"/>); a <c>.psd1</c> rule file can add rules before them and change the settings below.
 /// </summary>
-public sealed class ComplianceRuleSet
+internal sealed class ComplianceRuleSet
 {
     /// <summary>The rule id of a tier forced by an embargo date that has not passed.</summary>
     public const string EmbargoRuleId = "embargo-active";

@@ -21,7 +21,7 @@ namespace MuseumSync.Compliance;
 /// }
 /// </code>
 /// </example>
-public static class ComplianceRuleSetReader
+internal static class ComplianceRuleSetReader
 {
     private static readonly string[] s_topKeys = ["Rules", "IncludeDefaultRules", "MissingRights", "UnknownRights", "KeepStricterArrivedTier"];
     private static readonly string[] s_ruleKeys = ["Id", "Match", "Tier", "Description"];

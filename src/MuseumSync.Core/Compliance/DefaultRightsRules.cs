@@ -5,7 +5,7 @@ namespace MuseumSync.Compliance;
 /// rightsstatements.org and Creative Commons; anything else cannot be classified and is dead-lettered unless a rule file
 /// says otherwise.
 /// </summary>
-public static class DefaultRightsRules
+internal static class DefaultRightsRules
 {
     /// <summary>The rules, first match wins.</summary>
     public static IReadOnlyList<RightsRule> All { get; } =

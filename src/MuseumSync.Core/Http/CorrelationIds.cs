@@ -1,7 +1,7 @@
 namespace MuseumSync.Http;
 
 /// <summary>The correlation id every request carries, so a verbose line, an error record and a dead letter can be matched to the server's logs.</summary>
-public static class CorrelationIds
+internal static class CorrelationIds
 {
     /// <summary>The request header. The value is <c>X-Correlation-ID</c>.</summary>
     public const string Header = "X-Correlation-ID";

@@ -7,7 +7,7 @@ namespace MuseumSync.Http;
 /// One pooled <see cref="SocketsHttpHandler"/> for the process. Every poll shares its connections, and a pooled
 /// connection lives at most <see cref="PooledConnectionLifetime"/>, so DNS changes are picked up on long runs.
 /// </summary>
-public static class MuseumHttp
+internal static class MuseumHttp
 {
     private static readonly Lazy<HttpClient> s_shared = new(() => CreateClient(CreateHandler(allowAutoRedirect: true)));
     private static readonly ConcurrentDictionary<int, HttpClient> s_byConnections = new();

@@ -8,7 +8,7 @@ namespace MuseumSync.Http;
 /// redirect or a stored checkpoint that points anywhere else stops the run with <see cref="ErrorId"/>; it is never
 /// followed, never sent a credential and never stored. Browsers keep credentials same-origin for the same reason.
 /// </summary>
-public sealed class OriginPolicy
+internal sealed class OriginPolicy
 {
     /// <summary>The stable error id of a refused origin.</summary>
     public const string ErrorId = "MuseumPollForeignOrigin";

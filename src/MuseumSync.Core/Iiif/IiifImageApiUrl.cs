@@ -7,7 +7,7 @@ namespace MuseumSync.Iiif;
 /// and gives the image service they belong to, so a manifest can point viewers at the service (deep zoom) and not
 /// only at one rendition.
 /// </summary>
-public static partial class IiifImageApiUrl
+internal static partial class IiifImageApiUrl
 {
     /// <summary>Parses <paramref name="url"/>; <paramref name="serviceId"/> is <c>{scheme}://{server}{/prefix}/{identifier}</c>.</summary>
     /// <param name="url">The media URL.</param>

@@ -12,7 +12,7 @@ namespace MuseumSync.Iiif;
 /// <c>requiredStatement</c>, one canvas per image, and an image service (plus a thumbnail) when the media URL is a IIIF
 /// Image API URL.
 /// </summary>
-public sealed class IiifManifestBuilder
+internal sealed class IiifManifestBuilder
 {
     private static readonly JsonWriterOptions s_writer = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly IiifManifestOptions _options;

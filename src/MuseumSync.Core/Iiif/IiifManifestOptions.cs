@@ -1,7 +1,7 @@
 namespace MuseumSync.Iiif;
 
 /// <summary>How <see cref="IiifManifestBuilder"/> turns records into Presentation 3.0 Manifests.</summary>
-public sealed class IiifManifestOptions
+internal sealed class IiifManifestOptions
 {
     /// <summary>
     /// Where the manifests will be published: a record's manifest id is <c>{BaseUri}{source}/{objectId}/manifest.json</c>.

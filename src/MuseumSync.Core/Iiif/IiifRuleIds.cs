@@ -1,7 +1,7 @@
 namespace MuseumSync.Iiif;
 
 /// <summary>The rule ids <see cref="IiifValidator"/> reports.</summary>
-public static class IiifRuleIds
+internal static class IiifRuleIds
 {
     /// <summary>The text is not JSON, or not a JSON object.</summary>
     public const string Json = "json";

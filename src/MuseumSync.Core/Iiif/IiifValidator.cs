@@ -9,7 +9,7 @@ namespace MuseumSync.Iiif;
 /// <c>@context</c>. Presentation 2.x and 4.0 documents are recognized and rejected as such. Each error is one line with
 /// its JSON path and rule id.
 /// </summary>
-public sealed class IiifValidator
+internal sealed class IiifValidator
 {
     /// <summary>The Presentation 3.0 context.</summary>
     public const string Presentation3Context = "http://iiif.io/api/presentation/3/context.json";

@@ -5,7 +5,7 @@ namespace MuseumSync.Lido;
 /// language is a real ISO 639 code. <c>de</c>, <c>deu</c>, <c>ger</c>, <c>en-GB</c>, <c>zh-Hant-TW</c>, <c>mul</c>
 /// and <c>und</c> pass; <c>deutsch</c>, <c>xx</c>, <c>en_GB</c> do not.
 /// </summary>
-public static class LanguageTag
+internal static class LanguageTag
 {
     private static readonly Lazy<HashSet<string>> s_codes = new(() =>
     {

@@ -1,7 +1,7 @@
 namespace MuseumSync.Lido;
 
 /// <summary>Namespaces and terminology URIs MuseumSync reads and writes.</summary>
-public static class LidoNames
+internal static class LidoNames
 {
     /// <summary>The LIDO namespace (1.0 and 1.1).</summary>
     public const string Namespace = "http://www.lido-schema.org";

@@ -4,7 +4,7 @@ namespace MuseumSync.Lido;
 /// Where the LIDO XSD comes from: <see cref="SchemaPath"/> when set, else the per-user cache, else (once) the official
 /// location, downloaded into the cache. Every default works offline once the cache is filled.
 /// </summary>
-public sealed class LidoSchemaOptions
+internal sealed class LidoSchemaOptions
 {
     /// <summary>The environment variable that moves the cache (for build agents that share one).</summary>
     public const string CacheEnvironmentVariable = "MUSEUMSYNC_SCHEMA_CACHE";

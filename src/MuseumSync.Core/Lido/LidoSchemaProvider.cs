@@ -9,7 +9,7 @@ namespace MuseumSync.Lido;
 /// into the cache. Compiled schema sets are kept for the life of the process (compiling LIDO 1.1 with GML takes a
 /// moment; validating with a compiled set is cheap).
 /// </summary>
-public static class LidoSchemaProvider
+internal static class LidoSchemaProvider
 {
     private static readonly ConcurrentDictionary<string, Lazy<XmlSchemaSet>> s_compiled = new(StringComparer.Ordinal);
 

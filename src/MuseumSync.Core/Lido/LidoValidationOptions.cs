@@ -3,7 +3,7 @@ using MuseumSync.Lido.Quality;
 namespace MuseumSync.Lido;
 
 /// <summary>How <see cref="LidoValidator"/> checks records: which schema version, where the schema comes from, which quality rules run and how severe each is.</summary>
-public sealed class LidoValidationOptions
+internal sealed class LidoValidationOptions
 {
     /// <summary>The schema version; null detects it from the document's <c>xsi:schemaLocation</c> (LIDO 1.1 when it names none). The default is null.</summary>
     public LidoVersion? Version { get; init; }

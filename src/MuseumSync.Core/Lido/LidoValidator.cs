@@ -13,7 +13,7 @@ namespace MuseumSync.Lido;
 /// <c>&lt;!DOCTYPE</c>), no resolver is set (nothing the document names is fetched) and <c>xsi:schemaLocation</c> is
 /// ignored (the schema comes only from <see cref="LidoSchemaOptions"/>).
 /// </remarks>
-public sealed class LidoValidator
+internal sealed class LidoValidator
 {
     private readonly LidoValidationOptions _options;
     private readonly Dictionary<string, LidoSeverity> _severities;

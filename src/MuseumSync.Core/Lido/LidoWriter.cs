@@ -9,7 +9,7 @@ namespace MuseumSync.Lido;
 /// <c>lido:lidoWrap</c>. The field mapping is in the README ("LIDO field mapping"); what LIDO requires and a record
 /// lacks (a work type, a metadata language) comes from <see cref="LidoWriterOptions"/>.
 /// </summary>
-public sealed class LidoWriter : IDisposable
+internal sealed class LidoWriter : IDisposable
 {
     private const string L = LidoNames.Namespace;
     private readonly XmlWriter _xml;

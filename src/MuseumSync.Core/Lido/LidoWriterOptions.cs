@@ -1,7 +1,7 @@
 namespace MuseumSync.Lido;
 
 /// <summary>How <see cref="LidoWriter"/> fills what a <see cref="MuseumRecord"/> does not carry but LIDO requires.</summary>
-public sealed class LidoWriterOptions
+internal sealed class LidoWriterOptions
 {
     /// <summary>The work type written to <c>lido:objectWorkType/lido:term</c> (LIDO requires one; a MuseumRecord has none). The default is "Object".</summary>
     public string WorkType { get; init; } = "Object";

@@ -1,7 +1,7 @@
 namespace MuseumSync.Lido;
 
 /// <summary>The media type of an image URL from its file extension (IIIF Image API URLs end in the format: <c>default.jpg</c>).</summary>
-public static class MediaTypes
+internal static class MediaTypes
 {
     /// <summary><c>image/jpeg</c> for <c>…/default.jpg</c>; null when the extension says nothing.</summary>
     public static string? FromUrl(string url)

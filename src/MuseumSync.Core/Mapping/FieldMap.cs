@@ -4,7 +4,7 @@ namespace MuseumSync.Mapping;
 /// Which JSON property of a source record feeds which <see cref="MuseumRecord"/> field.
 /// The defaults are the generic REST profile (<c>ObjectID</c>, <c>title</c>, <c>creation_date_iso</c>, …).
 /// </summary>
-public sealed class FieldMap
+internal sealed class FieldMap
 {
     /// <summary>The generic REST profile. The default for every property below.</summary>
     public static FieldMap Generic { get; } = new();

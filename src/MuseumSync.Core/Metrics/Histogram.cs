@@ -1,7 +1,7 @@
 namespace MuseumSync.Metrics;
 
 /// <summary>A Prometheus histogram: cumulative bucket counts, a sum and a count, updated without locks.</summary>
-public sealed class Histogram
+internal sealed class Histogram
 {
     /// <summary>Commit latency buckets in seconds: 5 ms to 60 s.</summary>
     public static readonly double[] DefaultCommitBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];

@@ -4,7 +4,7 @@ namespace MuseumSync.Metrics;
 /// Writes the metrics file atomically (a temporary file in the same folder, then a rename over the old one), at the
 /// end of a run and every <c>interval</c> during it, so a textfile collector never reads a half-written file.
 /// </summary>
-public sealed class MetricsFileWriter : IAsyncDisposable
+internal sealed class MetricsFileWriter : IAsyncDisposable
 {
     private readonly string _path;
     private readonly Func<IEnumerable<SyncMetrics>> _metrics;

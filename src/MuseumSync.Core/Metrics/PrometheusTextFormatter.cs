@@ -7,7 +7,7 @@ namespace MuseumSync.Metrics;
 /// Writes metrics in the Prometheus text exposition format (version 0.0.4), as the node_exporter and windows_exporter
 /// textfile collectors read it. The names are documented in the README and never change meaning.
 /// </summary>
-public static class PrometheusTextFormatter
+internal static class PrometheusTextFormatter
 {
     /// <summary>Formats the metrics of every source in <paramref name="all"/>.</summary>
     public static string Format(IEnumerable<SyncMetrics> all, DateTimeOffset now)

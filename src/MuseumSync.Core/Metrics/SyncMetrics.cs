@@ -7,7 +7,7 @@ namespace MuseumSync.Metrics;
 /// as Prometheus text by <see cref="PrometheusTextFormatter"/>. Every value is cumulative for the run, so a textfile
 /// collector reading the file at any moment sees a consistent, monotonic series.
 /// </summary>
-public sealed class SyncMetrics
+internal sealed class SyncMetrics
 {
     private long _fetched;
     private long _committed;

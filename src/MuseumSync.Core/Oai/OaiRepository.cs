@@ -4,7 +4,7 @@ using System.Xml;
 namespace MuseumSync.Oai;
 
 /// <summary>How a repository keeps deletions, as its <c>Identify</c> answer declares (OAI-PMH 2.0 §4.2).</summary>
-public enum OaiDeletedRecord
+internal enum OaiDeletedRecord
 {
     /// <summary>The repository did not say (no <c>Identify</c> answer): deletion headers are applied.</summary>
     Unknown,
@@ -26,7 +26,7 @@ public enum OaiDeletedRecord
 /// <param name="SecondsGranularity">True for <c>YYYY-MM-DDThh:mm:ssZ</c>, false for <c>YYYY-MM-DD</c>.</param>
 /// <param name="DeletedRecord">The declared deletion policy.</param>
 /// <param name="EarliestDatestamp">The <c>earliestDatestamp</c>, as the repository wrote it (null when absent).</param>
-public sealed record OaiRepository(bool SecondsGranularity, OaiDeletedRecord DeletedRecord, string? EarliestDatestamp)
+internal sealed record OaiRepository(bool SecondsGranularity, OaiDeletedRecord DeletedRecord, string? EarliestDatestamp)
 {
     /// <summary>The <c>Identify</c> verb's granularity values.</summary>
     public const string DayGranularity = "YYYY-MM-DD";

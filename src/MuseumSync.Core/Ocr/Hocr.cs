@@ -6,13 +6,13 @@ using System.Xml;
 namespace MuseumSync.Ocr;
 
 /// <summary>A box in image pixels.</summary>
-public readonly record struct HocrBox(int X, int Y, int Width, int Height);
+internal readonly record struct HocrBox(int X, int Y, int Width, int Height);
 
 /// <summary>One recognised word: its text, box and confidence (0–100).</summary>
-public sealed record HocrWord(string Text, HocrBox Box, double Confidence);
+internal sealed record HocrWord(string Text, HocrBox Box, double Confidence);
 
 /// <summary>One line: its box and its words.</summary>
-public sealed record HocrLine(HocrBox Box, IReadOnlyList<HocrWord> Words)
+internal sealed record HocrLine(HocrBox Box, IReadOnlyList<HocrWord> Words)
 {
     /// <summary>The words joined with spaces.</summary>
     public string Text => string.Join(" ", Words.Select(w => w.Text));
@@ -22,7 +22,7 @@ public sealed record HocrLine(HocrBox Box, IReadOnlyList<HocrWord> Words)
 /// Reads hOCR (the XHTML Tesseract writes: <c>ocr_page</c>, <c>ocr_line</c>, <c>ocrx_word</c> elements whose
 /// <c>title</c> holds <c>bbox x0 y0 x1 y1</c> and <c>x_wconf N</c>) into the page size, lines and words.
 /// </summary>
-public sealed partial class Hocr
+internal sealed partial class Hocr
 {
     private static readonly XmlReaderSettings s_settings = new() { DtdProcessing = DtdProcessing.Ignore, XmlResolver = null, IgnoreComments = true, MaxCharactersInDocument = 64L * 1024 * 1024 };
     private static readonly string[] s_lineClasses = ["ocr_line", "ocr_header", "ocr_caption", "ocr_textfloat"];

@@ -5,7 +5,7 @@ namespace MuseumSync.Ocr;
 /// batch commit that writes layers and dead letters in one transaction. The layer's key is (source, object id); writing a
 /// layer with the same media URL and content hash again changes nothing, so a retried batch has its effect once.
 /// </summary>
-public interface IOcrTextStore
+internal interface IOcrTextStore
 {
     /// <summary>
     /// A page of the source's records that have a media URL or a IIIF manifest URL, ordered by object id, after
@@ -26,21 +26,21 @@ public interface IOcrTextStore
 /// <param name="ManifestUrl">The record's IIIF manifest URL.</param>
 /// <param name="LayerMediaUrl">The image URL of the stored layer; null when there is none.</param>
 /// <param name="LayerContentHash">The SHA-256 of the image bytes the stored layer was read from.</param>
-public sealed record OcrCandidate(string ObjectId, string? MediaUrl, string? ManifestUrl, string? LayerMediaUrl, byte[]? LayerContentHash);
+internal sealed record OcrCandidate(string ObjectId, string? MediaUrl, string? ManifestUrl, string? LayerMediaUrl, byte[]? LayerContentHash);
 
 /// <summary>An image that could not be read, to be kept as a dead letter.</summary>
 /// <param name="ObjectId">The record.</param>
 /// <param name="MediaUrl">The image (or manifest) URL that failed.</param>
 /// <param name="Reason">Why (rule <see cref="OcrReasons"/>).</param>
-public sealed record OcrFailure(string ObjectId, string MediaUrl, ValidationIssue Reason);
+internal sealed record OcrFailure(string ObjectId, string MediaUrl, ValidationIssue Reason);
 
 /// <summary>A record's image as its dead letter names it: the object id and the URL the record gives (media URL, else manifest URL).</summary>
 /// <param name="ObjectId">The record.</param>
 /// <param name="Url">The URL.</param>
-public sealed record OcrImageKey(string ObjectId, string Url);
+internal sealed record OcrImageKey(string ObjectId, string Url);
 
 /// <summary>One transaction's worth of OCR results.</summary>
-public sealed class OcrBatch
+internal sealed class OcrBatch
 {
     /// <summary>The source.</summary>
     public required string Source { get; init; }
@@ -63,4 +63,4 @@ public sealed class OcrBatch
 /// <param name="DeadLettered">New dead letters.</param>
 /// <param name="DeadLettersSeenBefore">Failures already dead-lettered (their attempt count went up).</param>
 /// <param name="DeadLettersResolved">Dead letters of images that were read this time.</param>
-public sealed record OcrBatchResult(int LayersWritten, int DeadLettered, int DeadLettersSeenBefore, int DeadLettersResolved);
+internal sealed record OcrBatchResult(int LayersWritten, int DeadLettered, int DeadLettersSeenBefore, int DeadLettersResolved);

@@ -3,7 +3,7 @@ using MuseumSync.Resilience;
 namespace MuseumSync.Ocr;
 
 /// <summary>How an <see cref="OcrRun"/> finds, fetches and reads a source's images. Every limit has a documented default.</summary>
-public sealed class OcrOptions
+internal sealed class OcrOptions
 {
     /// <summary>The default of <see cref="MaxImageBytes"/>: 50 MiB.</summary>
     public const long DefaultMaxImageBytes = 50L * 1024 * 1024;

@@ -1,7 +1,7 @@
 namespace MuseumSync.Ocr;
 
 /// <summary>The dead-letter reason ids of images that could not be read; the field is always <c>media_url</c>.</summary>
-public static class OcrReasons
+internal static class OcrReasons
 {
     /// <summary>The field the reasons name.</summary>
     public const string Field = "media_url";

@@ -12,7 +12,7 @@ namespace MuseumSync.Ocr;
 /// <param name="Unchanged">Images whose bytes had not changed.</param>
 /// <param name="Failed">Images dead-lettered.</param>
 /// <param name="Current">The object id just handled.</param>
-public sealed record OcrProgress(long ImagesSeen, long Ocred, long Unchanged, long Failed, string? Current);
+internal sealed record OcrProgress(long ImagesSeen, long Ocred, long Unchanged, long Failed, string? Current);
 
 /// <summary>
 /// The OCR enrichment of one source, with no PowerShell in it (a cmdlet or a worker drives it): pages through the
@@ -21,7 +21,7 @@ public sealed record OcrProgress(long ImagesSeen, long Ocred, long Unchanged, lo
 /// <see cref="OcrOptions.ImageTimeout"/>) and commits the layers and dead letters in batches, one transaction each.
 /// The effect is exactly once per (source, object id, media URL, content hash): a rerun or a retried batch changes nothing.
 /// </summary>
-public sealed class OcrRun
+internal sealed class OcrRun
 {
     private const int CandidatePage = 200;
     private readonly IOcrTextStore _store;

@@ -7,7 +7,7 @@ namespace MuseumSync.Ocr;
 /// The Tesseract executable, found and checked once per run: version 4 or newer (LSTM recognition, hOCR with word
 /// confidences) and every language asked for installed. Each image is read by its own process in a folder of its own.
 /// </summary>
-public sealed partial class TesseractEngine
+internal sealed partial class TesseractEngine
 {
     private const string InstallHelp =
         "Install Tesseract 4 or newer: on Windows the UB Mannheim installer (winget install UB-Mannheim.TesseractOCR), then put the folder of tesseract.exe on PATH or give it as -TesseractPath; "

@@ -1,7 +1,7 @@
 namespace MuseumSync.Paging;
 
 /// <summary>RFC 8288 <c>Link</c> header parsing, enough to find <c>rel="next"</c>.</summary>
-public static class LinkHeader
+internal static class LinkHeader
 {
     /// <summary>Returns the target of the first link whose <c>rel</c> includes <paramref name="rel"/>, resolved against <paramref name="baseUri"/>.</summary>
     public static Uri? FindRel(IEnumerable<string> headerValues, string rel, Uri baseUri)

@@ -1,7 +1,7 @@
 namespace MuseumSync.Paging;
 
 /// <summary>The format of a page body. <see cref="Auto"/> decides from the Content-Type and the first byte.</summary>
-public enum RecordFormat
+internal enum RecordFormat
 {
     /// <summary>Newline-delimited JSON, a JSON array, a JSON envelope or XML, as the answer says.</summary>
     Auto,

@@ -14,7 +14,7 @@ namespace MuseumSync.Polling;
 /// JSON array, a JSON envelope or one object, or LIDO / OAI-PMH XML; a directory is read as one-object JSON files in
 /// ordinal order of their relative paths (the Art Institute of Chicago data dump: <c>json/artworks/4.json</c>, …).
 /// </summary>
-public static class DumpReader
+internal static class DumpReader
 {
     /// <summary>Reads the dump from <see cref="DumpRequest.StartPosition"/> to its end.</summary>
     public static IAsyncEnumerable<MuseumRecord> ReadAsync(DumpRequest request, TimeProvider? time = null, Action<string>? verbose = null, CancellationToken cancellationToken = default)

@@ -3,7 +3,7 @@ using MuseumSync.Mapping;
 namespace MuseumSync.Polling;
 
 /// <summary>A local dump to read like an API: an NDJSON file, a JSON array (or envelope) file, a LIDO/OAI-PMH XML file, or a directory of one-object JSON files.</summary>
-public sealed class DumpRequest
+internal sealed class DumpRequest
 {
     /// <summary>The file or directory.</summary>
     public required string Path { get; init; }

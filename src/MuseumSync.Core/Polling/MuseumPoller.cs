@@ -18,7 +18,7 @@ namespace MuseumSync.Polling;
 /// checkpoint relies on. A page is never held whole in memory; a body that breaks off is read again from its position,
 /// skipping what was already handed out, so the caller sees every record once.
 /// </summary>
-public sealed class MuseumPoller
+internal sealed class MuseumPoller
 {
     /// <summary>The header that carries the next cursor.</summary>
     private const string NextCursorHeader = "X-Next-Cursor";

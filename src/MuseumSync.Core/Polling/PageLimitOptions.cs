@@ -4,7 +4,7 @@ namespace MuseumSync.Polling;
 /// The bounds on what one page of a source may cost: bytes after decompression, bytes per record, and time spent waiting
 /// for the body. A source that exceeds one gets a named error or a dead letter, never an endless read.
 /// </summary>
-public sealed class PageLimitOptions
+internal sealed class PageLimitOptions
 {
     /// <summary>The default of <see cref="MaxPageBytes"/>: 256 MiB.</summary>
     public const long DefaultMaxPageBytes = 256L * 1024 * 1024;

@@ -7,7 +7,7 @@ using MuseumSync.Resilience;
 namespace MuseumSync.Polling;
 
 /// <summary>What to poll and how: the endpoint, where to start, paging, the field mapping, pace, credentials.</summary>
-public sealed class PollRequest
+internal sealed class PollRequest
 {
     /// <summary>The collection endpoint (for ID fan-out: the id-list endpoint), for example <c>https://api.example.org/objects</c>.</summary>
     public required Uri Uri { get; init; }

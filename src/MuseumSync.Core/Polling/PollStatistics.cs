@@ -6,7 +6,7 @@ namespace MuseumSync.Polling;
 /// What a poll did on the wire: requests, retries and why, waits for quotas and budgets, circuit breaks. Updated while
 /// the poll runs (thread-safe); <c>Invoke-MuseumPoll -SummaryVariable</c> hands it to the caller at the end.
 /// </summary>
-public sealed class PollStatistics
+internal sealed class PollStatistics
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, long> _responses = new();
     private long _requests, _retries, _status429, _status5xx, _throttled, _networkErrors, _timeouts, _bodyBreaks;

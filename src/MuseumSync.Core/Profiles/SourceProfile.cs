@@ -9,7 +9,7 @@ namespace MuseumSync.Profiles;
 /// how its API key travels, how it filters by modification date, and how its fields map onto <see cref="MuseumRecord"/>.
 /// Every value is data: <c>Invoke-MuseumPoll</c> parameters override any of them (<c>-FieldMap</c> field by field).
 /// </summary>
-public sealed class SourceProfile
+internal sealed class SourceProfile
 {
     /// <summary>The name <c>-Profile</c> takes.</summary>
     public required string Name { get; init; }

@@ -5,7 +5,7 @@ using MuseumSync.Paging;
 namespace MuseumSync.Profiles;
 
 /// <summary>The built-in profiles. Their paging, limits and field maps follow each API's public documentation and real answers (see <c>../shared/fixtures/api/</c>).</summary>
-public static class SourceProfiles
+internal static class SourceProfiles
 {
     private const string Cc0 = "https://creativecommons.org/publicdomain/zero/1.0/";
     private const string InCopyright = "http://rightsstatements.org/vocab/InC/1.0/";

@@ -5,7 +5,7 @@ namespace MuseumSync.Resilience;
 /// connections, firewall throttle pages; not 429, which only sets the pace) the source pauses for <see cref="BreakDuration"/>,
 /// then one trial request decides whether it closes again.
 /// </summary>
-public sealed class CircuitBreakerOptions
+internal sealed class CircuitBreakerOptions
 {
     /// <summary>False turns the breaker off. The default is true.</summary>
     public bool Enabled { get; set; } = true;

@@ -1,7 +1,7 @@
 namespace MuseumSync.Resilience;
 
 /// <summary>How a poll retries a request, pauses a throttled or failing source, and times out. Every default is safe for a public museum API.</summary>
-public sealed class HttpResilienceOptions
+internal sealed class HttpResilienceOptions
 {
     /// <summary>Retries after the first attempt. The default is 6.</summary>
     public int MaxRetryAttempts { get; set; } = 6;

@@ -10,7 +10,7 @@ namespace MuseumSync.Resilience;
 /// <c>RateLimit: limit=100, remaining=50, reset=30</c> field, and the structured-field form
 /// <c>RateLimit: "default";r=50;t=30</c> with <c>RateLimit-Policy: "default";q=100;w=60</c>.
 /// </summary>
-public static class RateLimitHeaders
+internal static class RateLimitHeaders
 {
     /// <summary>Epoch seconds start here (2001-09-09); a smaller reset value is a number of seconds from now.</summary>
     private const double EpochThreshold = 1_000_000_000;

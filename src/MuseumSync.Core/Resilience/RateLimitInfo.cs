@@ -4,4 +4,4 @@ namespace MuseumSync.Resilience;
 /// <param name="Limit">Requests allowed per window, when the server says.</param>
 /// <param name="Remaining">Requests left in this window, when the server says.</param>
 /// <param name="ResetAfter">Time until the window resets, measured from when the response arrived.</param>
-public readonly record struct RateLimitInfo(long? Limit, long? Remaining, TimeSpan? ResetAfter);
+internal readonly record struct RateLimitInfo(long? Limit, long? Remaining, TimeSpan? ResetAfter);

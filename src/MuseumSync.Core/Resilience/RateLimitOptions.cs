@@ -5,7 +5,7 @@ namespace MuseumSync.Resilience;
 /// by default: once the quota is spent, the next request waits for the reset. A client-side budget serves APIs that
 /// publish a limit but send no headers.
 /// </summary>
-public sealed class RateLimitOptions
+internal sealed class RateLimitOptions
 {
     /// <summary>At most this many requests per second (spread evenly, bursts up to the whole-number part); null for no client-side pace. The default is null.</summary>
     public double? RequestsPerSecond { get; set; }

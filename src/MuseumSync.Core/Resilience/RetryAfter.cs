@@ -1,7 +1,7 @@
 namespace MuseumSync.Resilience;
 
 /// <summary>Reads <c>Retry-After</c> in both of its forms: delta-seconds and HTTP-date.</summary>
-public static class RetryAfter
+internal static class RetryAfter
 {
     /// <summary>The wait the response asks for, or null when it asks for none.</summary>
     public static TimeSpan? From(HttpResponseMessage response, DateTimeOffset now)

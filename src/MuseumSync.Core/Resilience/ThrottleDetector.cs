@@ -3,7 +3,7 @@ using System.Net;
 namespace MuseumSync.Resilience;
 
 /// <summary>Classifies answers: which statuses are worth another try, and which "answers" are really a firewall or CDN throttle.</summary>
-public static class ThrottleDetector
+internal static class ThrottleDetector
 {
     /// <summary>408, 429, 500, 502, 503 and 504 are worth another try; other statuses need a fix.</summary>
     public static bool IsTransientStatus(HttpStatusCode status) => (int)status is 408 or 429 or 500 or 502 or 503 or 504;

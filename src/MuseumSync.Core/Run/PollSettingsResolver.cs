@@ -14,7 +14,7 @@ namespace MuseumSync.Run;
 /// one place that decides, for the cmdlets, the config file and background workers alike, which value wins (given,
 /// else the profile's, else the option's declared default).
 /// </summary>
-public static class PollSettingsResolver
+internal static class PollSettingsResolver
 {
     /// <summary>The settings' profile (Generic when none is named); an unknown name is an <see cref="ArgumentException"/>.</summary>
     public static SourceProfile Profile(SyncSettings settings)

@@ -10,7 +10,7 @@ namespace MuseumSync.Run;
 /// <see cref="MuseumPoller"/> over an endpoint, or a <see cref="DumpReader"/> over a local dump. Both forms of a run use
 /// it: <see cref="SyncRun"/> hands its records to the writer, <c>Invoke-MuseumPoll</c> to the pipeline.
 /// </summary>
-public sealed class PollSource
+internal sealed class PollSource
 {
     private readonly Func<CancellationToken, IAsyncEnumerable<MuseumRecord>> _read;
 

@@ -7,7 +7,7 @@ namespace MuseumSync.Run;
 /// without waiting. Verbose lines and progress ticks beyond <see cref="MaxPending"/> waiting ones are dropped and
 /// counted (the count is said once the reader catches up); warnings and errors are always kept.
 /// </summary>
-public sealed class QueuedEventSink : ISyncEventSink
+internal sealed class QueuedEventSink : ISyncEventSink
 {
     /// <summary>Droppable events that may wait for the pipeline thread.</summary>
     public const int MaxPending = 10_000;

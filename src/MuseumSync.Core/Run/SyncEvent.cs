@@ -1,7 +1,7 @@
 namespace MuseumSync.Run;
 
 /// <summary>How a <see cref="SyncEvent"/> is meant to be shown (PowerShell: the verbose, warning, error or progress stream).</summary>
-public enum SyncEventLevel
+internal enum SyncEventLevel
 {
     /// <summary>A decision or a figure worth a line when someone asks (retries, waits, committed batches).</summary>
     Verbose,
@@ -23,7 +23,7 @@ public enum SyncEventLevel
 /// <param name="Level">How it is meant to be shown.</param>
 /// <param name="Id">A stable id, one of <see cref="SyncEventIds"/>.</param>
 /// <param name="Message">The text for people (credentials masked).</param>
-public sealed record SyncEvent(SyncEventLevel Level, string Id, string Message)
+internal sealed record SyncEvent(SyncEventLevel Level, string Id, string Message)
 {
     /// <summary>The source it is about, when it is about one.</summary>
     public string? Source { get; init; }
@@ -40,7 +40,7 @@ public sealed record SyncEvent(SyncEventLevel Level, string Id, string Message)
 /// background worker logs them). <see cref="Publish"/> is called from any thread and must never block it: a network
 /// or commit thread must not wait for a console.
 /// </summary>
-public interface ISyncEventSink
+internal interface ISyncEventSink
 {
     /// <summary>False when nobody listens at <paramref name="level"/>: the core then does not even build the text.</summary>
     bool IsEnabled(SyncEventLevel level);
@@ -50,7 +50,7 @@ public interface ISyncEventSink
 }
 
 /// <summary>The stable ids of <see cref="SyncEvent"/>s.</summary>
-public static class SyncEventIds
+internal static class SyncEventIds
 {
     /// <summary>A decision of the poller (a retry, a wait, a redirect, a page read again), verbose.</summary>
     public const string PollDecision = "PollDecision";

@@ -1,7 +1,7 @@
 namespace MuseumSync.Run;
 
 /// <summary>Small sinks for callers that are not a cmdlet.</summary>
-public static class SyncEventSinks
+internal static class SyncEventSinks
 {
     /// <summary>A sink that listens to nothing.</summary>
     public static ISyncEventSink None { get; } = new Delegating(null, static _ => false);

@@ -13,7 +13,7 @@ namespace MuseumSync.Run;
 /// <c>Invoke-MuseumPoll | Sync-MuseumRecord</c> streams through the same two halves (<see cref="PollSource"/>,
 /// <see cref="WriterOptions"/>) with the pipeline between them.
 /// </summary>
-public sealed class SyncRun : IAsyncDisposable
+internal sealed class SyncRun : IAsyncDisposable
 {
     private readonly SyncSettings _settings;
     private readonly ISyncStore _store;

@@ -3,7 +3,7 @@ using System.Data.Common;
 namespace MuseumSync.Storage;
 
 /// <summary>Masks secrets in a connection string before it is shown anywhere (errors, verbose output, the database).</summary>
-public static class ConnectionStringMask
+internal static class ConnectionStringMask
 {
     private static readonly string[] s_secretKeys = ["password", "pwd", "passwd", "user password", "sslpassword", "ssl password", "access token", "accesstoken", "client secret"];
 

@@ -6,7 +6,7 @@ namespace MuseumSync.Storage;
 /// Identifiers that go into SQL text (the schema name): validated against a strict pattern, then quoted for the
 /// dialect. Every value goes as a parameter; only these names are ever spliced in.
 /// </summary>
-public static partial class SqlIdentifier
+internal static partial class SqlIdentifier
 {
     // \z, not $: in .NET, $ also matches before a final "\n", which would let "museumsync\n" through.
     [GeneratedRegex(@"\A[A-Za-z_][A-Za-z0-9_]{0,62}\z", RegexOptions.CultureInvariant)]

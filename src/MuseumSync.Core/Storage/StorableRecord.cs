@@ -21,7 +21,7 @@ namespace MuseumSync.Storage;
 /// <see cref="KeptIdPrefix"/> characters, <c>…sha256:</c> and the first 32 hex digits of the SHA-256 of the whole id
 /// (its reason gives the true length and the full hash).
 /// </summary>
-public static class StorableRecord
+internal static class StorableRecord
 {
     /// <summary>
     /// The longest object id, in UTF-16 code units (the SQL Server key column is <c>nvarchar(350)</c>), the same on every

@@ -5,7 +5,7 @@ using MuseumSync.Storage.Sqlite;
 namespace MuseumSync.Storage;
 
 /// <summary>Opens the store that <see cref="StoreOptions"/> describe.</summary>
-public static class SyncStoreFactory
+internal static class SyncStoreFactory
 {
     /// <summary>
     /// Validates <paramref name="options"/> and opens a connection. With <paramref name="create"/> a missing SQLite file is

@@ -13,7 +13,7 @@ namespace MuseumSync.Sync;
 /// <see cref="SyncBatch.Superseded"/>.
 /// </para>
 /// </summary>
-public sealed class BatchBuilder
+internal sealed class BatchBuilder
 {
     private readonly List<MuseumRecord> _valid;
     private readonly List<MuseumRecord> _invalid = new();

@@ -8,7 +8,7 @@ namespace MuseumSync.Sync;
 /// fix, piping <c>Get-SyncDeadLetter</c> into <c>Sync-MuseumRecord</c> commits the ones that pass now. JSON payloads
 /// only (an OAI-PMH XML dead letter stays a dead letter; its attempt count goes up).
 /// </summary>
-public sealed class DeadLetterReplay
+internal sealed class DeadLetterReplay
 {
     private readonly RecordFactory _factory;
 

@@ -7,7 +7,7 @@ namespace MuseumSync.Sync;
 /// on page N leaves the complete pages before it committed (the writer is completed first), so a failure that always
 /// comes at page N still moves the sync forward, and the error says how far.
 /// </summary>
-public static class RunProgress
+internal static class RunProgress
 {
     /// <summary>One sentence on what <paramref name="writer"/> committed in this run and where the next run resumes.</summary>
     public static string Describe(SyncWriter writer)

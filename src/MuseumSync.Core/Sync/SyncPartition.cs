@@ -6,7 +6,7 @@ namespace MuseumSync;
 /// One partition of an ID fan-out, written <c>2/8</c> (the second of eight). Each partition is leased on its own, so
 /// eight workers on several servers can split one source without two of them taking the same share.
 /// </summary>
-public readonly record struct SyncPartition : ISpanParsable<SyncPartition>
+internal readonly record struct SyncPartition : ISpanParsable<SyncPartition>
 {
     /// <summary>The most partitions a source can be split into.</summary>
     public const int MaxCount = 4096;

@@ -10,7 +10,7 @@ using MuseumSync.Storage.Leases;
 namespace MuseumSync.Sync;
 
 /// <summary>What a <see cref="SyncWriter"/> needs besides its store.</summary>
-public sealed class SyncWriterOptions
+internal sealed class SyncWriterOptions
 {
     /// <summary>Records per transaction.</summary>
     public int BatchSize { get; init; } = 1000;
@@ -97,7 +97,7 @@ public sealed class SyncWriterOptions
 /// Single producer: <see cref="AddAsync"/>, <see cref="FlushAsync"/> and <see cref="CompleteAsync"/> are called from one
 /// thread at a time. The counters may be read from any thread.
 /// </summary>
-public sealed class SyncWriter : IAsyncDisposable
+internal sealed class SyncWriter : IAsyncDisposable
 {
     private readonly Func<CancellationToken, Task<ISyncStore>> _openStore;
     private readonly SyncWriterOptions _options;

@@ -5,7 +5,7 @@ namespace MuseumSync.Validation;
 /// these accept no culture-specific forms (<c>2020/05/01</c>, <c>31/12/2025</c>) and reject dates that are not on the
 /// calendar (<c>2019-02-30</c>).
 /// </summary>
-public static class IsoDate
+internal static class IsoDate
 {
     /// <summary>The most digits a year may have (<c>-123456789</c>); the stores' sort key holds years up to this size.</summary>
     public const int MaxYearDigits = 9;

@@ -1,7 +1,7 @@
 namespace MuseumSync.Lido.Quality;
 
 /// <summary>The catalogue of LIDO quality rules, in the order they report.</summary>
-public static class LidoQualityRules
+internal static class LidoQualityRules
 {
     private static readonly Func<LidoQualityRule>[] s_factories =
     [

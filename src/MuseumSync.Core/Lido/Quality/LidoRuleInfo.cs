@@ -4,4 +4,4 @@ namespace MuseumSync.Lido.Quality;
 /// <param name="Id">The stable id, for example <c>title</c>.</param>
 /// <param name="DefaultSeverity">The severity unless overridden.</param>
 /// <param name="Description">What the rule checks, in one sentence.</param>
-public sealed record LidoRuleInfo(string Id, LidoSeverity DefaultSeverity, string Description);
+internal sealed record LidoRuleInfo(string Id, LidoSeverity DefaultSeverity, string Description);

@@ -4,7 +4,7 @@ namespace MuseumSync.Storage.Leases;
 /// Renews a lease in the background while a run waits for records (a slow API can keep a sync idle for minutes).
 /// Every batch renews the lease as well, inside its transaction; the keeper covers the gaps in between.
 /// </summary>
-public sealed class LeaseKeeper : IAsyncDisposable
+internal sealed class LeaseKeeper : IAsyncDisposable
 {
     private readonly CancellationTokenSource _cts = new();
     private readonly Task _loop;

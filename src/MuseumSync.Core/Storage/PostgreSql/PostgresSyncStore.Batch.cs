@@ -5,7 +5,7 @@ using MuseumSync.Storage.Sqlite;
 namespace MuseumSync.Storage.PostgreSql;
 
 /// <summary>The batch: COPY, upsert, deletions, dead letters, lease check, checkpoint — one transaction.</summary>
-public sealed partial class PostgresSyncStore
+internal sealed partial class PostgresSyncStore
 {
     /// <inheritdoc />
     public ISyncSession BeginSession(string source) => new PlannedSyncSession(source, CommitSessionAsync);

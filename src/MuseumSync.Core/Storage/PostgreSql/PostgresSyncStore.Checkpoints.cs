@@ -3,7 +3,7 @@ using Npgsql;
 namespace MuseumSync.Storage.PostgreSql;
 
 /// <summary>Manual checkpoint changes on PostgreSQL (the steps are <see cref="AdoCheckpoints"/>).</summary>
-public sealed partial class PostgresSyncStore
+internal sealed partial class PostgresSyncStore
 {
     /// <inheritdoc />
     public Task<SyncCheckpoint> SetCheckpointAsync(CheckpointChange change, CancellationToken cancellationToken)

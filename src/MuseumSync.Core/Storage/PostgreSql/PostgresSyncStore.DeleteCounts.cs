@@ -1,7 +1,7 @@
 namespace MuseumSync.Storage.PostgreSql;
 
 /// <summary>The delete guard's counts on PostgreSQL.</summary>
-public sealed partial class PostgresSyncStore : IDeleteCounts
+internal sealed partial class PostgresSyncStore : IDeleteCounts
 {
     /// <inheritdoc />
     public Task<(long Rows, long Named)> CountForDeleteAsync(string source, IReadOnlyCollection<string> objectIds, CancellationToken cancellationToken)

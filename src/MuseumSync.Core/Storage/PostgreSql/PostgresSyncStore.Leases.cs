@@ -8,7 +8,7 @@ namespace MuseumSync.Storage.PostgreSql;
 /// … WHERE expired</c> (the row lock serialises concurrent claims), renewed by every batch inside its transaction.
 /// The steps are <see cref="AdoLeases"/>; <see cref="PostgresStatements"/> has the SQL.
 /// </summary>
-public sealed partial class PostgresSyncStore
+internal sealed partial class PostgresSyncStore
 {
     private PostgresDialect? _dialect;
 

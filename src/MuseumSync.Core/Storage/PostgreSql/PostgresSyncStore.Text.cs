@@ -5,7 +5,7 @@ using NpgsqlTypes;
 namespace MuseumSync.Storage.PostgreSql;
 
 /// <summary>OCR text layers on PostgreSQL (migration 6).</summary>
-public sealed partial class PostgresSyncStore : IOcrTextStore
+internal sealed partial class PostgresSyncStore : IOcrTextStore
 {
     private static readonly string s_upsertLayer = $"""
         INSERT INTO {"{s}"}.museum_record_text ({OcrTextSql.LayerColumns})

@@ -9,7 +9,7 @@ namespace MuseumSync.Storage.PostgreSql;
 /// everywhere else. A batch is binary COPY into session temp tables, then <c>INSERT … ON CONFLICT DO UPDATE</c> into the
 /// tables, the deletions, the dead letters, the lease check and the checkpoint, in one transaction.
 /// </summary>
-public sealed partial class PostgresSyncStore : ISyncStore
+internal sealed partial class PostgresSyncStore : ISyncStore
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly PostgresStatements _sql;

@@ -5,7 +5,7 @@ using MuseumSync.Storage.Sqlite;
 namespace MuseumSync.Storage.SqlServer;
 
 /// <summary>The batch: SqlBulkCopy into temp tables, MERGE, deletions, dead letters, lease check, checkpoint — one transaction.</summary>
-public sealed partial class SqlServerSyncStore
+internal sealed partial class SqlServerSyncStore
 {
     private static readonly StageColumn<PlannedRecord>[] s_recordColumns =
     [

@@ -3,7 +3,7 @@ using Microsoft.Data.SqlClient;
 namespace MuseumSync.Storage.SqlServer;
 
 /// <summary>Manual checkpoint changes on SQL Server (the steps are <see cref="AdoCheckpoints"/>).</summary>
-public sealed partial class SqlServerSyncStore
+internal sealed partial class SqlServerSyncStore
 {
     /// <inheritdoc />
     public Task<SyncCheckpoint> SetCheckpointAsync(CheckpointChange change, CancellationToken cancellationToken)

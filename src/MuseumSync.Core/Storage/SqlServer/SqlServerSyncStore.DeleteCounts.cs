@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace MuseumSync.Storage.SqlServer;
 
 /// <summary>The delete guard's counts on SQL Server.</summary>
-public sealed partial class SqlServerSyncStore : IDeleteCounts
+internal sealed partial class SqlServerSyncStore : IDeleteCounts
 {
     /// <summary>The statement of <see cref="CountForDeleteAsync"/> for a quoted schema (OPENJSON: SQL Server 2016 and later).</summary>
     internal static string CountForDeleteSql(string schema) => $"""

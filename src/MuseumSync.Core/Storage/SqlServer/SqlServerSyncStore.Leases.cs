@@ -8,7 +8,7 @@ namespace MuseumSync.Storage.SqlServer;
 /// on the database clock (the key-range lock serialises concurrent claims from several servers), renewed by every
 /// batch inside its transaction. The steps are <see cref="AdoLeases"/>; <see cref="SqlServerStatements"/> has the SQL.
 /// </summary>
-public sealed partial class SqlServerSyncStore
+internal sealed partial class SqlServerSyncStore
 {
     private SqlServerDialect? _dialect;
 

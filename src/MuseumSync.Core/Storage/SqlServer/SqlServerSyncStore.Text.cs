@@ -5,7 +5,7 @@ using MuseumSync.Ocr;
 namespace MuseumSync.Storage.SqlServer;
 
 /// <summary>OCR text layers on SQL Server (migration 6).</summary>
-public sealed partial class SqlServerSyncStore : IOcrTextStore
+internal sealed partial class SqlServerSyncStore : IOcrTextStore
 {
     /// <inheritdoc />
     public Task<IReadOnlyList<OcrCandidate>> GetOcrCandidatesAsync(string source, DateTimeOffset? since, string? afterObjectId, int limit, CancellationToken cancellationToken)

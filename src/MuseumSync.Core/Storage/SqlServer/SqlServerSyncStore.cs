@@ -10,7 +10,7 @@ namespace MuseumSync.Storage.SqlServer;
 /// counts, the deletions, the dead letters merged, the lease checked and the checkpoint row updated — one transaction.
 /// Deadlocks, timeouts and Azure SQL's transient errors retry the whole batch. All T-SQL is in <see cref="SqlServerStatements"/>.
 /// </summary>
-public sealed partial class SqlServerSyncStore : ISyncStore
+internal sealed partial class SqlServerSyncStore : ISyncStore
 {
     private readonly string _connectionString;
     private readonly SqlCredential? _credential;

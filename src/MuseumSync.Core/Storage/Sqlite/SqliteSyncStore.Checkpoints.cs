@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 namespace MuseumSync.Storage.Sqlite;
 
 /// <summary>Manual checkpoint changes on SQLite (<c>Set-SyncCheckpoint</c>, <c>Reset-SyncCheckpoint</c>).</summary>
-public sealed partial class SqliteSyncStore
+internal sealed partial class SqliteSyncStore
 {
     /// <inheritdoc />
     public async Task<SyncCheckpoint> SetCheckpointAsync(CheckpointChange change, CancellationToken cancellationToken)

@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 namespace MuseumSync.Storage.Sqlite;
 
 /// <summary>The delete guard's counts on SQLite.</summary>
-public sealed partial class SqliteSyncStore : IDeleteCounts
+internal sealed partial class SqliteSyncStore : IDeleteCounts
 {
     /// <inheritdoc />
     public async Task<(long Rows, long Named)> CountForDeleteAsync(string source, IReadOnlyCollection<string> objectIds, CancellationToken cancellationToken)

@@ -5,7 +5,7 @@ using MuseumSync.Storage.Leases;
 namespace MuseumSync.Storage.Sqlite;
 
 /// <summary>Leases on SQLite: a row per leased source in <c>sync_leases</c>, taken and renewed with the file's write lock held.</summary>
-public sealed partial class SqliteSyncStore
+internal sealed partial class SqliteSyncStore
 {
     // 'now' is read once per statement, so one statement compares and writes with one clock reading.
     private const string Now = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";

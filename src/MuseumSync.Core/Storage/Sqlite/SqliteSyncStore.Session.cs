@@ -1,7 +1,7 @@
 namespace MuseumSync.Storage.Sqlite;
 
 /// <summary>The SQLite batch session: valid records are packed (and hashed) as they are added, so the record objects die young.</summary>
-public sealed partial class SqliteSyncStore
+internal sealed partial class SqliteSyncStore
 {
     // One session's row arrays kept for the next, so a batch does not allocate (and grow) them again.
     private CompactRecords? _spareRows;

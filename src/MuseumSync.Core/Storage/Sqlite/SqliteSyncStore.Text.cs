@@ -5,7 +5,7 @@ using MuseumSync.Ocr;
 namespace MuseumSync.Storage.Sqlite;
 
 /// <summary>OCR text layers on SQLite (migration 6).</summary>
-public sealed partial class SqliteSyncStore : IOcrTextStore
+internal sealed partial class SqliteSyncStore : IOcrTextStore
 {
     /// <inheritdoc />
     public async Task<IReadOnlyList<OcrCandidate>> GetOcrCandidatesAsync(string source, DateTimeOffset? since, string? afterObjectId, int limit, CancellationToken cancellationToken)

@@ -18,7 +18,7 @@ namespace MuseumSync.Storage.Sqlite;
 /// used), so a batch of 5,000 1 KB rows does not spill its dirty pages mid-transaction, and the process stays well
 /// under 200 MB however large the database grows (a larger cache was no faster: docs/guide/performance.md).
 /// </remarks>
-public sealed partial class SqliteSyncStore : ISyncStore
+internal sealed partial class SqliteSyncStore : ISyncStore
 {
     private readonly SqliteConnection _connection;
     private readonly SemaphoreSlim _gate = new(1, 1);
