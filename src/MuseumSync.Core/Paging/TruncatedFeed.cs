@@ -20,9 +20,15 @@ internal static class TruncatedFeed
     /// <param name="where">The last page's URL, masked.</param>
     public static string? Describe(PollRequest request, string? startPosition, string? position, in PageFacts facts, long? total, long readThisRun, string where)
     {
+        // A split query (a result window) has a total per id range, and RangeSplitPager reads each range to its end itself.
+        if (request.ResultWindow is not null) return null;
         long reached;
         switch (request.Paging)
         {
+            case PagingStyle.OaiPmh:
+                // completeListSize counts what the repository holds, deleted headers and records of other sets included,
+                // and the list may change during a harvest (OAI-PMH 2.0, 3.5): the records handed out may be fewer by design.
+                return null;
             case PagingStyle.PageNumber:
                 var page = long.TryParse(position, NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : request.FirstPage;
                 var pagesRead = page - request.FirstPage + 1;
