@@ -47,6 +47,25 @@ internal static class OcrTextSql
         {limit}
         """;
 
+    /// <summary>Runs <paramref name="cmd"/> (a <see cref="Candidates"/> query) and reads every row.</summary>
+    public static Task<List<OcrCandidate>> ReadCandidatesAsync(DbCommand cmd, CancellationToken cancellationToken) =>
+        ReadAllAsync(cmd, ReadCandidate, cancellationToken);
+
+    /// <summary>Runs <paramref name="cmd"/> (a <see cref="Layers"/> query) and reads every row; <paramref name="timestamp"/> reads the store's timestamp.</summary>
+    public static Task<List<MuseumRecordText>> ReadLayersAsync(DbCommand cmd, Func<DbDataReader, int, DateTimeOffset> timestamp, CancellationToken cancellationToken) =>
+        ReadAllAsync(cmd, r => ReadLayer(r, timestamp), cancellationToken);
+
+    private static async Task<List<T>> ReadAllAsync<T>(DbCommand cmd, Func<DbDataReader, T> read, CancellationToken cancellationToken)
+    {
+        var list = new List<T>();
+        var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (r.ConfigureAwait(false))
+        {
+            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false)) list.Add(read(r));
+        }
+        return list;
+    }
+
     public static OcrCandidate ReadCandidate(DbDataReader r) => new(
         r.GetString(0),
         r.IsDBNull(1) ? null : r.GetString(1),

@@ -34,13 +34,7 @@ internal sealed partial class PostgresSyncStore : IOcrTextStore
                 cmd.Parameters.AddWithValue("after", NpgsqlDbType.Text, (object?)q.afterObjectId ?? DBNull.Value);
                 cmd.Parameters.AddWithValue("since", NpgsqlDbType.TimestampTz, q.since is { } t ? Utc(t) : DBNull.Value);
                 cmd.Parameters.AddWithValue("n", NpgsqlDbType.Integer, q.limit);
-                var list = new List<OcrCandidate>();
-                var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                await using (r.ConfigureAwait(false))
-                {
-                    while (await r.ReadAsync(ct).ConfigureAwait(false)) list.Add(OcrTextSql.ReadCandidate(r));
-                }
-                return (IReadOnlyList<OcrCandidate>)list;
+                return (IReadOnlyList<OcrCandidate>)await OcrTextSql.ReadCandidatesAsync(cmd, ct).ConfigureAwait(false);
             }
         }, (source, since, afterObjectId, limit), $"read the records with images of '{source}' from", cancellationToken);
     }
@@ -59,20 +53,16 @@ internal sealed partial class PostgresSyncStore : IOcrTextStore
                 cmd.Parameters.AddWithValue("id", NpgsqlDbType.Text, (object?)q.objectId ?? DBNull.Value);
                 cmd.Parameters.AddWithValue("after", NpgsqlDbType.Text, (object?)q.afterObjectId ?? DBNull.Value);
                 cmd.Parameters.AddWithValue("n", NpgsqlDbType.Integer, q.limit);
-                var list = new List<MuseumRecordText>();
+                IReadOnlyList<MuseumRecordText> list = [];
                 try
                 {
-                    var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                    await using (r.ConfigureAwait(false))
-                    {
-                        while (await r.ReadAsync(ct).ConfigureAwait(false)) list.Add(OcrTextSql.ReadLayer(r, static (row, i) => row.GetFieldValue<DateTimeOffset>(i)));
-                    }
+                    list = await OcrTextSql.ReadLayersAsync(cmd, static (row, i) => row.GetFieldValue<DateTimeOffset>(i), ct).ConfigureAwait(false);
                 }
                 catch (PostgresException ex) when (IsMissingTable(ex))
                 {
                     // No OCR has run on this database yet.
                 }
-                return (IReadOnlyList<MuseumRecordText>)list;
+                return list;
             }
         }, (source, objectId, afterObjectId, limit), $"read the text layers of '{source}' from", cancellationToken);
     }

@@ -21,13 +21,7 @@ internal sealed partial class SqlServerSyncStore : IOcrTextStore
                 cmd.Parameters.Add("@after", SqlDbType.NVarChar, SqlServerSchema.MaxObjectIdLength).Value = (object?)q.afterObjectId ?? DBNull.Value;
                 cmd.Parameters.Add("@since", SqlDbType.DateTime2).Value = q.since is { } t ? Db(t) : DBNull.Value;
                 cmd.Parameters.Add("@n", SqlDbType.Int).Value = q.limit;
-                var list = new List<OcrCandidate>();
-                var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                await using (r.ConfigureAwait(false))
-                {
-                    while (await r.ReadAsync(ct).ConfigureAwait(false)) list.Add(OcrTextSql.ReadCandidate(r));
-                }
-                return (IReadOnlyList<OcrCandidate>)list;
+                return (IReadOnlyList<OcrCandidate>)await OcrTextSql.ReadCandidatesAsync(cmd, ct).ConfigureAwait(false);
             }
         }, (source, since, afterObjectId, limit), $"read the records with images of '{source}' from", cancellationToken);
     }
@@ -46,20 +40,16 @@ internal sealed partial class SqlServerSyncStore : IOcrTextStore
                 cmd.Parameters.Add("@id", SqlDbType.NVarChar, SqlServerSchema.MaxObjectIdLength).Value = (object?)q.objectId ?? DBNull.Value;
                 cmd.Parameters.Add("@after", SqlDbType.NVarChar, SqlServerSchema.MaxObjectIdLength).Value = (object?)q.afterObjectId ?? DBNull.Value;
                 cmd.Parameters.Add("@n", SqlDbType.Int).Value = q.limit;
-                var list = new List<MuseumRecordText>();
+                IReadOnlyList<MuseumRecordText> list = [];
                 try
                 {
-                    var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                    await using (r.ConfigureAwait(false))
-                    {
-                        while (await r.ReadAsync(ct).ConfigureAwait(false)) list.Add(OcrTextSql.ReadLayer(r, static (row, i) => Utc(row.GetDateTime(i))));
-                    }
+                    list = await OcrTextSql.ReadLayersAsync(cmd, static (row, i) => Utc(row.GetDateTime(i)), ct).ConfigureAwait(false);
                 }
                 catch (SqlException ex) when (IsMissingTable(ex))
                 {
                     // No OCR has run on this database yet.
                 }
-                return (IReadOnlyList<MuseumRecordText>)list;
+                return list;
             }
         }, (source, objectId, afterObjectId, limit), $"read the text layers of '{source}' from", cancellationToken);
     }

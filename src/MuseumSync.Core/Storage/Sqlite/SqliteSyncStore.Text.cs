@@ -20,10 +20,7 @@ internal sealed partial class SqliteSyncStore : IOcrTextStore
             cmd.Parameters.AddWithValue("$after", (object?)afterObjectId ?? DBNull.Value);
             cmd.Parameters.AddWithValue("$since", since is { } t ? Iso(t) : DBNull.Value);
             cmd.Parameters.AddWithValue("$n", limit);
-            var list = new List<OcrCandidate>();
-            using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false)) list.Add(OcrTextSql.ReadCandidate(r));
-            return list;
+            return await OcrTextSql.ReadCandidatesAsync(cmd, cancellationToken).ConfigureAwait(false);
         }
         catch (SqliteException ex)
         {
@@ -48,11 +45,10 @@ internal sealed partial class SqliteSyncStore : IOcrTextStore
             cmd.Parameters.AddWithValue("$id", (object?)objectId ?? DBNull.Value);
             cmd.Parameters.AddWithValue("$after", (object?)afterObjectId ?? DBNull.Value);
             cmd.Parameters.AddWithValue("$n", limit);
-            var list = new List<MuseumRecordText>();
+            IReadOnlyList<MuseumRecordText> list = [];
             try
             {
-                using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                while (await r.ReadAsync(cancellationToken).ConfigureAwait(false)) list.Add(OcrTextSql.ReadLayer(r, static (row, i) => ParseIso(row.GetString(i))));
+                list = await OcrTextSql.ReadLayersAsync(cmd, static (row, i) => ParseIso(row.GetString(i)), cancellationToken).ConfigureAwait(false);
             }
             catch (SqliteException ex) when (IsNoSuchTable(ex))
             {
