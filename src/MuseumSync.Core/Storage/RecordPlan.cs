@@ -37,7 +37,7 @@ internal sealed class RecordPlan
         return plan;
     }
 
-    /// <summary>Adds the next valid record of the batch (its content hash is computed now).</summary>
+    /// <summary>Adds the next valid record of the batch (its content hash and creation sort key are computed now).</summary>
     public void Add(MuseumRecord r)
     {
         ArgumentNullException.ThrowIfNull(r);
@@ -47,7 +47,7 @@ internal sealed class RecordPlan
         if (!_index.TryGetValue(id, out var at))
         {
             _index.Add(id, _rows.Count);
-            _rows.Add(new PlannedRecord(_ordinal++, r, hash, FirstHash: null, ForceWrite: false));
+            _rows.Add(new PlannedRecord(_ordinal++, r, hash, FirstHash: null, ForceWrite: false, CreationSort.Of(r.CreationDate)));
             return;
         }
         var row = _rows[at];
@@ -61,7 +61,7 @@ internal sealed class RecordPlan
         else
         {
             TransitionsUpdated++;
-            _rows[at] = row with { Record = r, Hash = hash, FirstHash = row.FirstHash ?? row.Hash, ForceWrite = true };
+            _rows[at] = row with { Record = r, Hash = hash, FirstHash = row.FirstHash ?? row.Hash, ForceWrite = true, CreationSort = CreationSort.Of(r.CreationDate) };
         }
     }
 
@@ -105,7 +105,8 @@ internal sealed class RecordPlan
 /// <param name="Hash">The content hash of the last occurrence (the row's final content).</param>
 /// <param name="FirstHash">The first occurrence's hash when the id repeats in the batch; null otherwise.</param>
 /// <param name="ForceWrite">True when a repeat changed the content: the row is written whatever is stored.</param>
-internal sealed record PlannedRecord(int Ordinal, MuseumRecord Record, byte[] Hash, byte[]? FirstHash, bool ForceWrite);
+/// <param name="CreationSort">The row's <c>creation_sort</c> (<see cref="Storage.CreationSort"/>).</param>
+internal sealed record PlannedRecord(int Ordinal, MuseumRecord Record, byte[] Hash, byte[]? FirstHash, bool ForceWrite, long? CreationSort);
 
 /// <summary>The batch's dead letters folded by payload: the first occurrence is stored, the others count as attempts.</summary>
 internal sealed class DeadLetterPlan

@@ -85,5 +85,10 @@ internal static class PostgresSchema
                 END) STORED;
             """),
         (6, "OCR text layers beside the records", OcrTextSchema.PostgreSql),
+        // creation_sort becomes a plain column that the session writes (see SqliteSchema, migration 9); DROP EXPRESSION
+        // keeps every row's stored value.
+        (9, "creation_sort: written with each record instead of computed by the database", """
+            ALTER TABLE {s}.museum_records ALTER COLUMN creation_sort DROP EXPRESSION IF EXISTS;
+            """),
     ];
 }

@@ -150,6 +150,8 @@ internal sealed partial class PostgresSyncStore
             await WriteTextAsync(w, r.CorrelationId, ct).ConfigureAwait(false);
             await WriteTextAsync(w, r.AssignedAccessTier is { } assigned ? SqliteSyncStore.TierText(assigned) : null, ct).ConfigureAwait(false);
             await WriteTextAsync(w, r.TierRule, ct).ConfigureAwait(false);
+            if (p.CreationSort is { } sort) await w.WriteAsync(sort, NpgsqlDbType.Bigint, ct).ConfigureAwait(false);
+            else await w.WriteNullAsync(ct).ConfigureAwait(false);
         }
         await w.CompleteAsync(ct).ConfigureAwait(false);
     }

@@ -105,5 +105,14 @@ internal static class SqlServerSchema
                 END);
             """),
         (6, "OCR text layers beside the records", OcrTextSchema.SqlServer),
+        // creation_sort becomes a plain column that the session writes (see SqliteSchema, migration 9). A computed column
+        // cannot be altered into a plain one: its values are copied to a new column, which takes its name. The copy runs
+        // through EXEC because the batch is compiled before the new column exists.
+        (9, "creation_sort: written with each record instead of computed by the database", """
+            ALTER TABLE {s}.museum_records ADD creation_sort_kept bigint NULL;
+            EXEC (N'UPDATE {s}.museum_records SET creation_sort_kept = creation_sort WHERE creation_sort IS NOT NULL');
+            ALTER TABLE {s}.museum_records DROP COLUMN creation_sort;
+            EXEC sp_rename N'{s}.museum_records.creation_sort_kept', N'creation_sort', N'COLUMN';
+            """),
     ];
 }

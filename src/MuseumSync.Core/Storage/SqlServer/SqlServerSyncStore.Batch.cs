@@ -29,6 +29,7 @@ internal sealed partial class SqlServerSyncStore
         new("correlation_id", typeof(string), p => p.Record.CorrelationId),
         new("access_tier_assigned", typeof(string), p => p.Record.AssignedAccessTier is { } assigned ? SqliteSyncStore.TierText(assigned) : null),
         new("tier_rule", typeof(string), p => p.Record.TierRule),
+        new("creation_sort", typeof(long), p => p.CreationSort),
     ];
 
     /// <inheritdoc />

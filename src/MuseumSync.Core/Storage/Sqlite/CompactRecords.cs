@@ -37,7 +37,7 @@ internal sealed class CompactRecords
     private bool _released;
 
     // Per row: its chunk and offset, the length of each field (-1 for null), the hash, the object id, the embargo day
-    // number (-1 for none), the tier and the assigned tier (-1 for none).
+    // number (-1 for none), the tier and the assigned tier (-1 for none), the creation sort key.
     private int[] _chunkOf;
     private int[] _offset;
     private int[] _lengths;
@@ -45,6 +45,7 @@ internal sealed class CompactRecords
     private string?[] _ids;
     private int[] _embargo;
     private sbyte[] _tiers;
+    private long?[] _creationSort;
 
     /// <summary>An empty batch, with room for <paramref name="capacity"/> before it grows.</summary>
     public CompactRecords(int capacity = 64)
@@ -57,12 +58,13 @@ internal sealed class CompactRecords
         _ids = new string?[n];
         _embargo = new int[n];
         _tiers = new sbyte[n * 2];
+        _creationSort = new long?[n];
     }
 
     /// <summary>The rows; still right after <see cref="Release"/>.</summary>
     public int Count => _count;
 
-    /// <summary>Packs a valid record (its content hash is computed now if it was not prepared).</summary>
+    /// <summary>Packs a valid record (its content hash and creation sort key are computed now).</summary>
     public void Add(MuseumRecord r)
     {
         ArgumentNullException.ThrowIfNull(r);
@@ -113,6 +115,7 @@ internal sealed class CompactRecords
         _embargo[i] = r.EmbargoDate?.DayNumber ?? -1;
         _tiers[2 * i] = (sbyte)r.AccessTier;
         _tiers[2 * i + 1] = r.AssignedAccessTier is { } assigned ? (sbyte)assigned : (sbyte)-1;
+        _creationSort[i] = CreationSort.Of(r.CreationDate);
     }
 
     /// <summary>The row's object id (the same string the record had).</summary>
@@ -150,6 +153,9 @@ internal sealed class CompactRecords
     public DateOnly? EmbargoDate(int i) => _embargo[Check(i)] is var day and >= 0 ? DateOnly.FromDayNumber(day) : null;
 
     public AccessTier AccessTier(int i) => (AccessTier)_tiers[2 * Check(i)];
+
+    /// <summary>The row's <c>creation_sort</c> (<see cref="Storage.CreationSort"/>).</summary>
+    public long? CreationSortKey(int i) => _creationSort[Check(i)];
 
     public AccessTier? AssignedAccessTier(int i) => _tiers[2 * Check(i) + 1] is var t and >= 0 ? (AccessTier)t : null;
 
@@ -211,5 +217,6 @@ internal sealed class CompactRecords
         Array.Resize(ref _ids, n);
         Array.Resize(ref _embargo, n);
         Array.Resize(ref _tiers, n * 2);
+        Array.Resize(ref _creationSort, n);
     }
 }

@@ -88,5 +88,13 @@ internal static class SqliteSchema
                 END) VIRTUAL;
             """),
         (6, "OCR text layers beside the records", OcrTextSchema.Sqlite),
+        // creation_sort becomes a plain column that the session writes (Storage/CreationSort, the same values): a
+        // generated column cost 1.5 µs of every inserted row. Existing rows keep the values migration 5 gave them.
+        (9, "creation_sort: written with each record instead of computed by the database", """
+            ALTER TABLE museum_records ADD COLUMN creation_sort_kept INTEGER;
+            UPDATE museum_records SET creation_sort_kept = creation_sort WHERE creation_sort IS NOT NULL;
+            ALTER TABLE museum_records DROP COLUMN creation_sort;
+            ALTER TABLE museum_records RENAME COLUMN creation_sort_kept TO creation_sort;
+            """),
     ];
 }

@@ -128,12 +128,7 @@ internal sealed partial class SqliteSyncStore : ISyncStore
                         continue;
                     }
                 }
-                using (var migrate = _connection.CreateCommand())
-                {
-                    migrate.Transaction = tx;
-                    migrate.CommandText = sql;
-                    await migrate.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
+                await MigrateAsync(version, sql, tx, cancellationToken).ConfigureAwait(false);
                 using (var record = _connection.CreateCommand())
                 {
                     record.Transaction = tx;
@@ -493,7 +488,7 @@ internal sealed partial class SqliteSyncStore : ISyncStore
         return (inserted, updated, unchanged);
     }
 
-    /// <summary>Binds parameters 1-11 and 13-18 of row <paramref name="i"/> (12 is the hash, 19 the rowid of an update).</summary>
+    /// <summary>Binds parameters 1-11, 13-18 and 20 of row <paramref name="i"/> (12 is the hash, 19 the rowid of an update).</summary>
     private static void Bind(RawStatement u, CompactRecords rows, int i, string source, string now)
     {
         u.Text(1, source);
@@ -514,6 +509,8 @@ internal sealed partial class SqliteSyncStore : ISyncStore
         if (rows.AssignedAccessTier(i) is { } assigned) u.Utf8(17, TierUtf8(assigned));
         else u.Text(17, null);
         Text(u, 18, rows, i, CompactRecords.Field.TierRule);
+        if (rows.CreationSortKey(i) is { } sort) u.Int64(20, sort);
+        else u.Text(20, null);
     }
 
     private static void Text(RawStatement u, int parameter, CompactRecords rows, int i, CompactRecords.Field field)
@@ -582,21 +579,22 @@ internal sealed partial class SqliteSyncStore : ISyncStore
             UPDATE museum_records SET
                 accession_number = ?3, title = ?4, creation_date = ?5, rights_statement = ?6, embargo_date = ?7, access_tier = ?8,
                 iiif_manifest_url = ?9, media_url = ?10, raw_json = ?11, content_hash = ?12, position = ?13, source_url = ?14,
-                correlation_id = ?15, last_changed_utc = ?16, access_tier_assigned = ?17, tier_rule = ?18
+                correlation_id = ?15, last_changed_utc = ?16, access_tier_assigned = ?17, tier_rule = ?18, creation_sort = ?20
             WHERE rowid = ?19 AND source = ?1 AND object_id = ?2
             """);
         _upsert = new RawStatement(_connection, """
             INSERT INTO museum_records (source, object_id, accession_number, title, creation_date, rights_statement, embargo_date,
                 access_tier, iiif_manifest_url, media_url, raw_json, content_hash, position, source_url, correlation_id,
-                first_seen_utc, last_changed_utc, access_tier_assigned, tier_rule)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?17, ?18)
+                first_seen_utc, last_changed_utc, access_tier_assigned, tier_rule, creation_sort)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?17, ?18, ?20)
             ON CONFLICT (source, object_id) DO UPDATE SET
                 accession_number = excluded.accession_number, title = excluded.title, creation_date = excluded.creation_date,
                 rights_statement = excluded.rights_statement, embargo_date = excluded.embargo_date, access_tier = excluded.access_tier,
                 iiif_manifest_url = excluded.iiif_manifest_url, media_url = excluded.media_url, raw_json = excluded.raw_json,
                 content_hash = excluded.content_hash, position = excluded.position, source_url = excluded.source_url,
                 correlation_id = excluded.correlation_id, last_changed_utc = excluded.last_changed_utc,
-                access_tier_assigned = excluded.access_tier_assigned, tier_rule = excluded.tier_rule
+                access_tier_assigned = excluded.access_tier_assigned, tier_rule = excluded.tier_rule,
+                creation_sort = excluded.creation_sort
             """);
         _deadInsert = Command("""
             INSERT INTO sync_dead_letters (source, object_id, payload, payload_hash, reasons, source_url, position, correlation_id, first_seen_utc, last_seen_utc)

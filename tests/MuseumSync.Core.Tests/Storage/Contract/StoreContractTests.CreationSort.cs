@@ -25,4 +25,18 @@ public abstract partial class StoreContractTests
         Assert.Equal(["-14000000", "-448769", "-440000", "-439900", "-439685", "-10000", "10000", "18890000", "18890600", "18890615", "123450000"], rows.Select(r => r["creation_sort"]));
         Assert.Equal(1, await CountAsync("museum_records", "creation_sort IS NULL"));
     }
+
+    // Issue #14: since migration 9 the session writes creation_sort (computed once per record, off the commit thread)
+    // and the database no longer computes it; a generated or computed column would refuse this write.
+    [StoreFact]
+    public async Task CreationSort_PlainColumn_WrittenBySessionAndRewrittenWithTheDate()
+    {
+        await CommitAsync(Batch([Rec("a")]));
+        await Db.ExecAsync("UPDATE {t}museum_records SET creation_sort = 7 WHERE object_id = 'a'");
+        Assert.Equal(7, await Db.ScalarAsync("SELECT creation_sort FROM {t}museum_records WHERE object_id = 'a'"));
+
+        await CommitAsync(Batch([new MuseumRecord { Source = "met", ObjectId = "a", Title = "Seal", CreationDate = "-0044-03", RawJson = "{}" }], now: T2));
+
+        Assert.Equal(-439700, await Db.ScalarAsync("SELECT creation_sort FROM {t}museum_records WHERE object_id = 'a'"));
+    }
 }

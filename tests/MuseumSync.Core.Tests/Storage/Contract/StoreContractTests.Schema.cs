@@ -4,10 +4,12 @@ namespace MuseumSync.Core.Tests.Storage.Contract;
 
 public abstract partial class StoreContractTests
 {
-    private const int SchemaVersion = 6; // 5: creation_sort (issue #17), 6: OCR text layers (issue #16)
+    // 5: creation_sort (issue #17), 6: OCR text layers (issue #16), 9: creation_sort written by the session (issue #14;
+    // 7 and 8 belong to branches merged beside this one).
+    private const int SchemaVersion = 9;
 
     /// <summary>The migrations there are.</summary>
-    private static readonly int[] s_migrations = [1, 2, 3, 4, 5, 6];
+    private static readonly int[] s_migrations = [1, 2, 3, 4, 5, 6, 9];
 
     [StoreFact]
     public async Task Initialize_Twice_AppliesEachMigrationOnce()

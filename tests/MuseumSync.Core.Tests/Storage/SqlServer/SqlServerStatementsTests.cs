@@ -85,6 +85,9 @@ public sealed partial class SqlServerStatementsTests
         "N'[museumsync].schema_migrations'", "N'tempdb..#museumsync_records_stage'", "N'tempdb..#museumsync_dead_stage'", "N'tempdb..#museumsync_keys_stage'",
         // migration 5's creation_sort: fixed patterns that read the sign, digits and dashes of creation_date
         "N'[0-9][0-9][0-9][0-9]%'", "N'[+-][0-9][0-9][0-9][0-9]%'", "N'-'", "N'+'", "N'%[^0-9]%'", "N'x'",
+        // migration 9's copy of creation_sort into a plain column (fixed SQL run through EXEC) and its rename
+        "N'UPDATE [museumsync].museum_records SET creation_sort_kept = creation_sort WHERE creation_sort IS NOT NULL'",
+        "N'[museumsync].museum_records.creation_sort_kept'", "N'creation_sort'", "N'COLUMN'",
     ];
 
     [GeneratedRegex("N?'[^']*'")]

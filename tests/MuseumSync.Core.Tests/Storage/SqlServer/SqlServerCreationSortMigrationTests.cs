@@ -1,0 +1,57 @@
+using Microsoft.SqlServer.TransactSql.ScriptDom;
+using MuseumSync.Storage.SqlServer;
+
+namespace MuseumSync.Core.Tests.Storage.SqlServer;
+
+/// <summary>
+/// Migration 9 on SQL Server (no server runs here, so it is parsed with ScriptDom): the computed creation_sort becomes a
+/// plain column with the same values, and the batch writes it.
+/// </summary>
+public sealed class SqlServerCreationSortMigrationTests
+{
+    [Theory]
+    [InlineData("museumsync")]
+    [InlineData("Mirror_2")]
+    public void Migration9_CopiesTheComputedValuesIntoAPlainColumnOfTheSameName(string schema)
+    {
+        var statements = new SqlServerStatements(schema);
+        var script = Parse(statements.Migration(SqlServerSchema.Migrations.Single(m => m.Version == 9).Sql));
+        var all = script.Batches.SelectMany(b => b.Statements).ToList();
+
+        var added = Assert.Single(all.OfType<AlterTableAddTableElementStatement>()).Definition.ColumnDefinitions.Single();
+        Assert.Equal("creation_sort_kept", added.ColumnIdentifier.Value);
+        Assert.Null(added.ComputedColumnExpression);
+        Assert.Equal("bigint", ((SqlDataTypeReference)added.DataType).Name.BaseIdentifier.Value, ignoreCase: true);
+
+        // The copy runs through EXEC (the batch is compiled before the new column exists): that text is a valid UPDATE too.
+        var exec = all.OfType<ExecuteStatement>().Select(e => e.ExecuteSpecification.ExecutableEntity).ToList();
+        var copy = Assert.Single(exec.OfType<ExecutableStringList>());
+        var update = Assert.Single(Parse(string.Concat(copy.Strings.OfType<StringLiteral>().Select(s => s.Value))).Batches.SelectMany(b => b.Statements).OfType<UpdateStatement>());
+        Assert.Equal(schema, ((NamedTableReference)update.UpdateSpecification.Target).SchemaObject.SchemaIdentifier.Value);
+
+        var drop = Assert.Single(all.OfType<AlterTableDropTableElementStatement>()).AlterTableDropTableElements.Single();
+        Assert.Equal("creation_sort", drop.Name.Value);
+        var rename = Assert.Single(exec.OfType<ExecutableProcedureReference>());
+        Assert.Equal("sp_rename", rename.ProcedureReference.ProcedureReference.Name.BaseIdentifier.Value);
+        Assert.Equal(
+            [$"[{schema}].museum_records.creation_sort_kept", "creation_sort", "COLUMN"],
+            rename.Parameters.Select(p => ((StringLiteral)p.ParameterValue).Value));
+    }
+
+    [Fact]
+    public void Batch_StagesAndMergesCreationSort()
+    {
+        var sql = new SqlServerStatements("museumsync");
+
+        Assert.Contains("creation_sort     bigint        NULL", sql.CreateStages, StringComparison.Ordinal);
+        Assert.Contains("creation_sort = s.creation_sort", sql.MergeRecords, StringComparison.Ordinal);
+        Assert.Contains("s.creation_sort)", sql.MergeRecords, StringComparison.Ordinal);
+    }
+
+    private static TSqlScript Parse(string sql)
+    {
+        var script = (TSqlScript)new TSql160Parser(initialQuotedIdentifiers: true).Parse(new StringReader(sql), out var errors);
+        Assert.True(errors.Count == 0, string.Join("; ", errors.Select(e => $"line {e.Line}, column {e.Column}: {e.Message}")));
+        return script;
+    }
+}
