@@ -11,7 +11,7 @@ internal static class BdnEntry
 {
     public static int Run(string[] args)
     {
-        var summaries = BenchmarkSwitcher.FromTypes([typeof(ParseBenchmarks), typeof(SqliteUpsertBenchmarks)]).Run(args, DefaultConfig.Instance);
+        var summaries = BenchmarkSwitcher.FromTypes([typeof(ParseBenchmarks), typeof(SqliteUpsertBenchmarks), typeof(CreationSortBenchmarks)]).Run(args, DefaultConfig.Instance);
         return summaries.Any(s => s.HasCriticalValidationErrors) ? 1 : 0;
     }
 }
