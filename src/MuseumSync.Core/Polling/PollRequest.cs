@@ -127,7 +127,9 @@ internal sealed class PollRequest
     /// further: the Art Institute of Chicago's search 1,000, the Rijksmuseum's old API 10,000. With it,
     /// <see cref="PagingStyle.Offset"/> and <see cref="PagingStyle.PageNumber"/> queries are split into id ranges
     /// (<see cref="RangeFromParameter"/>, <see cref="RangeToParameter"/>, <see cref="RangeStart"/>, <see cref="RangeEnd"/>)
-    /// until each part fits, and every split is said in the verbose stream. Null: no cap. The default is null.
+    /// until each part fits, and every split is said in the verbose stream. Null: no declared cap; with the id range
+    /// set the query is still split when the server refuses a page past its cap in its own words (a 403 whose body says
+    /// "Invalid number of results", as AIC answers), and a declared cap above the server's is lowered the same way. The default is null.
     /// </summary>
     public long? ResultWindow { get; init; }
 
@@ -159,6 +161,13 @@ internal sealed class PollRequest
     /// <summary>The bounds on one page: decompressed bytes, bytes per record, and the time its body may take.</summary>
     public PageLimitOptions Limits { get; init; } = new();
 
+    /// <summary>
+    /// True when an offset or page-number query is split into id ranges (<see cref="ResultWindow"/>): the range's
+    /// parameters and its end are set, with or without a declared window.
+    /// </summary>
+    internal bool SplitsByRange => Paging is PagingStyle.Offset or PagingStyle.PageNumber
+        && (ResultWindow is not null || (!string.IsNullOrWhiteSpace(RangeFromParameter) && !string.IsNullOrWhiteSpace(RangeToParameter) && RangeEnd is not null));
+
     /// <summary>True when the run sets a watermark: a since parameter is configured, or the source is OAI-PMH.</summary>
     public bool IsIncremental => SinceParameter is { Length: > 0 } || Paging == PagingStyle.OaiPmh;
 
@@ -167,10 +176,10 @@ internal sealed class PollRequest
     /// <summary>Throws when the request is not usable.</summary>
     public void Validate()
     {
-        if (ResultWindow is { } window)
+        if (ResultWindow is not null || SplitsByRange)
         {
             if (Paging is not (PagingStyle.Offset or PagingStyle.PageNumber)) throw new ArgumentException($"A result window splits offset and page-number queries; the paging here is {Paging}.", nameof(ResultWindow));
-            if (window < PageSize) throw new ArgumentOutOfRangeException(nameof(ResultWindow), window, $"The result window must hold at least one page ({PageSize} records).");
+            if (ResultWindow is { } window && window < PageSize) throw new ArgumentOutOfRangeException(nameof(ResultWindow), window, $"The result window must hold at least one page ({PageSize} records).");
             if (string.IsNullOrWhiteSpace(RangeFromParameter) || string.IsNullOrWhiteSpace(RangeToParameter)) throw new ArgumentException("A result window needs the query parameters of an id range (RangeFromParameter, RangeToParameter) to split the query by.", nameof(ResultWindow));
             if (RangeStart < 0 || RangeEnd is not { } end || end < RangeStart) throw new ArgumentException("A result window needs the id range to split: RangeStart (0 or more) to RangeEnd (at least RangeStart, above the largest id).", nameof(RangeEnd));
         }
