@@ -62,7 +62,9 @@ internal sealed class MuseumPoller
         using var link = cancellationToken.Register(static s => ((CancellationTokenSource)s!).Cancel(), runCts);
         var pipeline = new SourcePipeline(_http, request.Resilience, request.RateLimit, request.Authenticator, OriginPolicy.For(request), _time, _timeoutTime, _verbose, Statistics, _warning ?? _verbose);
         var run = new PollRun(request, pipeline, _time, _verbose, _warning, Statistics, runCts.Token);
-        var records = request.ItemUri is null ? PagesAsync(run) : FanOut.ReadAsync(run);
+        var records = request.Paging == PagingStyle.ChangeDiscovery
+            ? ChangeDiscovery.ReadAsync(run, new SourcePipeline(_http, request.Resilience, request.RateLimit, authenticator: null, OriginPolicy.For(request), _time, _timeoutTime, _verbose, Statistics, _warning ?? _verbose))
+            : request.ItemUri is null ? PagesAsync(run) : FanOut.ReadAsync(run);
         var e = records.GetAsyncEnumerator(runCts.Token);
         await using var eScope = e.ConfigureAwait(false);
         while (true)

@@ -152,6 +152,21 @@ internal sealed class PollRequest
     /// </summary>
     public int MaxOaiListRestarts { get; init; } = 3;
 
+    /// <summary>
+    /// IIIF Change Discovery: the most activity pages one run reads backwards from <c>last</c> before it stops with
+    /// <c>MuseumPollChangeDiscovery</c> (a first harvest of a long stream without a Refresh reads every page). The default is 100,000.
+    /// </summary>
+    public int MaxActivityPages { get; init; } = 100_000;
+
+    /// <summary>IIIF Change Discovery: the most activities one page may list; a longer page stops the run. The default is 10,000.</summary>
+    public int MaxActivitiesPerPage { get; init; } = 10_000;
+
+    /// <summary>
+    /// IIIF Change Discovery: the most distinct objects one run holds a newest activity for (about 300 bytes each) before it
+    /// stops; a resumed run goes on from what was committed. The default is 1,000,000.
+    /// </summary>
+    public int MaxActivityObjects { get; init; } = 1_000_000;
+
     /// <summary>The largest page body held in memory when it must be read twice (an envelope, OAI-PMH); larger ones go to a temporary file. The default is 8 MiB.</summary>
     public int SpoolMemoryLimit { get; init; } = 8 * 1024 * 1024;
 
@@ -169,7 +184,7 @@ internal sealed class PollRequest
         && (ResultWindow is not null || (!string.IsNullOrWhiteSpace(RangeFromParameter) && !string.IsNullOrWhiteSpace(RangeToParameter) && RangeEnd is not null));
 
     /// <summary>True when the run sets a watermark: a since parameter is configured, or the source is OAI-PMH.</summary>
-    public bool IsIncremental => SinceParameter is { Length: > 0 } || Paging == PagingStyle.OaiPmh;
+    public bool IsIncremental => SinceParameter is { Length: > 0 } || Paging is PagingStyle.OaiPmh or PagingStyle.ChangeDiscovery;
 
     internal string EffectiveSinceFormat => SinceFormat ?? (Paging == PagingStyle.OaiPmh ? "yyyy-MM-dd" : "yyyy-MM-dd'T'HH:mm:ss'Z'");
 
@@ -200,6 +215,10 @@ internal sealed class PollRequest
             throw new ArgumentException($"The item URL '{ItemUri}' has no {{id}}; write where the id goes, for example https://api.example.org/objects/{{id}}.", nameof(ItemUri));
         }
         if (ItemUri is not null && Paging == PagingStyle.OaiPmh) throw new ArgumentException("ID fan-out (-ItemUri) does not apply to OAI-PMH.", nameof(ItemUri));
+        if (ItemUri is not null && Paging == PagingStyle.ChangeDiscovery) throw new ArgumentException("ID fan-out (-ItemUri) does not apply to IIIF Change Discovery: each activity names its manifest's URL.", nameof(ItemUri));
+        if (MaxActivityPages < 1) throw new ArgumentOutOfRangeException(nameof(MaxActivityPages), MaxActivityPages, "Read at least 1 activity page.");
+        if (MaxActivitiesPerPage < 1) throw new ArgumentOutOfRangeException(nameof(MaxActivitiesPerPage), MaxActivitiesPerPage, "Allow at least 1 activity per page.");
+        if (MaxActivityObjects < 1) throw new ArgumentOutOfRangeException(nameof(MaxActivityObjects), MaxActivityObjects, "Allow at least 1 object.");
         if (Paging == PagingStyle.OaiPmh && string.IsNullOrWhiteSpace(MetadataPrefix)) throw new ArgumentException("OAI-PMH needs a metadataPrefix (-MetadataPrefix), for example oai_dc or lido.", nameof(MetadataPrefix));
         foreach (var (name, path) in new[] { (nameof(NextPath), NextPath), (nameof(ItemsPath), ItemsPath), (nameof(TotalPath), TotalPath), (nameof(TotalPagesPath), TotalPagesPath), (nameof(ItemPath), ItemPath) })
         {
