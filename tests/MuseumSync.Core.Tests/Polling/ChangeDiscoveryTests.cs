@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using MuseumSync.Auth;
 using MuseumSync.Paging;
+using MuseumSync.Polling;
 using MuseumSync.Run;
 using MuseumSync.Storage;
 using static MuseumSync.Core.Tests.Polling.PollTestKit;
@@ -255,5 +256,147 @@ public sealed class ChangeDiscoveryTests : IAsyncLifetime, IDisposable
         Assert.Null(checkpoint.Cursor);
         // The committed batch is not fetched again: rights was applied once, before the failure.
         Assert.Equal(new[] { "/iiif/meta-moved.json", "/iiif/old.json" }, _manifestHits.Order(StringComparer.Ordinal));
+    }
+}
+
+/// <summary>IIIF Change Discovery streams that are broken or special, polled without a store: loops, limits, origins, Refresh.</summary>
+public sealed class ChangeDiscoveryStreamTests : IDisposable
+{
+    private readonly HttpClient _http = Client();
+
+    public void Dispose() => _http.Dispose();
+
+    private static string Manifest() =>
+        File.ReadAllText(Path.Combine(TestPaths.SharedDirectory!, "fixtures", "iiif", "valid", "cookbook-recipes", "0001-mvm-image", "manifest.json"));
+
+    private static string Time(int minutes) =>
+        new DateTimeOffset(2024, 5, 1, 0, minutes, 0, TimeSpan.Zero).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A stream whose pages <paramref name="pages"/> gives (orderedItems JSON and prev page number, 0 for none); /m/* serves a manifest.</summary>
+    private static Task<TestApiServer> StreamAsync(int last, Func<TestApiServer, int, (string Items, int Prev)> pages)
+    {
+        TestApiServer? server = null;
+        var task = TestApiServer.StartAsync(async (ctx, _) =>
+        {
+            var path = ctx.Request.Path.Value!;
+            var s = server!;
+            if (path == "/stream")
+            {
+                await WriteJsonAsync(ctx, $$"""{"id":"{{s.Url("stream")}}","type":"OrderedCollection","last":{"id":"{{s.Url("page/" + last)}}","type":"OrderedCollectionPage"} }""");
+            }
+            else if (path.StartsWith("/page/", StringComparison.Ordinal))
+            {
+                var (items, prev) = pages(s, int.Parse(path[6..], System.Globalization.CultureInfo.InvariantCulture));
+                var prevLink = prev == 0 ? string.Empty : $$""","prev":{"id":"{{s.Url("page/" + prev)}}","type":"OrderedCollectionPage"}""";
+                await WriteJsonAsync(ctx, $$"""{"id":"{{s.Url(path[1..])}}","type":"OrderedCollectionPage"{{prevLink}},"orderedItems":[{{items}}]}""");
+            }
+            else if (path.StartsWith("/m/", StringComparison.Ordinal))
+            {
+                await WriteJsonAsync(ctx, Manifest());
+            }
+            else
+            {
+                ctx.Response.StatusCode = 404;
+            }
+        });
+        return task.ContinueWith(t => server = t.Result, TaskScheduler.Default);
+    }
+
+    private static string Act(string type, string id, int minutes, string timeName = "endTime") =>
+        $$"""{"type":"{{type}}","object":{"id":"{{id}}","type":"Manifest"},"{{timeName}}":"{{Time(minutes)}}"}""";
+
+    private static PollRequest Request(TestApiServer server, DateTimeOffset? since = null, int maxPerPage = 10_000, IReadOnlyList<Uri>? allowed = null) => new()
+    {
+        Uri = server.Url("stream"),
+        Source = "cd",
+        Paging = PagingStyle.ChangeDiscovery,
+        Since = since,
+        MaxActivitiesPerPage = maxPerPage,
+        AllowedOrigins = allowed ?? [],
+        Resilience = FastResilience(retries: 0),
+    };
+
+    [Fact]
+    public async Task Poll_PrevLinksInACircle_StopsWithAnErrorNamingThePages()
+    {
+        await using var server = await StreamAsync(2, (s, n) => (Act("Update", s.Url("m/" + n).AbsoluteUri, n), n == 2 ? 1 : 2));
+
+        var ex = await Assert.ThrowsAsync<MuseumPollException>(() => PollAllAsync(Poller(_http, new InstantTime()), Request(server)));
+
+        Assert.Equal("MuseumPollChangeDiscovery", ex.ErrorId);
+        Assert.Contains("goes in a circle", ex.Message, StringComparison.Ordinal);
+        Assert.Contains($"the page {server.Url("page/1")} names {server.Url("page/2")} as its prev page", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(3, server.RequestCount); // the collection and its two pages, nothing fetched or applied
+    }
+
+    [Fact]
+    public async Task Poll_PageWithMoreActivitiesThanAllowed_StopsSayingWhereAndWhichLimit()
+    {
+        await using var server = await StreamAsync(1, (s, _) => (string.Join(',', Enumerable.Range(1, 3).Select(i => Act("Create", s.Url("m/" + i).AbsoluteUri, i))), 0));
+
+        var ex = await Assert.ThrowsAsync<MuseumPollException>(() => PollAllAsync(Poller(_http, new InstantTime()), Request(server, maxPerPage: 2)));
+
+        Assert.Contains($"{server.Url("page/1")} lists 3 activities, more than the 2", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("MaxActivitiesPerPage", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Poll_ManifestOnAnotherOrigin_RefusedUnlessAllowed()
+    {
+        var hits = 0;
+        await using var elsewhere = await TestApiServer.StartAsync(async (ctx, _) =>
+        {
+            Interlocked.Increment(ref hits);
+            await WriteJsonAsync(ctx, Manifest());
+        });
+        await using var server = await StreamAsync(1, (_, _) => (Act("Create", elsewhere.Url("m/1").AbsoluteUri, 1), 0));
+
+        var ex = await Assert.ThrowsAsync<MuseumPollException>(() => PollAllAsync(Poller(_http, new InstantTime()), Request(server)));
+
+        Assert.Equal("MuseumPollForeignOrigin", ex.ErrorId);
+        Assert.Contains("-AllowedOrigin", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(0, Volatile.Read(ref hits));
+
+        var allowed = await PollAllAsync(Poller(_http, new InstantTime()), Request(server, allowed: [new Uri(elsewhere.BaseUri.GetLeftPart(UriPartial.Authority))]));
+
+        Assert.Equal("Single Image Example", Assert.Single(allowed).Title);
+        Assert.Equal(1, Volatile.Read(ref hits));
+    }
+
+    [Fact]
+    public async Task Poll_Refresh_EndsAFirstHarvest_AndLetsOnlyDeletionsThroughOnALaterOne()
+    {
+        // §2.1.5 and §3.5.2: a Refresh (timed by startTime) precedes the re-announcement of every resource.
+        await using var server = await StreamAsync(1, (s, _) => (string.Join(',',
+            Act("Create", s.Url("m/a").AbsoluteUri, 1),
+            Act("Create", s.Url("m/b").AbsoluteUri, 2),
+            Act("Delete", s.Url("m/gone").AbsoluteUri, 3),
+            """{"type":"Refresh","startTime":"2024-05-01T00:04:00Z"}""",
+            Act("Update", s.Url("m/a").AbsoluteUri, 5),
+            Act("Update", s.Url("m/c").AbsoluteUri, 6)), 0));
+
+        var first = await PollAllAsync(Poller(_http, new InstantTime()), Request(server));
+
+        Assert.Equal(new[] { server.Url("m/a").AbsoluteUri, server.Url("m/c").AbsoluteUri }, Ids(first));
+        Assert.All(first, r => Assert.False(r.IsDeleted));
+        Assert.Equal("2024-05-01T00:06:00Z", first[^1].Watermark);
+        Assert.True(first[^1].EndOfFeed);
+
+        var later = await PollAllAsync(Poller(_http, new InstantTime()), Request(server, since: new DateTimeOffset(2024, 5, 1, 0, 0, 30, TimeSpan.Zero)));
+
+        Assert.Equal(new[] { server.Url("m/gone").AbsoluteUri, server.Url("m/a").AbsoluteUri, server.Url("m/c").AbsoluteUri }, Ids(later));
+        Assert.True(later[0].IsDeleted); // the Delete before the Refresh; b's Create there is not applied again
+        Assert.DoesNotContain(server.Url("m/b").AbsoluteUri, Ids(later));
+    }
+
+    [Fact]
+    public async Task Poll_NotAnOrderedCollection_SaysWhereToPointUri()
+    {
+        await using var server = await TestApiServer.StartAsync((ctx, _) => WriteJsonAsync(ctx, Manifest()));
+
+        var ex = await Assert.ThrowsAsync<MuseumPollException>(() => PollAllAsync(Poller(_http, new InstantTime()), Request(server)));
+
+        Assert.Equal("MuseumPollChangeDiscovery", ex.ErrorId);
+        Assert.Contains("is not an ActivityStreams OrderedCollection (its type is 'Manifest')", ex.Message, StringComparison.Ordinal);
     }
 }
