@@ -17,7 +17,7 @@ namespace MuseumSync.Polling;
 /// newest <c>endTime</c> a previous run harvested). Only the newest activity per object applies: Create, Update and Add
 /// (to this stream) fetch the object's manifest and store it; Delete and Remove (from this stream) delete it; Move
 /// deletes the old id and stores the new one; a Refresh ends a first harvest and, on a later one, lets only deletions
-/// through from there on. Objects that are not Manifests are skipped.
+/// through from there on. Objects of other types than <see cref="PollRequest.DiscoveryObjectTypes"/> are skipped.
 /// <para>
 /// The changes are then applied oldest first, <see cref="PollRequest.PageSize"/> at a time, each batch committed with
 /// where it ended (<c>cd:time id</c>); the watermark moves only with the last batch. A run stopped half-way reads the
@@ -37,7 +37,7 @@ internal static class ChangeDiscovery
     private static readonly JsonDocumentOptions s_parse = new() { MaxDepth = 64 };
 
     /// <summary>One change to apply: the object and whether it is deleted, at the time of the activity that decided it.</summary>
-    private readonly record struct Change(DateTimeOffset? Time, string ObjectId, bool Delete, string Activity);
+    private readonly record struct Change(DateTimeOffset? Time, string ObjectId, bool Delete, string Activity, string? ObjectType = null);
 
     public static async IAsyncEnumerable<MuseumRecord> ReadAsync(PollRun run, SourcePipeline anonymous)
     {
@@ -156,7 +156,7 @@ internal static class ChangeDiscovery
                     continue;
                 }
                 if (a.ObjectId is null || processed.Contains(a.ObjectId)) continue;
-                if (a.ObjectType is not null && a.ObjectType != "Manifest")
+                if (a.ObjectType is not null && !request.DiscoveryObjectTypes.Contains(a.ObjectType, StringComparer.Ordinal))
                 {
                     skipped++;
                     continue;
@@ -173,11 +173,11 @@ internal static class ChangeDiscovery
                     case "Create":
                     case "Update":
                     case "Add" when a.TargetId is null || a.TargetId == stream:
-                        changes.Add(new Change(a.Time, a.ObjectId, Delete: false, string.Empty));
+                        changes.Add(new Change(a.Time, a.ObjectId, Delete: false, string.Empty, a.ObjectType));
                         break;
                     case "Move" when a.TargetId is not null:
                         changes.Add(new Change(a.Time, a.ObjectId, Delete: true, a.Json));
-                        if (processed.Add(a.TargetId)) changes.Add(new Change(a.Time, a.TargetId, Delete: false, string.Empty));
+                        if (processed.Add(a.TargetId)) changes.Add(new Change(a.Time, a.TargetId, Delete: false, string.Empty, a.ObjectType));
                         break;
                     default:
                         skipped++;
@@ -242,7 +242,10 @@ internal static class ChangeDiscovery
                 {
                     int length;
                     (buffer, length) = await FanOut.ReadAllAsync(response, run.Request.Resilience.AttemptTimeout, run.Request.Limits.MaxRecordBytes, token).ConfigureAwait(false);
-                    var record = ManifestRecord.Create(buffer.AsSpan(0, length).ToArray(), change.ObjectId, url.AbsoluteUri, run.Request.FieldMap.CollectionRights, origin, resume);
+                    // A Manifest (or an object the activity does not type) reads as a manifest; another type (Linked Art) through the field map.
+                    var record = change.ObjectType is null or "Manifest"
+                        ? ManifestRecord.Create(buffer.AsSpan(0, length).ToArray(), change.ObjectId, url.AbsoluteUri, run.Request.FieldMap.CollectionRights, origin, resume)
+                        : run.Factory.Create(buffer.AsSpan(0, length), origin, resume, endOfPage: false);
                     run.Verbose?.Invoke(string.Create(CultureInfo.InvariantCulture, $"GET {masked} -> {status} in {Stopwatch.GetElapsedTime(started).TotalMilliseconds:0} ms; correlation {correlationId}"));
                     return record;
                 }

@@ -158,6 +158,13 @@ internal sealed class PollRequest
     /// </summary>
     public int MaxActivityPages { get; init; } = 100_000;
 
+    /// <summary>
+    /// IIIF Change Discovery: the object types whose activities apply (others are skipped, §3.5.2). A <c>Manifest</c> is
+    /// read with the manifest mapping (label, rights, metadata); any other type (a Linked Art <c>HumanMadeObject</c>, as
+    /// the Getty's stream announces) is fetched and mapped with <see cref="FieldMap"/>. The default is <c>Manifest</c>.
+    /// </summary>
+    public IReadOnlyList<string> DiscoveryObjectTypes { get; init; } = ["Manifest"];
+
     /// <summary>IIIF Change Discovery: the most activities one page may list; a longer page stops the run. The default is 10,000.</summary>
     public int MaxActivitiesPerPage { get; init; } = 10_000;
 
@@ -218,6 +225,7 @@ internal sealed class PollRequest
         if (ItemUri is not null && Paging == PagingStyle.ChangeDiscovery) throw new ArgumentException("ID fan-out (-ItemUri) does not apply to IIIF Change Discovery: each activity names its manifest's URL.", nameof(ItemUri));
         if (MaxActivityPages < 1) throw new ArgumentOutOfRangeException(nameof(MaxActivityPages), MaxActivityPages, "Read at least 1 activity page.");
         if (MaxActivitiesPerPage < 1) throw new ArgumentOutOfRangeException(nameof(MaxActivitiesPerPage), MaxActivitiesPerPage, "Allow at least 1 activity per page.");
+        if (DiscoveryObjectTypes is null || DiscoveryObjectTypes.Count == 0 || DiscoveryObjectTypes.Any(string.IsNullOrWhiteSpace)) throw new ArgumentException("Name at least one object type for IIIF Change Discovery (Manifest, for example).", nameof(DiscoveryObjectTypes));
         if (MaxActivityObjects < 1) throw new ArgumentOutOfRangeException(nameof(MaxActivityObjects), MaxActivityObjects, "Allow at least 1 object.");
         if (Paging == PagingStyle.OaiPmh && string.IsNullOrWhiteSpace(MetadataPrefix)) throw new ArgumentException("OAI-PMH needs a metadataPrefix (-MetadataPrefix), for example oai_dc or lido.", nameof(MetadataPrefix));
         foreach (var (name, path) in new[] { (nameof(NextPath), NextPath), (nameof(ItemsPath), ItemsPath), (nameof(TotalPath), TotalPath), (nameof(TotalPagesPath), TotalPagesPath), (nameof(ItemPath), ItemPath) })

@@ -121,6 +121,7 @@ internal static class PollSettingsResolver
             RangeFromParameter = profile.RangeFromParameter,
             RangeToParameter = profile.RangeToParameter,
             RangeEnd = profile.RangeEnd,
+            DiscoveryObjectTypes = profile.DiscoveryObjectTypes ?? ["Manifest"],
             MetadataPrefix = s.MetadataPrefix ?? profile.MetadataPrefix ?? "oai_dc",
             OaiSet = s.OaiSet,
             Authenticator = auth,

@@ -294,6 +294,11 @@ public sealed class ChangeDiscoveryStreamTests : IDisposable
             {
                 await WriteJsonAsync(ctx, Manifest());
             }
+            else if (path.StartsWith("/object/", StringComparison.Ordinal))
+            {
+                // A Linked Art record as the Getty serves them (https://data.getty.edu/museum/collection/docs/).
+                await WriteJsonAsync(ctx, $$"""{"@context":"https://linked.art/ns/v1/linked-art.json","id":"{{s.Url(path[1..])}}","type":"HumanMadeObject","_label":"Irises"}""", contentType: "application/ld+json");
+            }
             else
             {
                 ctx.Response.StatusCode = 404;
@@ -302,8 +307,8 @@ public sealed class ChangeDiscoveryStreamTests : IDisposable
         return task.ContinueWith(t => server = t.Result, TaskScheduler.Default);
     }
 
-    private static string Act(string type, string id, int minutes, string timeName = "endTime") =>
-        $$"""{"type":"{{type}}","object":{"id":"{{id}}","type":"Manifest"},"{{timeName}}":"{{Time(minutes)}}"}""";
+    private static string Act(string type, string id, int minutes, string objectType = "Manifest") =>
+        $$"""{"type":"{{type}}","object":{"id":"{{id}}","type":"{{objectType}}"},"endTime":"{{Time(minutes)}}"}""";
 
     private static PollRequest Request(TestApiServer server, DateTimeOffset? since = null, int maxPerPage = 10_000, IReadOnlyList<Uri>? allowed = null) => new()
     {
@@ -387,6 +392,26 @@ public sealed class ChangeDiscoveryStreamTests : IDisposable
         Assert.Equal(new[] { server.Url("m/gone").AbsoluteUri, server.Url("m/a").AbsoluteUri, server.Url("m/c").AbsoluteUri }, Ids(later));
         Assert.True(later[0].IsDeleted); // the Delete before the Refresh; b's Create there is not applied again
         Assert.DoesNotContain(server.Url("m/b").AbsoluteUri, Ids(later));
+    }
+
+    [Fact]
+    public async Task Poll_GettyProfile_LinkedArtObjectsMappedWithItsFieldMap_OtherTypesSkipped()
+    {
+        await using var server = await StreamAsync(1, (s, _) => (string.Join(',',
+            Act("Create", s.Url("object/1").AbsoluteUri, 1, "HumanMadeObject"),
+            Act("Create", s.Url("person/9").AbsoluteUri, 2, "Person")), 0));
+        var getty = MuseumSync.Profiles.SourceProfiles.Getty;
+
+        var records = await PollAllAsync(Poller(_http, new InstantTime()), new PollRequest
+        {
+            Uri = server.Url("stream"), Source = "getty", Paging = getty.Paging, DiscoveryObjectTypes = getty.DiscoveryObjectTypes!, FieldMap = getty.FieldMap,
+            Resilience = FastResilience(retries: 0),
+        });
+
+        var irises = Assert.Single(records);
+        Assert.True(irises.IsValid, string.Join("; ", irises.Issues));
+        Assert.Equal((server.Url("object/1").AbsoluteUri, "Irises", "https://creativecommons.org/publicdomain/zero/1.0/"), (irises.ObjectId, irises.Title, irises.RightsStatement));
+        Assert.DoesNotContain(server.Requests, r => r.PathAndQuery.StartsWith("/person/", StringComparison.Ordinal));
     }
 
     [Fact]
