@@ -63,7 +63,6 @@ internal static class ChangeDiscovery
         {
             if (request.MaxPages is { } max && pageNumber >= max) yield break;
             pageNumber++;
-            run.Stats.Page();
             var batch = changes.GetRange(start, Math.Min(request.PageSize, changes.Count - start));
             var last = start + batch.Count >= changes.Count;
             var resume = last ? run.ResumeAfter(position, null) : FormatPosition(batch[^1]);
