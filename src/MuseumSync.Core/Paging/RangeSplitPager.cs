@@ -18,7 +18,8 @@ namespace MuseumSync.Paging;
 /// </para>
 /// <para>
 /// The window is also learned from the server's own refusal: a 403 whose body says "Invalid number of results" (AIC's
-/// answer) on a page means the results before that page are all one query may reach. The window becomes that (when no declared one is lower) and the part is split.
+/// answer) on a page means the results before that page are all one query may reach. The window becomes that (when no
+/// declared one is lower) and the part is split.
 /// </para>
 /// </summary>
 internal sealed class RangeSplitPager(Pager inner, PollRequest request, IReadOnlyCollection<string> secretNames, Action<string>? log) : Pager(request, secretNames)
