@@ -2,7 +2,7 @@ namespace MuseumSync.Compliance;
 
 /// <summary>
 /// The built-in rights rules, tried in this order after a rule file's own rules. They cover every statement of
-/// rightsstatements.org and Creative Commons, and CC0 given as text (<c>CC0</c>, <c>CC0-1.0</c>); anything else cannot be classified and is dead-lettered unless a rule file
+/// rightsstatements.org and Creative Commons; anything else cannot be classified and is dead-lettered unless a rule file
 /// says otherwise.
 /// </summary>
 internal static class DefaultRightsRules
@@ -26,12 +26,6 @@ internal static class DefaultRightsRules
             "Copyright Undetermined: research only."),
         new("rights-public-domain", "http://creativecommons.org/publicdomain/*", AccessTier.Public,
             "CC0 and the Public Domain Mark: public."),
-        // The Smithsonian Open Access API gives its rights as the text "CC0" in content.descriptiveNonRepeating.metadata_usage.access
-        // ("CC0" or "Usage conditions apply", https://edan.si.edu/openaccess/apidocs/); CC0-1.0 is the SPDX identifier.
-        new("rights-public-domain", "CC0", AccessTier.Public,
-            "CC0 given as text (the Smithsonian Open Access metadata_usage.access): public."),
-        new("rights-public-domain", "CC0-1.0", AccessTier.Public,
-            "CC0 given as its SPDX identifier: public."),
         new("rights-open-license", "http://creativecommons.org/licenses/*", AccessTier.Public,
             "Creative Commons licenses (BY, BY-SA, BY-NC, BY-ND, …): public."),
     ];

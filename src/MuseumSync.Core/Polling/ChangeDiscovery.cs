@@ -91,7 +91,7 @@ internal static class ChangeDiscovery
             {
                 throw Error(run, collectionUrl, $"The IIIF Change Discovery stream {run.Pipeline.Mask(collectionUrl)} is not an ActivityStreams OrderedCollection (its type is {(type is null ? "missing" : $"'{type}'")}). Point -Uri at the stream's collection (for example https://example.org/activity/all-changes), not at one of its pages or a manifest.");
             }
-            streamId = DiscoveryActivity.Reference(root, "id").Id ?? (root.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null);
+            streamId = DiscoveryActivity.Reference(root, "id").Id;
             var last = DiscoveryActivity.Reference(root, "last").Id;
             if (last is null)
             {
@@ -100,6 +100,7 @@ internal static class ChangeDiscovery
             pageUrl = Link(run, collectionUrl, last, "last");
         }
 
+        var stream = streamId ?? collectionUrl.AbsoluteUri; // what an Add's target and a Remove's origin name
         var changes = new List<Change>();
         var processed = new HashSet<string>(StringComparer.Ordinal);
         var visited = new HashSet<string>(StringComparer.Ordinal);
@@ -160,7 +161,6 @@ internal static class ChangeDiscovery
                     skipped++;
                     continue;
                 }
-                var stream = streamId ?? collectionUrl.AbsoluteUri;
                 switch (a.Type)
                 {
                     case "Delete":
