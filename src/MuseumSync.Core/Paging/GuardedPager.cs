@@ -22,6 +22,10 @@ internal sealed class GuardedPager(Pager inner, PollRequest request, SourcePipel
 
     public override bool CountDecides => inner.CountDecides;
 
+    public override bool ReadsRefusals => inner.ReadsRefusals;
+
+    public override bool TryAfterRefusal(string? position, string body, out string? next) => inner.TryAfterRefusal(position, body, out next);
+
     public override Uri PageUrl(string? position)
     {
         Uri url;

@@ -28,7 +28,7 @@ internal abstract class Pager
 
     public static Pager For(PollRequest request, IReadOnlyCollection<string> secretNames, OaiSession? oai = null, Action<string>? log = null) => request.Paging switch
     {
-        PagingStyle.PageNumber or PagingStyle.Offset when request.ResultWindow is not null =>
+        PagingStyle.PageNumber or PagingStyle.Offset when request.SplitsByRange =>
             new RangeSplitPager(request.Paging == PagingStyle.Offset ? new OffsetPager(request, secretNames) : new PageNumberPager(request, secretNames), request, secretNames, log),
         PagingStyle.PageNumber => new PageNumberPager(request, secretNames),
         PagingStyle.Offset => new OffsetPager(request, secretNames),
@@ -39,6 +39,19 @@ internal abstract class Pager
     public abstract Uri PageUrl(string? position);
 
     public abstract string? Next(string? position, in PageFacts facts);
+
+    /// <summary>True when a refusal (a 403 with a body) may say how to go on: <see cref="TryAfterRefusal"/> reads it.</summary>
+    public virtual bool ReadsRefusals => false;
+
+    /// <summary>
+    /// Reads a refusal of the page at <paramref name="position"/> (<paramref name="body"/>: the start of a 403's body);
+    /// false when it says nothing the pager can act on, else true with the position to go on from (null: the feed ends).
+    /// </summary>
+    public virtual bool TryAfterRefusal(string? position, string body, out string? next)
+    {
+        next = null;
+        return false;
+    }
 
     /// <summary>The since filter as the first page sends it (null when the request has none).</summary>
     protected (string Name, string? Value) SinceParameter() =>

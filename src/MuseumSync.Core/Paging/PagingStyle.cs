@@ -23,4 +23,11 @@ public enum PagingStyle
 
     /// <summary>OAI-PMH <c>ListRecords</c> with <c>resumptionToken</c> (any <c>metadataPrefix</c>, LIDO included).</summary>
     OaiPmh,
+
+    /// <summary>
+    /// IIIF Change Discovery API 1.0 (https://iiif.io/api/discovery/1.0/): an ActivityStreams <c>OrderedCollection</c> read
+    /// backwards from <c>last</c> through <c>prev</c> pages down to the watermark; the newest activity per object applies
+    /// (Create, Update, Add, Delete, Remove, Move, Refresh), and each created or updated object's manifest is fetched and stored.
+    /// </summary>
+    ChangeDiscovery,
 }

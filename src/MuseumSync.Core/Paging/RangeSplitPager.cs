@@ -16,17 +16,30 @@ namespace MuseumSync.Paging;
 /// the part, the inner position and the parts still to read (<c>r:lo:hi:inner:lo-hi,lo-hi</c>), so a resumed run goes
 /// on where the last one stopped; halving keeps that list as short as the number of halvings.
 /// </para>
+/// <para>
+/// The window is also learned from the server's own refusal: a 403 whose body says "Invalid number of results" (AIC's
+/// answer) on a page means the results before that page are all one query may reach. The window becomes that (when no
+/// declared one is lower) and the part is split.
+/// </para>
 /// </summary>
 internal sealed class RangeSplitPager(Pager inner, PollRequest request, IReadOnlyCollection<string> secretNames, Action<string>? log) : Pager(request, secretNames)
 {
     private const string Prefix = "r:";
+
+    /// <summary>What a 403 says when it refuses a page past the result window (AIC, art-institute-of-chicago/api-data#5).</summary>
+    private const string WindowRefusal = "Invalid number of results";
+
     private (long Lo, long Hi) _lastSplit = (-1, -1);
+    private long? _learned;
 
     public override string Name => inner.Name + " in id ranges";
 
     public override bool CountDecides => inner.CountDecides;
 
-    private long Window => Request.ResultWindow!.Value;
+    public override bool ReadsRefusals => true;
+
+    /// <summary>The most results one query may reach: the declared window, or the server's when its refusal said less; null while neither is known.</summary>
+    private long? Window => _learned is { } learned && (Request.ResultWindow is not { } declared || learned < declared) ? learned : Request.ResultWindow;
 
     public override Uri PageUrl(string? position)
     {
@@ -46,18 +59,52 @@ internal sealed class RangeSplitPager(Pager inner, PollRequest request, IReadOnl
         var innerNext = inner.Next(innerPosition, facts);
         if (innerNext is not null)
         {
-            if (Reach(innerNext) <= Window) return Format(lo, hi, innerNext, pending);
+            if (Window is not { } window || Reach(innerNext) <= window) return Format(lo, hi, innerNext, pending);
             if (hi > lo) return Split(lo, hi, pending, "reaches past it");
-            log?.Invoke(string.Create(CultureInfo.InvariantCulture,
-                $"result window: the id {lo} alone has more results than the {Window} a query may reach; its results past {Window} are not read"));
+            SkipRest(lo);
         }
-        if (pending.Count == 0) return null;
-        return Format(pending[0].Lo, pending[0].Hi, null, pending.GetRange(1, pending.Count - 1));
+        return NextPending(pending);
     }
 
-    /// <summary>How far into the query's results the page at <paramref name="innerPosition"/> reaches.</summary>
-    private long Reach(string innerPosition)
+    public override bool TryAfterRefusal(string? position, string body, out string? next)
     {
+        next = null;
+        if (!body.Contains(WindowRefusal, StringComparison.OrdinalIgnoreCase)) return false;
+        var (lo, hi, innerPosition, pending) = Parse(position);
+        var reached = Reach(innerPosition) - Request.PageSize;
+        if (reached < 1)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"The source '{Request.Source}' refused the first page of the ids {lo}-{hi} for asking too many results ({Shorten(body)}): one page of {Request.PageSize} is more than the server lets a query reach. Lower -PageSize."));
+        }
+        if (Window is not { } known || reached < known) _learned = reached;
+        var why = string.Create(CultureInfo.InvariantCulture, $"reaches past it (the server refused result {reached + 1} on: {Shorten(body)})");
+        if (hi > lo)
+        {
+            next = Split(lo, hi, pending, why);
+            return true;
+        }
+        SkipRest(lo);
+        next = NextPending(pending);
+        return true;
+    }
+
+    private void SkipRest(long id) => log?.Invoke(string.Create(CultureInfo.InvariantCulture,
+        $"result window: the id {id} alone has more results than the {Window} a query may reach; its results past {Window} are not read"));
+
+    private static string? NextPending(List<(long Lo, long Hi)> pending) =>
+        pending.Count == 0 ? null : Format(pending[0].Lo, pending[0].Hi, null, pending.GetRange(1, pending.Count - 1));
+
+    private static string Shorten(string body)
+    {
+        var s = body.ReplaceLineEndings(" ").Trim();
+        return s.Length <= 160 ? s : s[..157] + "...";
+    }
+
+    /// <summary>How far into the query's results the page at <paramref name="innerPosition"/> (null: the first page) reaches.</summary>
+    private long Reach(string? innerPosition)
+    {
+        if (innerPosition is null) return Request.PageSize;
         var n = long.Parse(innerPosition, NumberStyles.None, CultureInfo.InvariantCulture);
         return Request.Paging == PagingStyle.PageNumber ? (n - Request.FirstPage + 1) * Request.PageSize : n + Request.PageSize;
     }

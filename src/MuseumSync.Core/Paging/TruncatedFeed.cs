@@ -21,7 +21,7 @@ internal static class TruncatedFeed
     public static string? Describe(PollRequest request, string? startPosition, string? position, in PageFacts facts, long? total, long readThisRun, string where)
     {
         // A split query (a result window) has a total per id range, and RangeSplitPager reads each range to its end itself.
-        if (request.ResultWindow is not null) return null;
+        if (request.SplitsByRange) return null;
         long reached;
         switch (request.Paging)
         {

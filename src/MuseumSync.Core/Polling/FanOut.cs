@@ -137,6 +137,18 @@ internal static class FanOut
         {
             if (id is null || seen.Add(id)) ids.Add(id);
         }
+        await foreach (var record in InOrderAsync(run, ids, (id, line, token) => FetchAsync(run, id, origin with { LineNumber = line }, resume, gate, token), endOfFeed).ConfigureAwait(false))
+        {
+            yield return record;
+        }
+    }
+
+    /// <summary>
+    /// Fetches <paramref name="items"/> concurrently (at most twice ThrottleLimit started ahead; <paramref name="fetch"/>
+    /// waits for its turn) and hands the records out in order; the last carries the end-of-page mark.
+    /// </summary>
+    internal static async IAsyncEnumerable<MuseumRecord> InOrderAsync<T>(PollRun run, IReadOnlyList<T> items, Func<T, int, CancellationToken, Task<MuseumRecord>> fetch, bool endOfFeed)
+    {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(run.Token);
         var window = new Queue<Task<MuseumRecord>>();
         var ahead = run.Request.ThrottleLimit * 2;
@@ -144,16 +156,16 @@ internal static class FanOut
         var handed = 0;
         try
         {
-            while (handed < ids.Count)
+            while (handed < items.Count)
             {
-                while (next < ids.Count && window.Count < ahead)
+                while (next < items.Count && window.Count < ahead)
                 {
-                    window.Enqueue(FetchAsync(run, ids[next], origin with { LineNumber = next + 1 }, resume, gate, cts.Token));
+                    window.Enqueue(fetch(items[next], next + 1, cts.Token));
                     next++;
                 }
                 var record = await window.Dequeue().ConfigureAwait(false);
                 handed++;
-                if (handed == ids.Count)
+                if (handed == items.Count)
                 {
                     record.EndOfPage = true;
                     record.EndOfFeed = endOfFeed;
@@ -221,7 +233,7 @@ internal static class FanOut
                 try
                 {
                     int length;
-                    (buffer, length) = await ReadAllAsync(response, run.Request.Resilience.AttemptTimeout, token).ConfigureAwait(false);
+                    (buffer, length) = await ReadAllAsync(response, run.Request.Resilience.AttemptTimeout, MaxItemBytes, token).ConfigureAwait(false);
                     var json = buffer.AsSpan(0, length);
                     var record = run.ItemPath is null ? run.Factory.Create(json, origin, resume, endOfPage: false) : CreateAt(run, json, origin, resume);
                     run.Verbose?.Invoke(string.Create(CultureInfo.InvariantCulture, $"GET {masked} -> {status} in {Stopwatch.GetElapsedTime(started).TotalMilliseconds:0} ms; correlation {correlationId}"));
@@ -281,7 +293,8 @@ internal static class FanOut
         }
     }
 
-    private static async Task<(byte[] Buffer, int Length)> ReadAllAsync(HttpResponseMessage response, TimeSpan idle, CancellationToken token)
+    /// <summary>The whole body into a pooled buffer (return it to <see cref="ArrayPool{T}.Shared"/>); past <paramref name="maxBytes"/> an <see cref="InvalidDataException"/>.</summary>
+    internal static async Task<(byte[] Buffer, int Length)> ReadAllAsync(HttpResponseMessage response, TimeSpan idle, int maxBytes, CancellationToken token)
     {
         using var body = new IdleTimeoutStream(await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false), idle, token);
         var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
@@ -292,7 +305,7 @@ internal static class FanOut
             {
                 if (length == buffer.Length)
                 {
-                    if (buffer.Length >= MaxItemBytes) throw new InvalidDataException($"The record is larger than {MaxItemBytes / (1024 * 1024)} MiB.");
+                    if (buffer.Length >= maxBytes) throw TooLarge(maxBytes);
                     var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
                     Buffer.BlockCopy(buffer, 0, bigger, 0, length);
                     ArrayPool<byte>.Shared.Return(buffer);
@@ -301,6 +314,7 @@ internal static class FanOut
                 var n = await body.ReadAsync(buffer.AsMemory(length), token).ConfigureAwait(false);
                 if (n == 0) return (buffer, length);
                 length += n;
+                if (length > maxBytes) throw TooLarge(maxBytes);
             }
         }
         catch
@@ -309,4 +323,7 @@ internal static class FanOut
             throw;
         }
     }
+
+    private static InvalidDataException TooLarge(int maxBytes) =>
+        new(string.Create(CultureInfo.InvariantCulture, $"The record is larger than {maxBytes / (1024.0 * 1024):0.##} MiB."));
 }

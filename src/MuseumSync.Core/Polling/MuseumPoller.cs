@@ -62,7 +62,9 @@ internal sealed class MuseumPoller
         using var link = cancellationToken.Register(static s => ((CancellationTokenSource)s!).Cancel(), runCts);
         var pipeline = new SourcePipeline(_http, request.Resilience, request.RateLimit, request.Authenticator, OriginPolicy.For(request), _time, _timeoutTime, _verbose, Statistics, _warning ?? _verbose);
         var run = new PollRun(request, pipeline, _time, _verbose, _warning, Statistics, runCts.Token);
-        var records = request.ItemUri is null ? PagesAsync(run) : FanOut.ReadAsync(run);
+        var records = request.Paging == PagingStyle.ChangeDiscovery
+            ? ChangeDiscovery.ReadAsync(run, new SourcePipeline(_http, request.Resilience, request.RateLimit, authenticator: null, OriginPolicy.For(request), _time, _timeoutTime, _verbose, Statistics, _warning ?? _verbose))
+            : request.ItemUri is null ? PagesAsync(run) : FanOut.ReadAsync(run);
         var e = records.GetAsyncEnumerator(runCts.Token);
         await using var eScope = e.ConfigureAwait(false);
         while (true)
@@ -111,10 +113,17 @@ internal sealed class MuseumPoller
             var jitter = new DecorrelatedJitter(request.Resilience.BaseDelay, request.Resilience.MaxDelay, request.Resilience.Randomizer);
             string? next = null;
             var restart = false;
+            var refused = false;
             while (true)
             {
                 var started = Stopwatch.GetTimestamp();
-                using var response = await run.Pipeline.SendAsync(url, accept, correlationId, null, token).ConfigureAwait(false);
+                using var response = await run.Pipeline.SendAsync(url, accept, correlationId, run.Pager.ReadsRefusals ? static s => s == 403 : null, token).ConfigureAwait(false);
+                if (response.StatusCode == System.Net.HttpStatusCode.Forbidden)
+                {
+                    next = await RefusedAsync(run, response, position, url, correlationId, token).ConfigureAwait(false);
+                    refused = true;
+                    break;
+                }
                 var facts = HeaderFacts(run, response, url);
                 var origin = new RecordOrigin(request.Source, position, pageNumber, 0, masked, correlationId, run.Time.GetUtcNow(), run.Watermark);
                 PageReader? reader = null;
@@ -269,11 +278,55 @@ internal sealed class MuseumPoller
                 guard = new PagingGuard(run);
                 continue;
             }
+            if (refused)
+            {
+                // Nothing of the refused page was read: go on from where the refusal said, a split range's first half.
+                if (next is null) yield break;
+                position = next;
+                continue;
+            }
             if (next is null) yield break;
             readBefore += pageRecords;
             guard.Read(position, url, pageRecords, next);
             position = next;
         }
+    }
+
+    /// <summary>
+    /// A page the server refused with a 403 that the pager reads (a result window's cap said in the body): where to go
+    /// on, or the same error any other 403 gives.
+    /// </summary>
+    private static async Task<string?> RefusedAsync(PollRun run, HttpResponseMessage response, string? position, Uri url, string correlationId, CancellationToken token)
+    {
+        var masked = run.Pipeline.Mask(url);
+        string body;
+        using (var stream = PageBody.Bound(run, await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false), url, token))
+        {
+            var buffer = new byte[ForbiddenPage.MaxBytes];
+            var filled = 0;
+            int n;
+            while (filled < buffer.Length && (n = await stream.ReadAsync(buffer.AsMemory(filled), token).ConfigureAwait(false)) > 0) filled += n;
+            body = System.Text.Encoding.UTF8.GetString(buffer, 0, filled);
+        }
+        bool understood;
+        string? next;
+        try
+        {
+            understood = run.Pager.TryAfterRefusal(position, body, out next);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new MuseumPollException($"GET {masked} answered 403 (correlation {correlationId}). {ex.Message}",
+                "MuseumPollHttpError", isTransient: false, UrlMasker.Strip(url, run.Pipeline.SecretNames), 403, correlationId, ex);
+        }
+        if (!understood)
+        {
+            throw new MuseumPollException(
+                $"GET {masked} answered 403 {response.ReasonPhrase} (correlation {correlationId}). The server refused access; check the credentials for this source.",
+                "MuseumPollHttpError", isTransient: false, UrlMasker.Strip(url, run.Pipeline.SecretNames), 403, correlationId);
+        }
+        run.Verbose?.Invoke($"GET {masked} -> 403: the server refused the page for asking past its result window; going on from {Describe(next)}; correlation {correlationId}");
+        return next;
     }
 
     internal static PageFacts HeaderFacts(PollRun run, HttpResponseMessage response, Uri url)

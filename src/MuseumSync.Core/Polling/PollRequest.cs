@@ -127,7 +127,9 @@ internal sealed class PollRequest
     /// further: the Art Institute of Chicago's search 1,000, the Rijksmuseum's old API 10,000. With it,
     /// <see cref="PagingStyle.Offset"/> and <see cref="PagingStyle.PageNumber"/> queries are split into id ranges
     /// (<see cref="RangeFromParameter"/>, <see cref="RangeToParameter"/>, <see cref="RangeStart"/>, <see cref="RangeEnd"/>)
-    /// until each part fits, and every split is said in the verbose stream. Null: no cap. The default is null.
+    /// until each part fits, and every split is said in the verbose stream. Null: no declared cap; with the id range
+    /// set the query is still split when the server refuses a page past its cap in its own words (a 403 whose body says
+    /// "Invalid number of results", as AIC answers), and a declared cap above the server's is lowered the same way. The default is null.
     /// </summary>
     public long? ResultWindow { get; init; }
 
@@ -150,6 +152,28 @@ internal sealed class PollRequest
     /// </summary>
     public int MaxOaiListRestarts { get; init; } = 3;
 
+    /// <summary>
+    /// IIIF Change Discovery: the most activity pages one run reads backwards from <c>last</c> before it stops with
+    /// <c>MuseumPollChangeDiscovery</c> (a first harvest of a long stream without a Refresh reads every page). The default is 100,000.
+    /// </summary>
+    public int MaxActivityPages { get; init; } = 100_000;
+
+    /// <summary>
+    /// IIIF Change Discovery: the object types whose activities apply (others are skipped, §3.5.2). A <c>Manifest</c> is
+    /// read with the manifest mapping (label, rights, metadata); any other type (a Linked Art <c>HumanMadeObject</c>, as
+    /// the Getty's stream announces) is fetched and mapped with <see cref="FieldMap"/>. The default is <c>Manifest</c>.
+    /// </summary>
+    public IReadOnlyList<string> DiscoveryObjectTypes { get; init; } = ["Manifest"];
+
+    /// <summary>IIIF Change Discovery: the most activities one page may list; a longer page stops the run. The default is 10,000.</summary>
+    public int MaxActivitiesPerPage { get; init; } = 10_000;
+
+    /// <summary>
+    /// IIIF Change Discovery: the most distinct objects one run holds a newest activity for (about 300 bytes each) before it
+    /// stops; a resumed run goes on from what was committed. The default is 1,000,000.
+    /// </summary>
+    public int MaxActivityObjects { get; init; } = 1_000_000;
+
     /// <summary>The largest page body held in memory when it must be read twice (an envelope, OAI-PMH); larger ones go to a temporary file. The default is 8 MiB.</summary>
     public int SpoolMemoryLimit { get; init; } = 8 * 1024 * 1024;
 
@@ -159,18 +183,25 @@ internal sealed class PollRequest
     /// <summary>The bounds on one page: decompressed bytes, bytes per record, and the time its body may take.</summary>
     public PageLimitOptions Limits { get; init; } = new();
 
+    /// <summary>
+    /// True when an offset or page-number query is split into id ranges (<see cref="ResultWindow"/>): the range's
+    /// parameters and its end are set, with or without a declared window.
+    /// </summary>
+    internal bool SplitsByRange => Paging is PagingStyle.Offset or PagingStyle.PageNumber
+        && (ResultWindow is not null || (!string.IsNullOrWhiteSpace(RangeFromParameter) && !string.IsNullOrWhiteSpace(RangeToParameter) && RangeEnd is not null));
+
     /// <summary>True when the run sets a watermark: a since parameter is configured, or the source is OAI-PMH.</summary>
-    public bool IsIncremental => SinceParameter is { Length: > 0 } || Paging == PagingStyle.OaiPmh;
+    public bool IsIncremental => SinceParameter is { Length: > 0 } || Paging is PagingStyle.OaiPmh or PagingStyle.ChangeDiscovery;
 
     internal string EffectiveSinceFormat => SinceFormat ?? (Paging == PagingStyle.OaiPmh ? "yyyy-MM-dd" : "yyyy-MM-dd'T'HH:mm:ss'Z'");
 
     /// <summary>Throws when the request is not usable.</summary>
     public void Validate()
     {
-        if (ResultWindow is { } window)
+        if (ResultWindow is not null || SplitsByRange)
         {
             if (Paging is not (PagingStyle.Offset or PagingStyle.PageNumber)) throw new ArgumentException($"A result window splits offset and page-number queries; the paging here is {Paging}.", nameof(ResultWindow));
-            if (window < PageSize) throw new ArgumentOutOfRangeException(nameof(ResultWindow), window, $"The result window must hold at least one page ({PageSize} records).");
+            if (ResultWindow is { } window && window < PageSize) throw new ArgumentOutOfRangeException(nameof(ResultWindow), window, $"The result window must hold at least one page ({PageSize} records).");
             if (string.IsNullOrWhiteSpace(RangeFromParameter) || string.IsNullOrWhiteSpace(RangeToParameter)) throw new ArgumentException("A result window needs the query parameters of an id range (RangeFromParameter, RangeToParameter) to split the query by.", nameof(ResultWindow));
             if (RangeStart < 0 || RangeEnd is not { } end || end < RangeStart) throw new ArgumentException("A result window needs the id range to split: RangeStart (0 or more) to RangeEnd (at least RangeStart, above the largest id).", nameof(RangeEnd));
         }
@@ -191,6 +222,11 @@ internal sealed class PollRequest
             throw new ArgumentException($"The item URL '{ItemUri}' has no {{id}}; write where the id goes, for example https://api.example.org/objects/{{id}}.", nameof(ItemUri));
         }
         if (ItemUri is not null && Paging == PagingStyle.OaiPmh) throw new ArgumentException("ID fan-out (-ItemUri) does not apply to OAI-PMH.", nameof(ItemUri));
+        if (ItemUri is not null && Paging == PagingStyle.ChangeDiscovery) throw new ArgumentException("ID fan-out (-ItemUri) does not apply to IIIF Change Discovery: each activity names its manifest's URL.", nameof(ItemUri));
+        if (MaxActivityPages < 1) throw new ArgumentOutOfRangeException(nameof(MaxActivityPages), MaxActivityPages, "Read at least 1 activity page.");
+        if (MaxActivitiesPerPage < 1) throw new ArgumentOutOfRangeException(nameof(MaxActivitiesPerPage), MaxActivitiesPerPage, "Allow at least 1 activity per page.");
+        if (DiscoveryObjectTypes is null || DiscoveryObjectTypes.Count == 0 || DiscoveryObjectTypes.Any(string.IsNullOrWhiteSpace)) throw new ArgumentException("Name at least one object type for IIIF Change Discovery (Manifest, for example).", nameof(DiscoveryObjectTypes));
+        if (MaxActivityObjects < 1) throw new ArgumentOutOfRangeException(nameof(MaxActivityObjects), MaxActivityObjects, "Allow at least 1 object.");
         if (Paging == PagingStyle.OaiPmh && string.IsNullOrWhiteSpace(MetadataPrefix)) throw new ArgumentException("OAI-PMH needs a metadataPrefix (-MetadataPrefix), for example oai_dc or lido.", nameof(MetadataPrefix));
         foreach (var (name, path) in new[] { (nameof(NextPath), NextPath), (nameof(ItemsPath), ItemsPath), (nameof(TotalPath), TotalPath), (nameof(TotalPagesPath), TotalPagesPath), (nameof(ItemPath), ItemPath) })
         {

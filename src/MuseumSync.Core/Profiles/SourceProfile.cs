@@ -80,6 +80,9 @@ internal sealed class SourceProfile
     /// <summary>An id above the API's largest, the end of the range that is split.</summary>
     public long? RangeEnd { get; init; }
 
+    /// <summary>IIIF Change Discovery: the object types whose activities apply (<see cref="Polling.PollRequest.DiscoveryObjectTypes"/>); null for Manifests.</summary>
+    public IReadOnlyList<string>? DiscoveryObjectTypes { get; init; }
+
     /// <summary>Requests in flight at once.</summary>
     public int ThrottleLimit { get; init; } = 8;
 

@@ -74,7 +74,7 @@ internal static class PollSettingsResolver
             pageSize = maxSize;
         }
         var sinceParameter = s.SinceParameter ?? profile.SinceParameter;
-        var incremental = sinceParameter is not null || paging == PagingStyle.OaiPmh;
+        var incremental = sinceParameter is not null || paging is PagingStyle.OaiPmh or PagingStyle.ChangeDiscovery;
         var since = s.Since;
         if (since is null && incremental && watermark is not null && DateTimeOffset.TryParse(watermark, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var w))
         {
@@ -121,6 +121,7 @@ internal static class PollSettingsResolver
             RangeFromParameter = profile.RangeFromParameter,
             RangeToParameter = profile.RangeToParameter,
             RangeEnd = profile.RangeEnd,
+            DiscoveryObjectTypes = profile.DiscoveryObjectTypes ?? ["Manifest"],
             MetadataPrefix = s.MetadataPrefix ?? profile.MetadataPrefix ?? "oai_dc",
             OaiSet = s.OaiSet,
             Authenticator = auth,

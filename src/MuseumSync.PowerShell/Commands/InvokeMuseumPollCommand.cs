@@ -64,13 +64,13 @@ public sealed class InvokeMuseumPollCommand : AsyncCmdlet
 
     /// <summary>A preset for a museum API: paging, limits, throttling, key placement and field mapping.</summary>
     [Parameter]
-    [ValidateSet("Met", "ArtInstituteOfChicago", "ArtInstituteOfChicagoSearch", "HarvardArtMuseums", "SmithsonianOpenAccess", "CooperHewitt", "OaiPmhLido", "OaiPmhDublinCore", "Generic", IgnoreCase = true)]
+    [ValidateSet("Met", "ArtInstituteOfChicago", "ArtInstituteOfChicagoSearch", "HarvardArtMuseums", "SmithsonianOpenAccess", "CooperHewitt", "OaiPmhLido", "OaiPmhDublinCore", "IiifChangeDiscovery", "Getty", "Generic", IgnoreCase = true)]
     [ArgumentCompleter(typeof(ProfileCompleter))]
     public string? Profile { get; set; }
 
     /// <summary>How the source pages (Auto finds X-Next-Cursor, Link rel=next or a next cursor/URL in the body).</summary>
     [Parameter(ParameterSetName = UriParameterSet)]
-    [ValidateSet("Auto", "HeaderCursor", "LinkHeader", "BodyCursor", "PageNumber", "Offset", "OaiPmh", IgnoreCase = true)]
+    [ValidateSet("Auto", "HeaderCursor", "LinkHeader", "BodyCursor", "PageNumber", "Offset", "OaiPmh", "ChangeDiscovery", IgnoreCase = true)]
     public string? Paging { get; set; }
 
     /// <summary>The body format (Auto decides from the Content-Type and the first byte).</summary>

@@ -37,7 +37,7 @@ internal static class SettingKeys
         Text("Path", (s, v) => s.Path = v),
         new("Uri", typeof(Uri), (s, v) => s.Uri = (Uri)v) { NotNull = true },
         new("Profile", typeof(string), (s, v) => s.Profile = (string)v) { ValidValues = SourceProfiles.All.Select(p => p.Name).ToArray() },
-        new("Paging", typeof(string), (s, v) => s.Paging = Enum.Parse<PagingStyle>((string)v, ignoreCase: true)) { ValidValues = ["Auto", "HeaderCursor", "LinkHeader", "BodyCursor", "PageNumber", "Offset", "OaiPmh"] },
+        new("Paging", typeof(string), (s, v) => s.Paging = Enum.Parse<PagingStyle>((string)v, ignoreCase: true)) { ValidValues = ["Auto", "HeaderCursor", "LinkHeader", "BodyCursor", "PageNumber", "Offset", "OaiPmh", "ChangeDiscovery"] },
         new("Format", typeof(string), (s, v) => s.Format = Enum.Parse<RecordFormat>((string)v, ignoreCase: true)) { ValidValues = ["Auto", "Ndjson", "Json", "Xml"] },
         Int("PageSize", 1, 100_000, (s, v) => s.PageSize = v),
         Text("Cursor", (s, v) => s.Cursor = v),

@@ -12,7 +12,15 @@ public static partial class RightsUri
     /// <summary>The normalized prefix of every rightsstatements.org In Copyright statement (InC, InC-EDU, InC-NC, InC-OW-EU, InC-RUU).</summary>
     public const string InCopyrightPrefix = "rightsstatements.org/vocab/inc";
 
-    /// <summary>Normalizes a rights URI for matching: <c>HTTPS://CreativeCommons.org/licenses/by/4.0/deed.de</c> becomes <c>creativecommons.org/licenses/by/4.0</c>.</summary>
+    /// <summary>The normalized CC0 1.0 deed, which CC0 given as text also normalizes to.</summary>
+    private const string Cc0 = "creativecommons.org/publicdomain/zero/1.0";
+
+    /// <summary>
+    /// Normalizes a rights URI for matching: <c>HTTPS://CreativeCommons.org/licenses/by/4.0/deed.de</c> becomes
+    /// <c>creativecommons.org/licenses/by/4.0</c>. CC0 given as text (<c>CC0</c>, as the Smithsonian Open Access API's
+    /// <c>metadata_usage.access</c> says it, https://edan.si.edu/openaccess/apidocs/; or its SPDX id <c>CC0-1.0</c>)
+    /// becomes the CC0 deed's form, so the rules for the CC0 URI match it too.
+    /// </summary>
     public static string Normalize(string uri)
     {
         ArgumentNullException.ThrowIfNull(uri);
@@ -24,7 +32,8 @@ public static partial class RightsUri
         if (query >= 0) s = s[..query];
         s = s.TrimEnd('/');
         s = DeedOrLegalCode().Replace(s, string.Empty);
-        return s.TrimEnd('/');
+        s = s.TrimEnd('/');
+        return s is "cc0" or "cc0-1.0" or "cc0 1.0" ? Cc0 : s;
     }
 
     /// <summary>True for a statement the rights vocabularies know: rightsstatements.org or Creative Commons (licenses and public domain tools).</summary>

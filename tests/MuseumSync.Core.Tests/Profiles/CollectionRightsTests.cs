@@ -54,4 +54,35 @@ public class CollectionRightsTests
         Assert.All(SourceProfiles.All.Where(p => p.CollectionRights is not null), p => Assert.NotNull(p.CollectionRightsSource));
         Assert.Null(SourceProfiles.Generic.FieldMap.CollectionRights);
     }
+    /// <summary>
+    /// Issue #17: the Smithsonian Open Access API gives rights as the text <c>CC0</c> in
+    /// <c>content.descriptiveNonRepeating.metadata_usage.access</c> (https://edan.si.edu/openaccess/apidocs/); the record
+    /// keeps that text and the built-in rules route it as open, while "Usage conditions apply" stays unclassified.
+    /// </summary>
+    [Theory]
+    [InlineData("CC0", true)]
+    [InlineData(" cc0 ", true)]
+    [InlineData("CC0-1.0", true)]
+    [InlineData("Usage conditions apply", false)]
+    public void Smithsonian_TextRights_Cc0IsPublic_UsageConditionsStayUnclassified(string access, bool open)
+    {
+        var json = """{"id":"edanmdm-nmah_1","title":"Bicycle","content":{"descriptiveNonRepeating":{"record_ID":"nmah_1","metadata_usage":{"access":"ACCESS"},"online_media":{"media":[{"content":"https://ids.si.edu/ids/deliveryService?id=NMAH-1"}]}},"freetext":{"identifier":[{"label":"ID Number","content":"1987.0001.01"}]}}}""";
+        var record = new RecordFactory(SourceProfiles.SmithsonianOpenAccess.FieldMap).Create(Encoding.UTF8.GetBytes(json.Replace("ACCESS", access, StringComparison.Ordinal)), s_origin with { Source = "si" }, null, false);
+
+        var decided = Engine().Apply(record, out var decision);
+
+        Assert.Equal(access, record.RightsStatement);
+        if (open)
+        {
+            Assert.True(decided.IsValid, string.Join("; ", decided.Issues));
+            Assert.Equal(AccessTier.Public, decision!.AssignedTier);
+            Assert.Equal("rights-public-domain", decision.Rule);
+            Assert.Equal(AccessTier.Public, Engine().Apply(record).AssignedAccessTier); // the sync path too
+        }
+        else
+        {
+            Assert.False(decided.IsValid);
+            Assert.Null(decision!.AssignedTier);
+        }
+    }
 }
