@@ -4,7 +4,7 @@ using MuseumSync.Storage.Sqlite;
 
 namespace MuseumSync.Storage.PostgreSql;
 
-/// <summary>The batch: COPY, upsert, deletions, dead letters, lease check, checkpoint — one transaction.</summary>
+/// <summary>The batch: stored hashes, COPY of new rows, upsert of changed ones, deletions, dead letters, lease check, checkpoint — one transaction.</summary>
 internal sealed partial class PostgresSyncStore
 {
     /// <inheritdoc />
@@ -16,39 +16,73 @@ internal sealed partial class PostgresSyncStore
 
     private async Task<BatchResult> CommitAsync(PlannedSyncSession batch, SessionCompletion done, CancellationToken ct)
     {
+        try
+        {
+            return await CommitAsync(batch, done, copyNewRows: true, ct).ConfigureAwait(false);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName == "pk_museum_records")
+        {
+            // Another writer committed one of the ids this batch found new, between the read and the COPY. The transaction
+            // rolled back; the batch goes again through the upsert alone, which waits for such rows and updates them.
+            return await CommitAsync(batch, done, copyNewRows: false, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Writes the batch in one transaction. With <paramref name="copyNewRows"/>, the stored hashes of the batch's ids are
+    /// read first: new ids are copied straight into the table (the raw COPY's cost), rows whose hash is the same are not
+    /// sent at all, and only changed or forced rows are staged and upserted. Without it every row goes through the upsert.
+    /// Either way the counts are those of the upsert over the whole batch.
+    /// </summary>
+    private async Task<BatchResult> CommitAsync(PlannedSyncSession batch, SessionCompletion done, bool copyNewRows, CancellationToken ct)
+    {
         var plan = batch.Plan;
         var deadPlan = DeadLetterPlan.Create(batch.DeadLetters);
         var now = Utc(done.Now);
         var c = await ConnectionAsync(ct).ConfigureAwait(false);
-        if (!_stagesReady)
-        {
-            var create = Command(c, _sql.CreateStages);
-            await using var createScope = create.ConfigureAwait(false);
-            await create.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-            _stagesReady = true;
-        }
-
         var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
         await using var txScope = tx.ConfigureAwait(false);
         int inserted = 0, updated = 0, unchanged = 0, deleted = 0, resolved = 0, deadInserted = 0;
+        var stagesMade = false;
         if (plan.Rows.Count > 0)
         {
-            await CopyRecordsAsync(c, batch.Source, plan, ct).ConfigureAwait(false);
+            var known = copyNewRows ? await StoredHashesAsync(c, tx, batch.Source, plan, ct).ConfigureAwait(false) : null;
+            var fresh = new List<PlannedRecord>();
+            var write = new List<PlannedRecord>();
+            // The stored hash of each repeated id that has a row (absent: no row), as RecordPlan.Count wants it.
             var stored = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-            if (plan.DuplicateKeys > 0)
+            foreach (var p in plan.Rows)
             {
-                var q = Command(c, _sql.StoredHashOfRepeatedKeys, tx);
-                await using var qScope = q.ConfigureAwait(false);
-                var r = await q.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                await using var rScope = r.ConfigureAwait(false);
-                while (await r.ReadAsync(ct).ConfigureAwait(false)) stored[r.GetString(0)] = r.GetFieldValue<byte[]>(1);
+                if (known is null) write.Add(p);
+                else if (!known.TryGetValue(p.Record.ObjectId!, out var hash)) fresh.Add(p);
+                else if (p.ForceWrite || !hash.AsSpan().SequenceEqual(p.Hash)) write.Add(p);
+                else if (p.FirstHash is not null) stored[p.Record.ObjectId!] = hash;
             }
-            var (ins, upd) = await UpsertAsync(c, tx, now, forced: false, ct).ConfigureAwait(false);
-            if (plan.Rows.Any(p => p.ForceWrite))
+
+            var (ins, upd) = (fresh.Count, 0);
+            if (fresh.Count > 0) await CopyNewRecordsAsync(c, batch.Source, fresh, now, ct).ConfigureAwait(false);
+            if (write.Count > 0)
             {
-                var (fi, fu) = await UpsertAsync(c, tx, now, forced: true, ct).ConfigureAwait(false);
-                ins += fi;
-                upd += fu;
+                stagesMade = await EnsureStagesAsync(c, tx, stagesMade, ct).ConfigureAwait(false);
+                await CopyRecordsAsync(c, batch.Source, write, ct).ConfigureAwait(false);
+                if (write.Any(p => p.FirstHash is not null))
+                {
+                    var q = Command(c, _sql.StoredHashOfRepeatedKeys, tx);
+                    await using var qScope = q.ConfigureAwait(false);
+                    var r = await q.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                    await using var rScope = r.ConfigureAwait(false);
+                    while (await r.ReadAsync(ct).ConfigureAwait(false)) stored[r.GetString(0)] = r.GetFieldValue<byte[]>(1);
+                }
+                if (write.Any(p => !p.ForceWrite))
+                {
+                    var (ui, uu) = await UpsertAsync(c, tx, now, forced: false, ct).ConfigureAwait(false);
+                    (ins, upd) = (ins + ui, upd + uu);
+                }
+                if (write.Any(p => p.ForceWrite))
+                {
+                    var (fi, fu) = await UpsertAsync(c, tx, now, forced: true, ct).ConfigureAwait(false);
+                    (ins, upd) = (ins + fi, upd + fu);
+                }
             }
             (inserted, updated, unchanged) = plan.Count(ins, upd, stored);
         }
@@ -64,6 +98,7 @@ internal sealed partial class PostgresSyncStore
 
         if (deadPlan.Rows.Count > 0)
         {
+            stagesMade = await EnsureStagesAsync(c, tx, stagesMade, ct).ConfigureAwait(false);
             await CopyDeadLettersAsync(c, batch.Source, deadPlan, ct).ConfigureAwait(false);
             var up = Command(c, _sql.UpsertDeadLetters, tx);
             await using var upScope = up.ConfigureAwait(false);
@@ -102,6 +137,7 @@ internal sealed partial class PostgresSyncStore
 
         ct.ThrowIfCancellationRequested();
         await tx.CommitAsync(ct).ConfigureAwait(false);
+        if (stagesMade) _stagesReady = true;
         return new BatchResult(inserted, updated, unchanged, dead, deadSeen) { Deleted = deleted, DeadLettersResolved = resolved };
     }
 
@@ -117,41 +153,97 @@ internal sealed partial class PostgresSyncStore
         return ((int)r.GetInt64(0), (int)r.GetInt64(1));
     }
 
-    private async Task CopyRecordsAsync(NpgsqlConnection c, string source, RecordPlan plan, CancellationToken ct)
+    /// <summary>The stored content hash of each of the batch's ids that has a row.</summary>
+    private async Task<Dictionary<string, byte[]>> StoredHashesAsync(NpgsqlConnection c, NpgsqlTransaction tx, string source, RecordPlan plan, CancellationToken ct)
+    {
+        var q = Command(c, _sql.StoredHashes, tx);
+        await using var qScope = q.ConfigureAwait(false);
+        q.Parameters.AddWithValue("source", source);
+        var ids = plan.Rows.Select(p => p.Record.ObjectId!).ToArray();
+        q.Parameters.AddWithValue("ids", NpgsqlDbType.Array | NpgsqlDbType.Text, ids);
+        var known = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var r = await q.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await using var rScope = r.ConfigureAwait(false);
+        // One row per id, in the ids' order.
+        for (var i = 0; await r.ReadAsync(ct).ConfigureAwait(false); i++)
+        {
+            if (!await r.IsDBNullAsync(0, ct).ConfigureAwait(false)) known[ids[i]] = r.GetFieldValue<byte[]>(0);
+        }
+        return known;
+    }
+
+    /// <summary>
+    /// The session's temp staging tables, made once per connection, when a batch first needs them. They are made in the
+    /// batch's transaction, so they exist for later batches only once that commits (<see cref="_stagesReady"/> is set then).
+    /// </summary>
+    private async Task<bool> EnsureStagesAsync(NpgsqlConnection c, NpgsqlTransaction tx, bool madeInThisTransaction, CancellationToken ct)
+    {
+        if (_stagesReady || madeInThisTransaction) return madeInThisTransaction;
+        var create = Command(c, _sql.CreateStages, tx);
+        await using var createScope = create.ConfigureAwait(false);
+        await create.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>New rows, straight into the table; in key order, as the upsert takes them, so concurrent writers lock keys in one order.</summary>
+    private async Task CopyNewRecordsAsync(NpgsqlConnection c, string source, List<PlannedRecord> rows, DateTimeOffset now, CancellationToken ct)
+    {
+        rows.Sort(static (a, b) => string.CompareOrdinal(a.Record.ObjectId, b.Record.ObjectId));
+        var w = await c.BeginBinaryImportAsync(_sql.CopyNewRecords, ct).ConfigureAwait(false);
+        await using var wScope = w.ConfigureAwait(false);
+        w.Timeout = TimeSpan.FromSeconds(_commandTimeoutSeconds);
+        foreach (var p in rows)
+        {
+            ct.ThrowIfCancellationRequested();
+            await WriteRecordAsync(w, source, p, ct).ConfigureAwait(false);
+            await w.WriteAsync(now, NpgsqlDbType.TimestampTz, ct).ConfigureAwait(false);
+            await w.WriteAsync(now, NpgsqlDbType.TimestampTz, ct).ConfigureAwait(false);
+        }
+        await w.CompleteAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Changed or forced rows into the staging table, for the upsert.</summary>
+    private async Task CopyRecordsAsync(NpgsqlConnection c, string source, List<PlannedRecord> rows, CancellationToken ct)
     {
         // Like every Npgsql binary import: rows go in only when Complete runs; disposing without it aborts the COPY.
         var w = await c.BeginBinaryImportAsync(_sql.CopyRecords, ct).ConfigureAwait(false);
         await using var wScope = w.ConfigureAwait(false);
         w.Timeout = TimeSpan.FromSeconds(_commandTimeoutSeconds);
-        foreach (var p in plan.Rows)
+        foreach (var p in rows)
         {
             ct.ThrowIfCancellationRequested();
-            var r = p.Record;
-            await w.StartRowAsync(ct).ConfigureAwait(false);
+            await WriteRecordAsync(w, source, p, ct).ConfigureAwait(false);
             await w.WriteAsync(p.Ordinal, NpgsqlDbType.Integer, ct).ConfigureAwait(false);
-            await w.WriteAsync(source, NpgsqlDbType.Text, ct).ConfigureAwait(false);
-            await w.WriteAsync(r.ObjectId!, NpgsqlDbType.Text, ct).ConfigureAwait(false);
-            await WriteTextAsync(w, r.AccessionNumber, ct).ConfigureAwait(false);
-            await w.WriteAsync(r.Title ?? string.Empty, NpgsqlDbType.Text, ct).ConfigureAwait(false);
-            await WriteTextAsync(w, r.CreationDate, ct).ConfigureAwait(false);
-            await WriteTextAsync(w, r.RightsStatement, ct).ConfigureAwait(false);
-            if (r.EmbargoDate is { } embargo) await w.WriteAsync(embargo, NpgsqlDbType.Date, ct).ConfigureAwait(false);
-            else await w.WriteNullAsync(ct).ConfigureAwait(false);
-            await w.WriteAsync(SqliteSyncStore.TierText(r.AccessTier), NpgsqlDbType.Text, ct).ConfigureAwait(false);
-            await WriteTextAsync(w, r.IiifManifestUrl, ct).ConfigureAwait(false);
-            await WriteTextAsync(w, r.MediaUrl, ct).ConfigureAwait(false);
-            await w.WriteAsync(r.RawJson, NpgsqlDbType.Text, ct).ConfigureAwait(false);
-            await w.WriteAsync(p.Hash, NpgsqlDbType.Bytea, ct).ConfigureAwait(false);
             if (p.FirstHash is { } first) await w.WriteAsync(first, NpgsqlDbType.Bytea, ct).ConfigureAwait(false);
             else await w.WriteNullAsync(ct).ConfigureAwait(false);
             await w.WriteAsync(p.ForceWrite, NpgsqlDbType.Boolean, ct).ConfigureAwait(false);
-            await WriteTextAsync(w, r.Position, ct).ConfigureAwait(false);
-            await WriteTextAsync(w, r.SourceUrl, ct).ConfigureAwait(false);
-            await WriteTextAsync(w, r.CorrelationId, ct).ConfigureAwait(false);
-            await WriteTextAsync(w, r.AssignedAccessTier is { } assigned ? SqliteSyncStore.TierText(assigned) : null, ct).ConfigureAwait(false);
-            await WriteTextAsync(w, r.TierRule, ct).ConfigureAwait(false);
         }
         await w.CompleteAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>One row's record columns (PostgresStatements.RecordColumns, in that order), after StartRow.</summary>
+    private static async Task WriteRecordAsync(NpgsqlBinaryImporter w, string source, PlannedRecord p, CancellationToken ct)
+    {
+        var r = p.Record;
+        await w.StartRowAsync(ct).ConfigureAwait(false);
+        await w.WriteAsync(source, NpgsqlDbType.Text, ct).ConfigureAwait(false);
+        await w.WriteAsync(r.ObjectId!, NpgsqlDbType.Text, ct).ConfigureAwait(false);
+        await WriteTextAsync(w, r.AccessionNumber, ct).ConfigureAwait(false);
+        await w.WriteAsync(r.Title ?? string.Empty, NpgsqlDbType.Text, ct).ConfigureAwait(false);
+        await WriteTextAsync(w, r.CreationDate, ct).ConfigureAwait(false);
+        await WriteTextAsync(w, r.RightsStatement, ct).ConfigureAwait(false);
+        if (r.EmbargoDate is { } embargo) await w.WriteAsync(embargo, NpgsqlDbType.Date, ct).ConfigureAwait(false);
+        else await w.WriteNullAsync(ct).ConfigureAwait(false);
+        await w.WriteAsync(SqliteSyncStore.TierText(r.AccessTier), NpgsqlDbType.Text, ct).ConfigureAwait(false);
+        await WriteTextAsync(w, r.IiifManifestUrl, ct).ConfigureAwait(false);
+        await WriteTextAsync(w, r.MediaUrl, ct).ConfigureAwait(false);
+        await w.WriteAsync(r.RawJson, NpgsqlDbType.Text, ct).ConfigureAwait(false);
+        await w.WriteAsync(p.Hash, NpgsqlDbType.Bytea, ct).ConfigureAwait(false);
+        await WriteTextAsync(w, r.Position, ct).ConfigureAwait(false);
+        await WriteTextAsync(w, r.SourceUrl, ct).ConfigureAwait(false);
+        await WriteTextAsync(w, r.CorrelationId, ct).ConfigureAwait(false);
+        await WriteTextAsync(w, r.AssignedAccessTier is { } assigned ? SqliteSyncStore.TierText(assigned) : null, ct).ConfigureAwait(false);
+        await WriteTextAsync(w, r.TierRule, ct).ConfigureAwait(false);
     }
 
     private async Task CopyDeadLettersAsync(NpgsqlConnection c, string source, DeadLetterPlan plan, CancellationToken ct)
