@@ -50,9 +50,9 @@ internal sealed class PostgresStatements
         // Both record COPYs start with the same columns in the same order (RecordColumns), so one row writer serves both.
         CopyRecords = $"COPY {RecordStage} ({RecordColumns}, ordinal, first_hash, force_write) FROM STDIN (FORMAT BINARY)";
         CopyNewRecords = $"COPY {s}.museum_records ({RecordColumns}, first_seen_utc, last_changed_utc) FROM STDIN (FORMAT BINARY)";
-        // One primary-key lookup per id (a scalar subquery cannot become a scan of the table, which the planner chose for
-        // object_id = ANY(@ids) on a freshly analyzed table); null where the id has no row. Unlocked: an unchanged row is
-        // left alone (as the upsert's WHERE leaves it), a changed one goes through the upsert.
+        // One primary-key lookup per id, null where the id has no row: a scalar subquery per id cannot be planned as a scan
+        // of the table, which "object_id = ANY(@ids)" was in some benchmark runs (20-30 µs of server CPU per row, not 3).
+        // Unlocked: an unchanged row is left alone (as the upsert's WHERE leaves it), a changed one goes through the upsert.
         StoredHashes = $"""
             SELECT (SELECT t.content_hash FROM {s}.museum_records AS t WHERE t.source = @source AND t.object_id = k.object_id)
             FROM unnest(@ids) WITH ORDINALITY AS k(object_id, n)

@@ -185,7 +185,10 @@ internal sealed partial class PostgresSyncStore
         return true;
     }
 
-    /// <summary>New rows, straight into the table; in key order, as the upsert takes them, so concurrent writers lock keys in one order.</summary>
+    /// <summary>
+    /// New rows, straight into the table. Sorted by id, so two writers copying overlapping ids take them in one order (a
+    /// deadlock the server breaks is retried like any transient error; a row the other committed first: see CommitAsync).
+    /// </summary>
     private async Task CopyNewRecordsAsync(NpgsqlConnection c, string source, List<PlannedRecord> rows, DateTimeOffset now, CancellationToken ct)
     {
         rows.Sort(static (a, b) => string.CompareOrdinal(a.Record.ObjectId, b.Record.ObjectId));
