@@ -85,5 +85,6 @@ internal static class PostgresSchema
                 END) STORED;
             """),
         (6, "OCR text layers beside the records", OcrTextSchema.PostgreSql),
+        (7, RequestBudgetSchema.Description, RequestBudgetSchema.PostgreSql),
     ];
 }

@@ -88,5 +88,6 @@ internal static class SqliteSchema
                 END) VIRTUAL;
             """),
         (6, "OCR text layers beside the records", OcrTextSchema.Sqlite),
+        (7, RequestBudgetSchema.Description, RequestBudgetSchema.Sqlite),
     ];
 }
