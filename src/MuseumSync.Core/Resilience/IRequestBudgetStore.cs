@@ -38,4 +38,14 @@ internal sealed record BudgetAsk(string Source, int Count, long SpacingMicroseco
 internal readonly record struct BudgetGrant(long NowMicroseconds, long StartMicroseconds, int Granted, int Day, long DayUsed);
 
 /// <summary>A source's budget row as stored, with the database's time of reading.</summary>
-internal sealed record RequestBudgetRow(string Source, long NowMicroseconds, int Day, long DayUsed, long? DayLimit, long NextSlotMicroseconds, long? QuotaUntilMicroseconds, long? QuotaRemaining);
+internal sealed record RequestBudgetRow(string Source, long NowMicroseconds, int Day, long DayUsed, long? DayLimit, long NextSlotMicroseconds, long? QuotaUntilMicroseconds, long? QuotaRemaining)
+{
+    /// <summary>Requests counted today (UTC, on the database's clock): none when the last count was on an earlier day.</summary>
+    public long UsedToday => Day == NowMicroseconds / MemoryRequestBudgetStore.DayMicroseconds ? DayUsed : 0;
+
+    /// <summary>Requests left today under the daily budget the last run applied; null when it applied none.</summary>
+    public long? LeftToday => DayLimit is { } limit ? Math.Max(0, limit - UsedToday) : null;
+
+    /// <summary>When today's count starts again: the next UTC midnight on the database's clock.</summary>
+    public DateTimeOffset ResetsAt => DateTimeOffset.UnixEpoch.AddDays((NowMicroseconds / MemoryRequestBudgetStore.DayMicroseconds) + 1);
+}

@@ -4,10 +4,10 @@ namespace MuseumSync.Core.Tests.Storage.Contract;
 
 public abstract partial class StoreContractTests
 {
-    private const int SchemaVersion = 6; // 5: creation_sort (issue #17), 6: OCR text layers (issue #16)
+    private const int SchemaVersion = 7; // 5: creation_sort (issue #17), 6: OCR text layers (issue #16), 7: the shared request budget (issues #15, #17)
 
     /// <summary>The migrations there are.</summary>
-    private static readonly int[] s_migrations = [1, 2, 3, 4, 5, 6];
+    private static readonly int[] s_migrations = [1, 2, 3, 4, 5, 6, 7];
 
     [StoreFact]
     public async Task Initialize_Twice_AppliesEachMigrationOnce()
