@@ -20,7 +20,7 @@ public sealed class StoreCmdletTests
 
         Assert.Equal("Sqlite", (string)first.Provider);
         Assert.Equal(7, (int)first.CurrentVersion);
-        Assert.Equal(new[] { 1, 2, 3, 4, 5, 6 }, ((IEnumerable<object>)first.Applied).Select(m => (int)((dynamic)m).Version));
+        Assert.Equal(new[] { 1, 2, 3, 4, 5, 6, 7 }, ((IEnumerable<object>)first.Applied).Select(m => (int)((dynamic)m).Version));
         Assert.Empty((IEnumerable<object>)second.Applied);
         Assert.Equal(7, SqliteInspector.Scalar(Db, "SELECT COUNT(*) FROM schema_migrations"));
         Assert.Empty(ps.Errors);

@@ -144,4 +144,28 @@ public sealed class SharedRequestBudgetTests : IAsyncLifetime
         var span = TimeSpan.FromSeconds((t[^1] - t[0]) / (double)TimeProvider.System.TimestampFrequency);
         Assert.True(span >= TimeSpan.FromSeconds(2), $"36 requests in {span.TotalSeconds:0.00} s");
     }
+
+    [Fact]
+    public async Task Poll_WithoutAStore_DailyBudgetCountsThisRun_AndStopsBeforeTheNextRequest()
+    {
+        await using var server = await TestApiServer.StartAsync(async (ctx, _) =>
+        {
+            var page = int.TryParse(ctx.Request.Query["cursor"], out var p) ? p : 1;
+            ctx.Response.Headers["X-Next-Cursor"] = (page + 1).ToString(CultureInfo.InvariantCulture);
+            await TestApiServer.WriteLinesAsync(ctx, [Line($"{page}a")]);
+        });
+        var source = PollSource.Create(new SyncSettings { Source = "harvard", Uri = server.Url("objects"), DailyRequestBudget = 3 }, null, SyncEventSinks.None);
+        var read = new List<MuseumRecord>();
+        using var cts = new CancellationTokenSource(TestTimeout);
+
+        var ex = await Assert.ThrowsAsync<MuseumPollException>(async () =>
+        {
+            await foreach (var r in source.ReadAsync(cts.Token)) read.Add(r);
+        });
+
+        Assert.Equal(SharedRequestBudget.SpentErrorId, ex.ErrorId);
+        Assert.Contains("for this run only", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(3, server.RequestCount);
+        Assert.Equal(3, read.Count);
+    }
 }
