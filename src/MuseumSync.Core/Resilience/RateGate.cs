@@ -93,7 +93,7 @@ internal sealed class RateGate
         var now = _time.GetUtcNow();
         Action<string>? ignored = _log is null ? null : m => _log($"{m} (from {maskedUrl}; correlation {correlationId})");
         RateLimitInfo? info = response is not null && RateLimitHeaders.TryRead(response.Headers, now, out var i, ignored) ? i : null;
-        if (info is { } seen) _shared?.Observe(seen, now);
-        _quota.Complete(ticket, info, now);
+        var spentFor = _quota.Complete(ticket, info, now);
+        if (info is { } seen) _shared?.Observe(seen, spentFor, now);
     }
 }

@@ -92,15 +92,18 @@ internal sealed class SharedRequestBudget
         }
     }
 
-    /// <summary>Notes what a response said about the server's quota; a spent one is reported with the next reservation.</summary>
-    public void Observe(RateLimitInfo info, DateTimeOffset now)
+    /// <summary>
+    /// Notes what a response said about the server's quota (<paramref name="spentFor"/>: how long it is spent, as
+    /// <see cref="HeaderQuota"/> reads it; null when it is not); a spent one is reported with the next reservation.
+    /// </summary>
+    public void Observe(RateLimitInfo info, TimeSpan? spentFor, DateTimeOffset now)
     {
         if (info.Remaining is not { } remaining) return;
         lock (_reportLock)
         {
             _remaining = remaining;
-            if (remaining > 0) return;
-            var until = now + (info.ResetAfter ?? HeaderQuota.DefaultReset);
+            if (spentFor is not { } wait || wait <= TimeSpan.Zero) return;
+            var until = now + wait;
             if (_spentUntil is not { } known || until > known) _spentUntil = until;
         }
     }
