@@ -436,7 +436,16 @@ public sealed class InvokeMuseumPollCommand : AsyncCmdlet
     /// <summary>The store that keeps the source's request budget (<see cref="PollSource.OpenBudgetStoreAsync"/>); null when there is none to keep.</summary>
     private ISyncStore? OpenBudgetStore(SyncSettings settings)
     {
-        var options = StoreSelection.Create(this, Database, ConnectionString, Provider, StoreCredential, Schema)!;
+        StoreOptions options;
+        try
+        {
+            options = StoreSelection.Create(this, Database, ConnectionString, Provider, StoreCredential, Schema)!;
+        }
+        catch (ArgumentException ex)
+        {
+            ThrowTerminatingError(new ErrorRecord(ex, "MuseumPollInvalidStore", ErrorCategory.InvalidArgument, Database ?? (object)"-ConnectionString"));
+            return null;
+        }
         try
         {
             return AsyncPump.Run(() => PollSource.OpenBudgetStoreAsync(options, settings, CancelToken));
