@@ -27,7 +27,6 @@ internal sealed class HeaderQuota
     private bool _blocked;
     private TimeSpan _spacing;
     private DateTimeOffset _nextStart = DateTimeOffset.MinValue;
-    private readonly Dictionary<long, (long Remaining, DateTimeOffset Bound)> _answers = new();
 
     /// <summary>A quota whose window resets when the server says (or, when it names no reset, rolls over <paramref name="rollingWindow"/>).</summary>
     public HeaderQuota(TimeSpan? rollingWindow = null) => _rollingWindow = rollingWindow;
@@ -115,7 +114,6 @@ internal sealed class HeaderQuota
             {
                 if (s < sequence) inFlightEarlier++;
             }
-            Remember(sequence, remaining, i.ResetAfter, now);
             var allowance = remaining - startedLater - inFlightEarlier;
             _allowance = allowance;
             _spacing = i.ResetAfter is null && _rollingWindow is { } window && allowance > 0 && (_limit is not { } limit || allowance * 2 <= limit)
@@ -125,11 +123,6 @@ internal sealed class HeaderQuota
             if (allowance > 0) return null;
             var reset = i.ResetAfter ?? RollingSlot() ?? DefaultReset;
             var until = now + reset;
-            if (i.ResetAfter is not null && WindowEnd(sequence) is { } end && end < until)
-            {
-                until = end > now ? end : now;
-                reset = until - now;
-            }
             if (!_blocked || until > _blockedUntil)
             {
                 _blockedUntil = until;
@@ -137,47 +130,6 @@ internal sealed class HeaderQuota
             _blocked = true;
             return reset;
         }
-    }
-
-    /// <summary>The most answers kept to bound a window's end (<see cref="WindowEnd"/>): limits above it are not bounded that way. The value is 1,000.</summary>
-    public const int MaxRememberedAnswers = 1000;
-
-    /// <summary>Keeps the last answers of a window that resets (its count and the end it names), for <see cref="WindowEnd"/>.</summary>
-    private void Remember(long sequence, long remaining, TimeSpan? resetAfter, DateTimeOffset now)
-    {
-        if (resetAfter is not { } reset || _rollingWindow is not null || _limit is not { } limit || limit > MaxRememberedAnswers)
-        {
-            _answers.Clear();
-            return;
-        }
-        _answers[sequence] = (remaining, now + reset);
-        if (_answers.Count > 2 * limit)
-        {
-            foreach (var old in _answers.Keys.Where(k => k <= sequence - (2 * limit)).ToArray()) _answers.Remove(old);
-        }
-    }
-
-    /// <summary>
-    /// The earliest end the answers of the window that request <paramref name="sequence"/> spent name; null when that
-    /// window cannot be told apart. A reset in whole seconds (the bench's and many APIs' <c>X-RateLimit-Reset</c>) is
-    /// rounded up, so every answer's time plus its reset is a bound on the end of the window it was counted in, and the
-    /// answer that spends the quota names the loosest: up to a second late, a second lost per window by a client that
-    /// keeps to the limit. The bound of an earlier answer is used only when it is surely of the same window: the last
-    /// <c>Limit</c> requests up to this one have all been answered, with the counts 1 to <c>Limit</c> once each, which
-    /// two windows (or another client's requests in between) cannot give.
-    /// </summary>
-    private DateTimeOffset? WindowEnd(long sequence)
-    {
-        if (_limit is not { } limit || limit > MaxRememberedAnswers || limit < 1 || sequence + 1 < limit) return null;
-        var seen = new bool[limit];
-        DateTimeOffset? end = null;
-        for (var s = sequence - limit + 1; s <= sequence; s++)
-        {
-            if (!_answers.TryGetValue(s, out var a) || a.Remaining < 0 || a.Remaining >= limit || seen[a.Remaining]) return null;
-            seen[a.Remaining] = true;
-            if (end is not { } e || a.Bound < e) end = a.Bound;
-        }
-        return end;
     }
 
     /// <summary>On a rolling window, the average time one request's slot takes to free (the window over the limit); null otherwise.</summary>
