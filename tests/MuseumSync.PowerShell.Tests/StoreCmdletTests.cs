@@ -19,8 +19,8 @@ public sealed class StoreCmdletTests
         dynamic second = Assert.Single(ps.Invoke("Initialize-SyncDatabase -Database $args[0]", Db)).BaseObject;
 
         Assert.Equal("Sqlite", (string)first.Provider);
-        Assert.Equal(9, (int)first.CurrentVersion); // migrations 1-6 and 9 (7 and 8 come from branches merged beside it)
-        Assert.Equal(new[] { 1, 2, 3, 4, 5, 6, 9 }, ((IEnumerable<object>)first.Applied).Select(m => (int)((dynamic)m).Version));
+        Assert.Equal(9, (int)first.CurrentVersion);
+        Assert.Equal(new[] { 1, 2, 3, 4, 5, 6, 7, 9 }, ((IEnumerable<object>)first.Applied).Select(m => (int)((dynamic)m).Version));
         Assert.Empty((IEnumerable<object>)second.Applied);
         Assert.Equal(7, SqliteInspector.Scalar(Db, "SELECT COUNT(*) FROM schema_migrations"));
         Assert.Empty(ps.Errors);
@@ -159,7 +159,7 @@ public sealed class StoreCmdletTests
 
         dynamic init = Assert.Single(ps.Invoke($"Initialize-SyncDatabase {pg.Parameters}")).BaseObject;
         Assert.Equal("PostgreSql", (string)init.Provider);
-        Assert.Equal(7, ((IEnumerable<object>)init.Applied).Count()); // migrations 1-6 and 9 (7 and 8 come from branches merged beside it)
+        Assert.Equal(8, ((IEnumerable<object>)init.Applied).Count());
 
         var pipeline = $"Invoke-MuseumPoll -Uri '{api.ObjectsUri}' -Source demo -PageSize 50 | Sync-MuseumRecord -Source demo {pg.Parameters} -BatchSize 64 -ErrorAction SilentlyContinue";
         dynamic s = Assert.Single(ps.Invoke(pipeline)).BaseObject;

@@ -65,6 +65,9 @@ internal sealed class SourceProfile
     /// <summary>The window of <see cref="RequestLimit"/>.</summary>
     public TimeSpan RequestWindow { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Requests per UTC day the API allows (<see cref="Resilience.RateLimitOptions.DailyRequestBudget"/>); null for none.</summary>
+    public long? DailyRequestBudget { get; init; }
+
     /// <summary>The window the server's quota rolls over when its headers name no reset (<see cref="Resilience.RateLimitOptions.RollingWindow"/>); null when it resets or is unknown.</summary>
     public TimeSpan? RollingQuotaWindow { get; init; }
 

@@ -121,8 +121,9 @@ internal static class SourceProfiles
         ItemsPath = "records",
         TotalPagesPath = "info.pages",
         TotalPath = "info.totalrecords",
-        RequestLimit = 2500,
-        RequestWindow = TimeSpan.FromDays(1),
+        // "2,500 requests per day" (https://github.com/harvardartmuseums/api-docs#access-to-the-api): a budget per UTC
+        // day counted in the store across runs, instead of a one-day window each run starts afresh.
+        DailyRequestBudget = 2500,
         ThrottleLimit = 2,
         ApiKeyLocation = ApiKeyLocation.Query,
         ApiKeyName = "apikey",

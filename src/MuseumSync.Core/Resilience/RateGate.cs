@@ -11,6 +11,7 @@ internal sealed class RateGate
 {
     private readonly RateLimitOptions _options;
     private readonly ClientBudget? _budget;
+    private readonly SharedRequestBudget? _shared;
     private readonly HeaderQuota? _quota;
     private readonly TimeProvider _time;
     private readonly Action<string>? _log;
@@ -19,7 +20,8 @@ internal sealed class RateGate
     public RateGate(RateLimitOptions options, TimeProvider time, Action<string>? log, PollStatistics stats)
     {
         _options = options;
-        _budget = ClientBudget.From(options);
+        _shared = options.Shared;
+        _budget = _shared is { SharesPace: true } ? null : ClientBudget.From(options);
         _quota = options.UseResponseHeaders ? new HeaderQuota(options.RollingWindow) : null;
         _time = time;
         _log = log;
@@ -29,6 +31,19 @@ internal sealed class RateGate
     /// <summary>Waits until a request may start; returns its ticket for <see cref="Complete"/>.</summary>
     public async ValueTask<long> AcquireAsync(string correlationId, Uri url, CancellationToken cancellationToken)
     {
+        if (_shared is not null)
+        {
+            var wait = await _shared.ReserveAsync(url, correlationId, cancellationToken).ConfigureAwait(false);
+            if (wait > TimeSpan.Zero)
+            {
+                _stats.BudgetWait(wait);
+                if (wait >= TimeSpan.FromMilliseconds(250))
+                {
+                    _log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"shared request budget: waiting {wait.TotalMilliseconds:0} ms for the next start slot; correlation {correlationId}"));
+                }
+                await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+            }
+        }
         if (_budget is not null)
         {
             var wait = _budget.Reserve(_time.GetUtcNow());
@@ -78,6 +93,7 @@ internal sealed class RateGate
         var now = _time.GetUtcNow();
         Action<string>? ignored = _log is null ? null : m => _log($"{m} (from {maskedUrl}; correlation {correlationId})");
         RateLimitInfo? info = response is not null && RateLimitHeaders.TryRead(response.Headers, now, out var i, ignored) ? i : null;
-        _quota.Complete(ticket, info, now);
+        var spentFor = _quota.Complete(ticket, info, now);
+        if (info is { } seen) _shared?.Observe(seen, spentFor, now);
     }
 }

@@ -16,6 +16,19 @@ internal sealed class RateLimitOptions
     /// <summary>The window of <see cref="RequestLimit"/>. The default is 1 s.</summary>
     public TimeSpan RequestWindow { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// At most this many requests per UTC day (Harvard Art Museums: 2,500), counted in the store for every run and worker
+    /// that syncs the source into it, so a scheduled task does not spend tomorrow's budget today; once spent, the run
+    /// stops with a transient error and resumes from its checkpoint the next day. Null for none. The default is null.
+    /// </summary>
+    public long? DailyRequestBudget { get; set; }
+
+    /// <summary>
+    /// The request budget this source shares through its store (or, with a daily budget and no store, keeps in memory);
+    /// set by <see cref="Run.PollSource"/>, not by users. The default is null.
+    /// </summary>
+    public SharedRequestBudget? Shared { get; set; }
+
     /// <summary>Read <c>X-RateLimit-Remaining</c>/<c>-Reset</c> and the IETF <c>RateLimit</c> fields and wait when the quota is spent. The default is true.</summary>
     public bool UseResponseHeaders { get; set; } = true;
 
@@ -38,6 +51,7 @@ internal sealed class RateLimitOptions
     {
         if (RequestsPerSecond is { } rps && (double.IsNaN(rps) || rps <= 0 || rps > 100_000)) throw new ArgumentOutOfRangeException(nameof(RequestsPerSecond), rps, "Use a positive rate up to 100,000 requests per second.");
         if (RequestLimit is { } n && n is < 1 or > 10_000_000) throw new ArgumentOutOfRangeException(nameof(RequestLimit), n, "Use a positive request limit.");
+        if (DailyRequestBudget is { } daily && daily is < 1 or > 100_000_000) throw new ArgumentOutOfRangeException(nameof(DailyRequestBudget), daily, "Use a positive daily request budget up to 100,000,000.");
         if (RequestWindow <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(RequestWindow), RequestWindow, "The window must be positive.");
         if (RollingWindow is { } rolling && (rolling <= TimeSpan.Zero || rolling > TimeSpan.FromDays(1))) throw new ArgumentOutOfRangeException(nameof(RollingWindow), rolling, "A rolling quota window is positive and at most one day.");
         if (MaxQuotaWait < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(MaxQuotaWait), MaxQuotaWait, "The maximum quota wait cannot be negative.");

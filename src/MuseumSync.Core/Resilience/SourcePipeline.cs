@@ -331,7 +331,7 @@ internal sealed class SourcePipeline
             {
                 HttpRequestException h => !FailsFast(h),
                 TimeoutRejectedException or IOException => true,
-                MuseumPollException m => m.IsTransient && m.ErrorId != "MuseumPollQuotaExhausted",
+                MuseumPollException m => m.IsTransient && m.ErrorId is not ("MuseumPollQuotaExhausted" or SharedRequestBudget.SpentErrorId),
                 _ => false,
             };
         }

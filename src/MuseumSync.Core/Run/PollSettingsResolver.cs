@@ -139,6 +139,7 @@ internal static class PollSettingsResolver
                 RequestLimit = s.RequestLimit ?? (s.RequestsPerSecond is not null ? null : profile.RequestLimit),
                 RequestWindow = s.RequestLimit is not null ? s.RequestWindow ?? TimeSpan.FromSeconds(1) : profile.RequestWindow,
                 RollingWindow = profile.RollingQuotaWindow,
+                DailyRequestBudget = s.DailyRequestBudget ?? profile.DailyRequestBudget,
             },
         };
     }
@@ -150,6 +151,7 @@ internal static class PollSettingsResolver
         ArgumentNullException.ThrowIfNull(request);
         var r = request;
         var pace = r.RateLimit.RequestsPerSecond is { } rps ? $"{rps} requests/s" : r.RateLimit.RequestLimit is { } n ? $"{n} requests per {r.RateLimit.RequestWindow}" : "no client-side pace";
+        if (r.RateLimit.DailyRequestBudget is { } daily) pace += string.Create(CultureInfo.InvariantCulture, $", {daily} requests per UTC day");
         return string.Create(CultureInfo.InvariantCulture,
             $"Profile {profile.Name}: paging {r.Paging}{(r.ItemUri is null ? string.Empty : " with ID fan-out")}, page size {r.PageSize}, {pace} (rate-limit headers honoured), throttle limit {r.ThrottleLimit}, {(r.Authenticator is null ? "no credentials" : "credentials: " + r.Authenticator.GetType().Name)}{(r.Since is { } since ? $", since {since:yyyy-MM-dd'T'HH:mm:ss'Z'}" : string.Empty)}; fields: {r.FieldMap}");
     }

@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using MuseumSync.Http;
 using MuseumSync.Polling;
+using MuseumSync.Resilience;
 using MuseumSync.Storage;
 
 namespace MuseumSync.Run;
@@ -38,7 +40,12 @@ internal sealed class PollSource
     /// <param name="checkpoint">The stored checkpoint to resume from (ignored when <see cref="SyncSettings.Cursor"/> is given).</param>
     /// <param name="events">Where decisions, retries and circuit breaks are said.</param>
     /// <param name="time">The clock. The default is the system clock.</param>
-    public static PollSource Create(SyncSettings settings, SyncCheckpoint? checkpoint, ISyncEventSink events, TimeProvider? time = null)
+    /// <param name="store">
+    /// The store the run writes to, when there is one: a client-side pace and a daily request budget are then kept in it,
+    /// shared by every process and worker that syncs the source into that database. Null (a bare poll): the pace is
+    /// this process's, and a daily budget counts this run's requests only.
+    /// </param>
+    public static PollSource Create(SyncSettings settings, SyncCheckpoint? checkpoint, ISyncEventSink events, TimeProvider? time = null, ISyncStore? store = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(events);
@@ -56,8 +63,47 @@ internal sealed class PollSource
         var request = PollSettingsResolver.Request(settings, profile, map, start, watermark, log, Verbose);
         request.Validate();
         log?.Invoke(PollSettingsResolver.Describe(profile, request));
+        var budget = request.RateLimit.Shared = Budget(request.RateLimit, settings.Source, store, time);
         var poller = new MuseumPoller(MuseumHttp.ForConcurrency(request.ThrottleLimit), time, log, SyncEventSinks.CircuitWarning(events, settings.Source));
-        return new PollSource(ct => poller.PollAsync(request, ct), poller.Statistics, request.Uri);
+        return new PollSource(budget is null ? ct => poller.PollAsync(request, ct) : ct => ReturningUnused(poller.PollAsync(request, ct), budget, log, ct), poller.Statistics, request.Uri);
+    }
+
+    /// <summary>
+    /// The request budget the run takes part in: the store's when the source has a pace it can share or a daily budget;
+    /// without a store, a daily budget counted in memory (the pace stays the in-process one); otherwise none.
+    /// </summary>
+    private static SharedRequestBudget? Budget(RateLimitOptions rateLimit, string source, ISyncStore? store, TimeProvider time)
+    {
+        var spacing = SharedRequestBudget.Spacing(rateLimit);
+        if (store is IRequestBudgetStore shared && (spacing > TimeSpan.Zero || rateLimit.DailyRequestBudget is not null))
+        {
+            return new SharedRequestBudget(shared, source, spacing, rateLimit.DailyRequestBudget, $"in {store.DisplayName} for every run and worker that syncs this source there", time);
+        }
+        if (rateLimit.DailyRequestBudget is not { } daily) return null;
+        return new SharedRequestBudget(new MemoryRequestBudgetStore(time), source, TimeSpan.Zero, daily,
+            "for this run only (without -Database or -ConnectionString no count is kept across runs)", time);
+    }
+
+    /// <summary>The records of <paramref name="records"/>; when they end (or fail), the reserved requests not sent are given back to the day's budget.</summary>
+    private static async IAsyncEnumerable<MuseumRecord> ReturningUnused(IAsyncEnumerable<MuseumRecord> records, SharedRequestBudget budget, Action<string>? log,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var record in records.WithCancellation(cancellationToken).ConfigureAwait(false)) yield return record;
+        }
+        finally
+        {
+            try
+            {
+                await budget.ReturnUnusedAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (SyncStoreException ex)
+            {
+                // The run's own outcome matters more: the few reserved requests stay counted for today.
+                log?.Invoke($"Could not give unused requests back to the daily budget: {ex.Message}");
+            }
+        }
     }
 
     /// <summary>The checkpoint of <paramref name="source"/> in <paramref name="store"/> (null when none), said as a <see cref="SyncEventIds.RunStart"/> event.</summary>
@@ -75,6 +121,33 @@ internal sealed class PollSource
             { Source = source });
         }
         return checkpoint;
+    }
+
+    /// <summary>
+    /// The store a poll without a writer of its own (<c>Invoke-MuseumPoll -Database …</c>) keeps its request budget in,
+    /// opened and brought up to date, when the source has a pace or a daily budget; null when it has neither, or when
+    /// the SQLite file does not exist yet. The caller disposes it when the poll ends.
+    /// </summary>
+    public static async Task<ISyncStore?> OpenBudgetStoreAsync(StoreOptions options, SyncSettings settings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(settings);
+        var profile = PollSettingsResolver.Profile(settings);
+        var paced = settings.RequestsPerSecond is not null || settings.RequestLimit is not null || settings.DailyRequestBudget is not null
+            || profile.RequestsPerSecond is not null || profile.RequestLimit is not null || profile.DailyRequestBudget is not null;
+        if (!paced || settings.Path is not null) return null;
+        if (options.Provider == StoreProvider.Sqlite && options.SqliteFile() is { } file && !File.Exists(file)) return null;
+        var store = await SyncStoreFactory.OpenAsync(options, create: false, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+            return store;
+        }
+        catch
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     /// <summary>

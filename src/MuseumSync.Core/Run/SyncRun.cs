@@ -97,7 +97,7 @@ internal sealed class SyncRun : IAsyncDisposable
         _clock.Start();
         var where = _storeOptions.Describe();
         var checkpoint = _settings.NoResume || _settings.Cursor is not null ? null : await PollSource.ReadCheckpointAsync(_store, _settings.Source, where, _events, cancellationToken).ConfigureAwait(false);
-        var source = PollSource.Create(_settings, checkpoint, _events, _time);
+        var source = PollSource.Create(_settings, checkpoint, _events, _time, _store);
         var writer = new SyncWriter(_store, WriterOptions(_settings, where, _events, loadRules, time: _time));
         Writer = writer;
         if (source.Statistics is not null) writer.MetricsFor(_settings.Source).Attach(source.Statistics);

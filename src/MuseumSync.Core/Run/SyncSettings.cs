@@ -94,6 +94,9 @@ internal sealed class SyncSettings
     /// <summary>The window of <see cref="RequestLimit"/>; used with a given <see cref="RequestLimit"/>, else the profile's.</summary>
     public TimeSpan? RequestWindow { get; set; }
 
+    /// <summary>Requests per UTC day, counted in the store across runs; null: the profile's (<see cref="Resilience.RateLimitOptions.DailyRequestBudget"/>).</summary>
+    public long? DailyRequestBudget { get; set; }
+
     /// <summary>Retries per request; null: <see cref="Resilience.HttpResilienceOptions.MaxRetryAttempts"/>'s default.</summary>
     public int? MaxRetries { get; set; }
 

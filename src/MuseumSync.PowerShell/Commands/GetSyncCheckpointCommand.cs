@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using MuseumSync.PowerShell.Completion;
 using MuseumSync.PowerShell.Internal;
+using MuseumSync.Resilience;
 
 namespace MuseumSync.PowerShell.Commands;
 
@@ -20,13 +21,16 @@ public sealed class GetSyncCheckpointCommand : SyncStoreCommand
     {
         ResetStoreOptions();
         IReadOnlyList<SyncCheckpoint> checkpoints;
+        IReadOnlyList<RequestBudgetRow> budgets;
         try
         {
-            checkpoints = AsyncPump.Run(async () =>
+            (checkpoints, budgets) = AsyncPump.Run(async () =>
             {
                 var store = OpenStore(create: false, initialize: false, CancellationToken.None);
                 await using var storeScope = store.ConfigureAwait(false);
-                return await store.GetCheckpointsAsync(null, CancellationToken.None).ConfigureAwait(false);
+                var list = await store.GetCheckpointsAsync(null, CancellationToken.None).ConfigureAwait(false);
+                var rows = store is IRequestBudgetStore b ? await b.GetRequestBudgetsAsync(null, CancellationToken.None).ConfigureAwait(false) : [];
+                return (list, rows);
             });
         }
         catch (SyncStoreException ex)
@@ -40,7 +44,7 @@ public sealed class GetSyncCheckpointCommand : SyncStoreCommand
         {
             if (pattern is not null && !pattern.IsMatch(c.Source)) continue;
             found = true;
-            WriteObject(c);
+            WriteObject(WithBudget(c, budgets));
         }
         if (!found && Source is not null && !WildcardPattern.ContainsWildcardCharacters(Source))
         {
@@ -48,5 +52,21 @@ public sealed class GetSyncCheckpointCommand : SyncStoreCommand
                 new ItemNotFoundException($"There is no checkpoint for source '{Source}' in '{StoreDescription}'. Sources with checkpoints: {(checkpoints.Count == 0 ? "none" : string.Join(", ", checkpoints.Select(c => c.Source)))}."),
                 "SyncCheckpointNotFound", ErrorCategory.ObjectNotFound, Source));
         }
+    }
+
+    /// <summary>
+    /// The checkpoint, and where a daily request budget is set for its source, the day's count beside it:
+    /// DailyRequestBudget, RequestsToday, RequestsLeftToday and BudgetResetsAt (the next UTC midnight).
+    /// </summary>
+    private static object WithBudget(SyncCheckpoint checkpoint, IReadOnlyList<RequestBudgetRow> budgets)
+    {
+        var row = budgets.FirstOrDefault(b => b.Source == checkpoint.Source);
+        if (row?.DayLimit is not { } limit) return checkpoint;
+        var o = PSObject.AsPSObject(checkpoint);
+        o.Properties.Add(new PSNoteProperty("DailyRequestBudget", limit));
+        o.Properties.Add(new PSNoteProperty("RequestsToday", row.UsedToday));
+        o.Properties.Add(new PSNoteProperty("RequestsLeftToday", row.LeftToday));
+        o.Properties.Add(new PSNoteProperty("BudgetResetsAt", row.ResetsAt));
+        return o;
     }
 }

@@ -197,6 +197,11 @@ public sealed class InvokeMuseumPollCommand : AsyncCmdlet
     [ValidateRange(0.001, 31_622_400)]
     public double RequestWindowSec { get; set; }
 
+    /// <summary>At most this many requests per UTC day, counted in -Database/-ConnectionString across runs and workers (HarvardArtMuseums: 2,500).</summary>
+    [Parameter(ParameterSetName = UriParameterSet)]
+    [ValidateRange(1L, 100_000_000L)]
+    public long DailyRequestBudget { get; set; }
+
     /// <summary>Seconds a failing source pauses once its circuit opens (60).</summary>
     [Parameter(ParameterSetName = UriParameterSet)]
     [ValidateRange(1, 86_400)]
@@ -321,12 +326,30 @@ public sealed class InvokeMuseumPollCommand : AsyncCmdlet
             return;
         }
         var checkpoint = Cursor is not null || NoResume || (Database is null && ConnectionString is null) ? null : ReadCheckpoint(pump.Events);
+        // With a database, the pace and the daily budget are kept in it, shared with every other run of the source there.
+        var budgetStore = Database is null && ConnectionString is null ? null : OpenBudgetStore(settings);
+        try
+        {
+            Poll(settings, pump, checkpoint, budgetStore);
+        }
+        finally
+        {
+            if (budgetStore is not null) AsyncPump.Run(async () =>
+            {
+                await budgetStore.DisposeAsync().ConfigureAwait(false);
+                return true;
+            });
+        }
+    }
+
+    private void Poll(SyncSettings settings, AsyncPump pump, SyncCheckpoint? checkpoint, ISyncStore? budgetStore)
+    {
         PollSource source;
         try
         {
             // At most 4 chunks (about 1,000 records) wait for the pipeline thread: enough to keep it busy, few enough that
             // records do not pile up and outlive a garbage collection (a deeper queue was slower: docs/guide/performance.md).
-            source = PollSource.Create(settings, checkpoint, pump.Events);
+            source = PollSource.Create(settings, checkpoint, pump.Events, store: budgetStore);
         }
         catch (ArgumentException ex)
         {
@@ -408,6 +431,30 @@ public sealed class InvokeMuseumPollCommand : AsyncCmdlet
         if (statistics.Incomplete is { } incomplete) WriteWarning(incomplete);
         if (statistics.Requests > 0 || statistics.Records > 0) WriteVerbose("Poll summary: " + statistics);
         if (SummaryVariable is not null) SessionState.PSVariable.Set(SummaryVariable, statistics);
+    }
+
+    /// <summary>The store that keeps the source's request budget (<see cref="PollSource.OpenBudgetStoreAsync"/>); null when there is none to keep.</summary>
+    private ISyncStore? OpenBudgetStore(SyncSettings settings)
+    {
+        StoreOptions options;
+        try
+        {
+            options = StoreSelection.Create(this, Database, ConnectionString, Provider, StoreCredential, Schema)!;
+        }
+        catch (ArgumentException ex)
+        {
+            ThrowTerminatingError(new ErrorRecord(ex, "MuseumPollInvalidStore", ErrorCategory.InvalidArgument, Database ?? (object)"-ConnectionString"));
+            return null;
+        }
+        try
+        {
+            return AsyncPump.Run(() => PollSource.OpenBudgetStoreAsync(options, settings, CancelToken));
+        }
+        catch (SyncStoreException ex)
+        {
+            ThrowTerminatingError(ErrorRecords.From(ex, options.Describe()));
+            return null;
+        }
     }
 
     /// <summary>The stored checkpoint, read through the core (<see cref="PollSource.ReadCheckpointAsync(StoreOptions, string, ISyncEventSink, CancellationToken)"/>).</summary>

@@ -63,6 +63,7 @@ internal static class SettingKeys
         new("RequestsPerSecond", typeof(double), (s, v) => s.RequestsPerSecond = (double)v) { Min = 0.001, Max = 100_000.0 },
         Int("RequestLimit", 1, 10_000_000, (s, v) => s.RequestLimit = v),
         new("RequestWindowSec", typeof(double), (s, v) => s.RequestWindow = TimeSpan.FromSeconds((double)v)) { Min = 0.001, Max = 31_622_400.0 },
+        new("DailyRequestBudget", typeof(long), (s, v) => s.DailyRequestBudget = (long)v) { Min = 1L, Max = 100_000_000L },
         Int("CircuitBreakSec", 1, 86_400, (s, v) => s.CircuitBreak = TimeSpan.FromSeconds(v)),
         Int("ThrottleCooldownSec", 0, 3600, (s, v) => s.ThrottleCooldown = TimeSpan.FromSeconds(v)),
         new("FieldMap", typeof(Hashtable), (s, v) => s.FieldMap = FieldMapParameter.Pairs((Hashtable)v)),
