@@ -22,7 +22,7 @@ public sealed class StoreCmdletTests
         Assert.Equal(9, (int)first.CurrentVersion);
         Assert.Equal(new[] { 1, 2, 3, 4, 5, 6, 7, 9 }, ((IEnumerable<object>)first.Applied).Select(m => (int)((dynamic)m).Version));
         Assert.Empty((IEnumerable<object>)second.Applied);
-        Assert.Equal(7, SqliteInspector.Scalar(Db, "SELECT COUNT(*) FROM schema_migrations"));
+        Assert.Equal(8, SqliteInspector.Scalar(Db, "SELECT COUNT(*) FROM schema_migrations"));
         Assert.Empty(ps.Errors);
     }
 
@@ -206,6 +206,6 @@ public sealed class StoreCmdletTests
             """);
 
         Assert.True(output.Count == 1, string.Join("; ", ps.Errors));
-        Assert.Equal(7, pg.Scalar("SELECT COUNT(*) FROM {t}schema_migrations"));
+        Assert.Equal(8, pg.Scalar("SELECT COUNT(*) FROM {t}schema_migrations"));
     }
 }
