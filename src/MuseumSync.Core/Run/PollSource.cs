@@ -14,9 +14,12 @@ internal sealed class PollSource
 {
     private readonly Func<CancellationToken, IAsyncEnumerable<MuseumRecord>> _read;
 
-    private PollSource(Func<CancellationToken, IAsyncEnumerable<MuseumRecord>> read, PollStatistics? statistics, object target)
+    private readonly Func<CancellationToken, IAsyncEnumerable<string?>>? _ids;
+
+    private PollSource(Func<CancellationToken, IAsyncEnumerable<MuseumRecord>> read, PollStatistics? statistics, object target, Func<CancellationToken, IAsyncEnumerable<string?>>? ids = null)
     {
         _read = read;
+        _ids = ids;
         Statistics = statistics;
         Target = target;
     }
@@ -29,6 +32,13 @@ internal sealed class PollSource
 
     /// <summary>Reads the records, in order, from the start position on.</summary>
     public IAsyncEnumerable<MuseumRecord> ReadAsync(CancellationToken cancellationToken) => _read(cancellationToken);
+
+    /// <summary>True for an ID fan-out, whose id list <see cref="ReadIdsAsync"/> reads.</summary>
+    public bool IsFanOut => _ids is not null;
+
+    /// <summary>An ID fan-out's id list, without the items (a scale-out list job).</summary>
+    public IAsyncEnumerable<string?> ReadIdsAsync(CancellationToken cancellationToken) =>
+        (_ids ?? throw new InvalidOperationException("This source is not an ID fan-out; it has no id list."))(cancellationToken);
 
     /// <summary>
     /// Resolves <paramref name="settings"/> (profile, field map, checkpoint) into a source. A setting that cannot work is
@@ -57,7 +67,7 @@ internal sealed class PollSource
         request.Validate();
         log?.Invoke(PollSettingsResolver.Describe(profile, request));
         var poller = new MuseumPoller(MuseumHttp.ForConcurrency(request.ThrottleLimit), time, log, SyncEventSinks.CircuitWarning(events, settings.Source));
-        return new PollSource(ct => poller.PollAsync(request, ct), poller.Statistics, request.Uri);
+        return new PollSource(ct => poller.PollAsync(request, ct), poller.Statistics, request.Uri, request.ItemUri is null ? null : ct => poller.ListIdsAsync(request, ct));
     }
 
     /// <summary>The checkpoint of <paramref name="source"/> in <paramref name="store"/> (null when none), said as a <see cref="SyncEventIds.RunStart"/> event.</summary>

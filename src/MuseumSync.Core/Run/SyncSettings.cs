@@ -74,6 +74,12 @@ internal sealed class SyncSettings
     /// <summary>ID fan-out: the URL of one record with <c>{id}</c>; null: the profile's when <see cref="Uri"/> is not given.</summary>
     public string? ItemUri { get; set; }
 
+    /// <summary>ID fan-out: fetch these ids only, without the id list (a scale-out chunk job); never a settings key.</summary>
+    public IReadOnlyList<string>? FanOutIds { get; set; }
+
+    /// <summary>A copy whose changes leave these settings as they are (a job narrows its copy to its ids).</summary>
+    public SyncSettings Clone() => (SyncSettings)MemberwiseClone();
+
     /// <summary>The JSON path of the record inside an item response.</summary>
     public string? ItemPath { get; set; }
 

@@ -318,7 +318,8 @@ internal sealed class SyncWriter : IAsyncDisposable
         _inflight = Task.Run(() => CommitAsync(session, told, records, completion, notices, token), CancellationToken.None);
     }
 
-    private static void Fill(ISyncSession session, SyncBatch batch)
+    /// <summary>Puts a batch's rows into a session (the writer's commits and a scale-out job's one commit).</summary>
+    internal static void Fill(ISyncSession session, SyncBatch batch)
     {
         foreach (var r in batch.Records) session.AddRecord(r);
         foreach (var r in batch.Deletions) session.AddDeletion(r);

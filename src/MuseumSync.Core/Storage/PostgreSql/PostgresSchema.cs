@@ -85,5 +85,6 @@ internal static class PostgresSchema
                 END) STORED;
             """),
         (6, "OCR text layers beside the records", OcrTextSchema.PostgreSql),
+        (Jobs.JobSchema.Version, Jobs.JobSchema.Description, Jobs.JobSchema.PostgreSql),
     ];
 }

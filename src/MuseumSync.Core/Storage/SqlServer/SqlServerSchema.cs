@@ -105,5 +105,6 @@ internal static class SqlServerSchema
                 END);
             """),
         (6, "OCR text layers beside the records", OcrTextSchema.SqlServer),
+        (Jobs.JobSchema.Version, Jobs.JobSchema.Description, Jobs.JobSchema.SqlServer),
     ];
 }

@@ -88,5 +88,6 @@ internal static class SqliteSchema
                 END) VIRTUAL;
             """),
         (6, "OCR text layers beside the records", OcrTextSchema.Sqlite),
+        (Jobs.JobSchema.Version, Jobs.JobSchema.Description, Jobs.JobSchema.Sqlite),
     ];
 }

@@ -1,0 +1,1 @@
+namespace MuseumSync.Jobs; internal static class Placeholder { }
