@@ -1,1 +1,0 @@
-namespace MuseumSync.Jobs; internal static class Placeholder { }
