@@ -49,7 +49,7 @@ internal static class JobPlanner
             CheckpointPosition = null,
             Watermark = incremental ? (now - overlap).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) : null,
         };
-        return (IdFanOut, submission, [new PlannedJob { Key = "list", Kind = JobKind.List }]);
+        return (IdFanOut, submission, [new PlannedJob { Key = "list", Kind = JobKind.List, IdsPerJob = options.IdsPerJob }]);
     }
 
     /// <summary>

@@ -56,13 +56,13 @@ internal sealed class JobRunner
         }
         return job.Kind switch
         {
-            JobKind.List => await ListAsync(settings, submissionId, options, cancellationToken).ConfigureAwait(false),
+            JobKind.List => await ListAsync(settings, submissionId, job.IdsPerJob ?? options.IdsPerJob, cancellationToken).ConfigureAwait(false),
             JobKind.Chunk => await ChunkAsync(settings, submissionId, job, loadRules, cancellationToken).ConfigureAwait(false),
             _ => await FeedAsync(settings, submissionId, job, loadRules, cancellationToken).ConfigureAwait(false),
         };
     }
 
-    private async Task<JobOutcome> ListAsync(SyncSettings settings, string submissionId, JobOptions options, CancellationToken ct)
+    private async Task<JobOutcome> ListAsync(SyncSettings settings, string submissionId, int idsPerJob, CancellationToken ct)
     {
         var narrowed = settings.Clone();
         narrowed.Cursor = null;
@@ -75,11 +75,11 @@ internal sealed class JobRunner
         var source = Open(narrowed);
         var ids = new List<string?>();
         await foreach (var id in source.ReadIdsAsync(ct).ConfigureAwait(false)) ids.Add(id);
-        var chunks = JobPlanner.Chunks(ids, options.IdsPerJob);
+        var chunks = JobPlanner.Chunks(ids, idsPerJob);
         // The chunks are planned in the list job's own transaction: a retried list job finds them, never a second plan.
         var result = await CommitAsync(settings.Source, new JobMark(submissionId, "list") { NewJobs = chunks }, null, ct).ConfigureAwait(false);
         var planned = result.AlreadyDone ? 0 : chunks.Count;
-        Say(string.Create(CultureInfo.InvariantCulture, $"list job of submission {submissionId}: {planned} chunk jobs of up to {options.IdsPerJob} ids planned"));
+        Say(string.Create(CultureInfo.InvariantCulture, $"list job of submission {submissionId}: {planned} chunk jobs of up to {idsPerJob} ids planned"));
         return new JobOutcome("list", JobKind.List, result.AlreadyDone, 0, await _jobs.GetOpenJobsAsync(submissionId, ct).ConfigureAwait(false));
     }
 

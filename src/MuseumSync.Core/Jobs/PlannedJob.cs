@@ -18,6 +18,9 @@ internal sealed record PlannedJob
     /// <summary>A chunk's ids, in id-list order; empty for other kinds.</summary>
     public IReadOnlyList<string> Ids { get; init; } = [];
 
+    /// <summary>A list job's ids per chunk job (<c>-IdsPerJob</c> at submission); null for other kinds.</summary>
+    public int? IdsPerJob { get; init; }
+
     /// <summary>A window's first instant (inclusive); null for other kinds.</summary>
     public DateTimeOffset? From { get; init; }
 
@@ -37,6 +40,7 @@ internal sealed record PlannedJob
     public string Payload() => Kind switch
     {
         JobKind.Chunk => JsonSerializer.Serialize(Ids),
+        JobKind.List => JsonSerializer.Serialize(new[] { IdsPerJob?.ToString(CultureInfo.InvariantCulture) }),
         JobKind.Window => JsonSerializer.Serialize(new[] { From?.ToString("O", CultureInfo.InvariantCulture), Until?.ToString("O", CultureInfo.InvariantCulture) }),
         _ => "[]",
     };
@@ -50,6 +54,7 @@ internal sealed record PlannedJob
         {
             JobKind.Chunk => new PlannedJob { Key = key, Kind = k, Ids = values.Select(v => v ?? string.Empty).ToArray() },
             JobKind.Window => new PlannedJob { Key = key, Kind = k, From = Time(values, 0), Until = Time(values, 1) },
+            JobKind.List => new PlannedJob { Key = key, Kind = k, IdsPerJob = values.Length > 0 && values[0] is { } n ? int.Parse(n, CultureInfo.InvariantCulture) : null },
             _ => new PlannedJob { Key = key, Kind = k },
         };
     }

@@ -187,8 +187,8 @@ internal sealed class SyncSettings
     /// <summary>Payload bytes per transaction; null: <see cref="Sync.SyncWriterOptions.DefaultMaxBatchBytes"/>.</summary>
     public long? MaxBatchBytes { get; set; }
 
-    /// <summary>The partition of an ID fan-out this worker syncs, as N/M; null for the whole source.</summary>
-    public string? Partition { get; set; }
+    /// <summary>Scale-out: ids per chunk job of an ID fan-out (<c>Submit-MuseumSync -IdsPerJob</c>); null: <see cref="Jobs.JobOptions.DefaultIdsPerJob"/>.</summary>
+    public int? IdsPerJob { get; set; }
 
     /// <summary>How long a lease lasts without a renewal; null: <see cref="Sync.SyncWriterOptions.LeaseDuration"/>'s default.</summary>
     public TimeSpan? LeaseTimeout { get; set; }

@@ -28,9 +28,6 @@ internal sealed class SyncWriterOptions
     /// <summary>Store every record under this source name (null: each record's own source).</summary>
     public string? Source { get; init; }
 
-    /// <summary>The partition of an ID fan-out this worker syncs (the lease is on that partition only).</summary>
-    public SyncPartition? Partition { get; init; }
-
     /// <summary>Take, renew and check a lease per source (off under -WhatIf).</summary>
     public bool UseLeases { get; init; } = true;
 
@@ -396,7 +393,7 @@ internal sealed class SyncWriter : IAsyncDisposable
         ArgumentException.ThrowIfNullOrEmpty(source);
         if (!_options.UseLeases || _leases.ContainsKey(source)) return;
         var store = await EnsureStoreAsync(cancellationToken).ConfigureAwait(false);
-        var request = new LeaseRequest { Resource = LeaseResource.For(source, _options.Partition), Identity = _options.Identity, Duration = _options.LeaseDuration };
+        var request = new LeaseRequest { Resource = LeaseResource.For(source), Identity = _options.Identity, Duration = _options.LeaseDuration };
         var attempt = await store.TryAcquireLeaseAsync(request, cancellationToken).ConfigureAwait(false);
         if (!attempt.Acquired) throw new SyncSourceBusyException(attempt.Holder!, _options.StoreDescription);
         if (attempt.TookOverFrom is { } previous)
