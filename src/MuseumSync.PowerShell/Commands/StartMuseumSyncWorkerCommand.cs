@@ -69,7 +69,7 @@ public sealed class StartMuseumSyncWorkerCommand : JobCommand
         }
         // The schema (job tables included) is brought up to date once here, not by every job.
         OpenStore(config).DisposeAsync().AsTask().GetAwaiter().GetResult();
-        var storage = JobStorageFactory.Create(config.Store, engine);
+        var service = new JobService(config.Store, engine);
         var events = NewEvents();
         var settings = sources.ToDictionary(s => s.Name, s => s.Settings, StringComparer.Ordinal);
         var context = new WorkerContext
@@ -79,11 +79,11 @@ public sealed class StartMuseumSyncWorkerCommand : JobCommand
             Engine = engine,
             Events = events,
             LoadRules = ComplianceRuleFile.Load,
-            Enqueue = (source, submission, keys) => JobEngine.Enqueue(storage, engine.Queue, source, submission, keys),
+            Enqueue = (source, submission, keys) => service.Enqueue(source, submission, keys),
         };
         var name = string.Create(CultureInfo.InvariantCulture, $"museumsync:{Environment.MachineName}:{Environment.ProcessId}");
         WriteVerbose($"Worker {name}: {engine.WorkerCount} worker(s) on queue '{engine.Queue}' of {config.Store.Describe()}, sources {string.Join(", ", settings.Keys)}{(StopWhenIdle ? "; stops when no job is left" : "; Ctrl+C stops it")}.");
-        using (var server = JobEngine.StartServer(storage, context, name))
+        using (service.StartServer(context, name))
         {
             var idleChecks = 0;
             var pollMs = (int)Math.Clamp(engine.PollInterval.TotalMilliseconds, 100, 1000);
@@ -93,10 +93,9 @@ public sealed class StartMuseumSyncWorkerCommand : JobCommand
                 CancelToken.WaitHandle.WaitOne(pollMs);
                 if (!StopWhenIdle) continue;
                 // Twice in a row, a poll interval apart: a job between its fetch and its processing state is not missed.
-                idleChecks = JobEngine.Pending(storage, engine.Queue) == 0 ? idleChecks + 1 : 0;
+                idleChecks = service.Pending() == 0 ? idleChecks + 1 : 0;
                 if (idleChecks >= 3) break;
             }
-            server.SendStop();
         }
         Drain(events);
         WriteVerbose($"Worker {name} stopped.");

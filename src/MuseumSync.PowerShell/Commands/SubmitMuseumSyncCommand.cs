@@ -41,7 +41,7 @@ public sealed class SubmitMuseumSyncCommand : JobCommand
         var store = OpenStore(config);
         try
         {
-            var storage = JobStorageFactory.Create(config.Store, engine);
+            var service = new JobService(config.Store, engine);
             foreach (var source in sources)
             {
                 var options = new JobOptions { IdsPerJob = IdsPerJob > 0 ? IdsPerJob : source.Settings.IdsPerJob ?? JobOptions.DefaultIdsPerJob };
@@ -54,7 +54,7 @@ public sealed class SubmitMuseumSyncCommand : JobCommand
                         await ((IJobStore)store).CreateSubmissionAsync(submission, jobs, CancelToken).ConfigureAwait(false);
                         return true;
                     });
-                    JobEngine.Enqueue(storage, engine.Queue, source.Name, submission.Id, jobs.Select(j => j.Key));
+                    service.Enqueue(source.Name, submission.Id, jobs.Select(j => j.Key));
                     WriteVerbose($"Submitted '{source.Name}' to {where}: plan {plan}, submission {submission.Id}, {jobs.Count} job(s) on queue '{engine.Queue}'.");
                     submitted = new SyncSubmission { Id = submission.Id, Source = source.Name, Plan = plan, Jobs = jobs.Count, Queue = engine.Queue, Database = where, Submitted = submission.Created };
                 }
