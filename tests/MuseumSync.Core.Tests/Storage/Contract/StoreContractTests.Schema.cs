@@ -4,7 +4,7 @@ namespace MuseumSync.Core.Tests.Storage.Contract;
 
 public abstract partial class StoreContractTests
 {
-    private const int SchemaVersion = 6; // 5: creation_sort (issue #17), 6: OCR text layers (issue #16)
+    private const int SchemaVersion = 8; // 5: creation_sort (issue #17), 6: OCR text layers (issue #16), 8: scale-out jobs (issue #15; 7 is another branch's, reconciled at merge)
 
     /// <summary>The migrations there are.</summary>
     private static readonly int[] s_migrations = [1, 2, 3, 4, 5, 6];
