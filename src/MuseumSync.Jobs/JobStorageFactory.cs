@@ -11,13 +11,17 @@ namespace MuseumSync.Jobs;
 
 /// <summary>
 /// Hangfire's job storage in the database the source's store already uses: PostgreSQL and SQL Server in their own
-/// schema (<c>hangfire</c> beside MuseumSync's), SQLite in a file beside the store's (<c>NAME.hangfire.db</c>). The
+/// schema (<c>SCHEMA_hangfire</c> beside MuseumSync's <c>SCHEMA</c>), SQLite in a file beside the store's (<c>NAME.hangfire.db</c>). The
 /// store's login is used as the store uses it (a -Credential password reaches the driver only).
 /// </summary>
 internal static class JobStorageFactory
 {
-    /// <summary>The schema of Hangfire's tables in PostgreSQL and SQL Server.</summary>
-    public const string Schema = "hangfire";
+    /// <summary>The schema of Hangfire's tables in PostgreSQL and SQL Server: the store's schema and <c>_hangfire</c>, so two stores in one database keep two job storages.</summary>
+    public static string Schema(StoreOptions store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return store.Schema + "_hangfire";
+    }
 
     /// <summary>The job storage beside <paramref name="store"/>; its tables are created on first use.</summary>
     public static JobStorage Create(StoreOptions store, JobEngineOptions options)
@@ -30,7 +34,7 @@ internal static class JobStorageFactory
         {
             StoreProvider.PostgreSql => new PostgreSqlStorage(new DataSourceConnections(PostgresSource(store)), new PostgreSqlStorageOptions
             {
-                SchemaName = Schema,
+                SchemaName = Schema(store),
                 PrepareSchemaIfNecessary = true,
                 InvisibilityTimeout = options.InvisibilityTimeout,
                 UseSlidingInvisibilityTimeout = true,
@@ -38,7 +42,7 @@ internal static class JobStorageFactory
             }),
             StoreProvider.SqlServer => new SqlServerStorage(SqlServerConnections(store), new SqlServerStorageOptions
             {
-                SchemaName = Schema,
+                SchemaName = Schema(store),
                 PrepareSchemaIfNecessary = true,
                 SlidingInvisibilityTimeout = options.InvisibilityTimeout,
                 QueuePollInterval = options.PollInterval,
