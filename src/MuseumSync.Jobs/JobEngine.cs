@@ -64,11 +64,21 @@ internal static class JobEngine
         return ids;
     }
 
-    /// <summary>Jobs still to run on <paramref name="queue"/>: enqueued, processing, or waiting for a retry.</summary>
+    /// <summary>Jobs still to run on <paramref name="queue"/>: enqueued, fetched by a worker, processing, or waiting for a retry.</summary>
     public static long Pending(JobStorage storage, string queue)
     {
         var monitor = storage.GetMonitoringApi();
-        return monitor.EnqueuedCount(queue) + monitor.ProcessingCount() + monitor.ScheduledCount();
+        long fetched;
+        try
+        {
+            // Between its fetch and its Processing state a job is in neither count.
+            fetched = monitor.FetchedCount(queue);
+        }
+        catch (NotSupportedException)
+        {
+            fetched = 0;
+        }
+        return monitor.EnqueuedCount(queue) + fetched + monitor.ProcessingCount() + monitor.ScheduledCount();
     }
 
     /// <summary>Starts a Hangfire server for <paramref name="context"/>'s queue; disposing it stops the server (jobs in flight are cancelled and come back).</summary>

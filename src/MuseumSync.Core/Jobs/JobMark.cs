@@ -10,4 +10,7 @@ internal sealed record JobMark(string SubmissionId, string Key)
 {
     /// <summary>Jobs this one plans (a list job's chunks): inserted and counted in the same transaction.</summary>
     public IReadOnlyList<PlannedJob> NewJobs { get; init; } = [];
+
+    /// <summary>The records the job committed when they are not all in this session (a feed job's earlier batches); null: this session's.</summary>
+    public int? Records { get; init; }
 }

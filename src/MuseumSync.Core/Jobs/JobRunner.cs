@@ -119,8 +119,9 @@ internal sealed class JobRunner
         {
             summary = await run.RunAsync(loadRules, ct).ConfigureAwait(false);
         }
-        var result = await CommitAsync(settings.Source, new JobMark(submissionId, job.Key), null, ct).ConfigureAwait(false);
-        return new JobOutcome(job.Key, job.Kind, result.AlreadyDone, (int)Math.Min(int.MaxValue, summary.Received), []);
+        var received = (int)Math.Min(int.MaxValue, summary.Received);
+        var result = await CommitAsync(settings.Source, new JobMark(submissionId, job.Key) { Records = received }, null, ct).ConfigureAwait(false);
+        return new JobOutcome(job.Key, job.Kind, result.AlreadyDone, received, []);
     }
 
     /// <summary>The one place a job opens its source.</summary>

@@ -72,7 +72,7 @@ internal sealed class JobTables
         await using (claim.ConfigureAwait(false))
         {
             Text(claim, "now", now);
-            Int(claim, "records", records);
+            Int(claim, "records", mark.Records ?? records);
             Text(claim, "sub", mark.SubmissionId);
             Text(claim, "key", mark.Key);
             if (await claim.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 0) return JobCommit.AlreadyDone;

@@ -92,9 +92,9 @@ public sealed class StartMuseumSyncWorkerCommand : JobCommand
                 Drain(events);
                 CancelToken.WaitHandle.WaitOne(pollMs);
                 if (!StopWhenIdle) continue;
-                // Twice in a row, a poll interval apart: a job between its fetch and its processing state is not missed.
+                // Idle for a whole second and more, checked each poll: a job between two states is not taken for none.
                 idleChecks = service.Pending() == 0 ? idleChecks + 1 : 0;
-                if (idleChecks >= 3) break;
+                if (idleChecks * pollMs >= 1500 && idleChecks >= 3) break;
             }
         }
         Drain(events);
