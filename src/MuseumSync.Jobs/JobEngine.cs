@@ -49,19 +49,17 @@ internal static class JobEngine
         return context.LoadFromAssemblyName(new AssemblyName(name.Name!));
     }
 
-    /// <summary>Enqueues jobs of a submission on <paramref name="queue"/>; returns their Hangfire ids.</summary>
-    public static IReadOnlyList<string> Enqueue(JobStorage storage, string queue, string source, string submissionId, IEnumerable<string> keys)
+    /// <summary>Enqueues jobs of a submission on <paramref name="queue"/>.</summary>
+    public static void Enqueue(JobStorage storage, string queue, string source, string submissionId, IEnumerable<string> keys)
     {
         Configure();
         var client = new BackgroundJobClient(storage);
         var method = typeof(SyncJob).GetMethod(nameof(SyncJob.RunAsync))!;
-        var ids = new List<string>();
         foreach (var key in keys)
         {
             var job = new Job(typeof(SyncJob), method, new object?[] { source, submissionId, key, null, CancellationToken.None }, queue);
-            ids.Add(client.Create(job, new EnqueuedState(queue)));
+            client.Create(job, new EnqueuedState(queue));
         }
-        return ids;
     }
 
     /// <summary>Jobs still to run on <paramref name="queue"/>: enqueued, fetched by a worker, processing, or waiting for a retry.</summary>

@@ -20,7 +20,7 @@ internal sealed class JobService
     }
 
     /// <summary>Enqueues jobs of a submission on the options' queue.</summary>
-    public IReadOnlyList<string> Enqueue(string source, string submissionId, IEnumerable<string> keys) =>
+    public void Enqueue(string source, string submissionId, IEnumerable<string> keys) =>
         JobEngine.Enqueue(_storage, _options.Queue, source, submissionId, keys);
 
     /// <summary>Jobs still to run: enqueued on the queue, processing, or waiting for a retry.</summary>

@@ -9,9 +9,6 @@ internal enum JobKind
     /// <summary>Fetches and commits one chunk of an ID fan-out's ids.</summary>
     Chunk,
 
-    /// <summary>Harvests one date window (OAI-PMH <c>from</c>/<c>until</c>).</summary>
-    Window,
-
     /// <summary>Reads a feed that cannot be split, whole.</summary>
     Feed,
 }

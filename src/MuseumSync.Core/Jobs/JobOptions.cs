@@ -9,22 +9,15 @@ internal sealed class JobOptions
     /// <summary>The most ids one job may take: 10,000 (a job's records are committed in one transaction and held in memory until then).</summary>
     public const int MaxIdsPerJob = 10_000;
 
-    /// <summary>The default of <see cref="WindowDays"/>: 30.</summary>
-    public const int DefaultWindowDays = 30;
-
     /// <summary>The most jobs one submission may plan: 100,000.</summary>
     public const int MaxJobs = 100_000;
 
     /// <summary>Ids per chunk job of an ID fan-out. The default is 500.</summary>
     public int IdsPerJob { get; set; } = DefaultIdsPerJob;
 
-    /// <summary>Days per window job of a date-filtered harvest (OAI-PMH from/until). The default is 30.</summary>
-    public int WindowDays { get; set; } = DefaultWindowDays;
-
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> for a value outside its range, saying which and the range.</summary>
     public void Validate()
     {
         if (IdsPerJob is < 1 or > MaxIdsPerJob) throw new ArgumentOutOfRangeException(nameof(IdsPerJob), IdsPerJob, $"-IdsPerJob must be from 1 to {MaxIdsPerJob:N0}.");
-        if (WindowDays is < 1 or > 3660) throw new ArgumentOutOfRangeException(nameof(WindowDays), WindowDays, "-WindowDays must be from 1 to 3,660.");
     }
 }

@@ -9,7 +9,7 @@ namespace MuseumSync.Jobs;
 /// </summary>
 internal sealed record PlannedJob
 {
-    /// <summary>Unique within its submission: <c>list</c>, <c>ids:0-499</c>, <c>window:2024-01-01..2024-02-01</c>, <c>feed</c>.</summary>
+    /// <summary>Unique within its submission: <c>list</c>, <c>ids:0</c>, <c>ids:500</c> (the first id's index in the list), <c>feed</c>.</summary>
     public required string Key { get; init; }
 
     /// <summary>What the job does.</summary>
@@ -21,27 +21,19 @@ internal sealed record PlannedJob
     /// <summary>A list job's ids per chunk job (<c>-IdsPerJob</c> at submission); null for other kinds.</summary>
     public int? IdsPerJob { get; init; }
 
-    /// <summary>A window's first instant (inclusive); null for other kinds.</summary>
-    public DateTimeOffset? From { get; init; }
-
-    /// <summary>A window's end (exclusive for every window but the last, which ends at the submission's start); null for other kinds.</summary>
-    public DateTimeOffset? Until { get; init; }
-
-    /// <summary>What the job covers, for people: the id range or the window.</summary>
+    /// <summary>What the job covers, for people: the id range.</summary>
     public string Describe() => Kind switch
     {
         JobKind.List => "id list",
         JobKind.Chunk => Ids.Count == 0 ? "no ids" : string.Create(CultureInfo.InvariantCulture, $"{Ids.Count} ids {Ids[0]}..{Ids[^1]}"),
-        JobKind.Window => string.Create(CultureInfo.InvariantCulture, $"{From:yyyy-MM-dd'T'HH:mm:ss'Z'}..{Until:yyyy-MM-dd'T'HH:mm:ss'Z'}"),
         _ => "whole feed",
     };
 
-    /// <summary>The job's data as stored (ids or window) in the <c>payload</c> column.</summary>
+    /// <summary>The job's data as stored in the <c>payload</c> column (a chunk's ids, a list job's ids per chunk).</summary>
     public string Payload() => Kind switch
     {
         JobKind.Chunk => JsonSerializer.Serialize(Ids),
         JobKind.List => JsonSerializer.Serialize(new[] { IdsPerJob?.ToString(CultureInfo.InvariantCulture) }),
-        JobKind.Window => JsonSerializer.Serialize(new[] { From?.ToString("O", CultureInfo.InvariantCulture), Until?.ToString("O", CultureInfo.InvariantCulture) }),
         _ => "[]",
     };
 
@@ -53,12 +45,8 @@ internal sealed record PlannedJob
         return k switch
         {
             JobKind.Chunk => new PlannedJob { Key = key, Kind = k, Ids = values.Select(v => v ?? string.Empty).ToArray() },
-            JobKind.Window => new PlannedJob { Key = key, Kind = k, From = Time(values, 0), Until = Time(values, 1) },
             JobKind.List => new PlannedJob { Key = key, Kind = k, IdsPerJob = values.Length > 0 && values[0] is { } n ? int.Parse(n, CultureInfo.InvariantCulture) : null },
             _ => new PlannedJob { Key = key, Kind = k },
         };
     }
-
-    private static DateTimeOffset? Time(string?[] values, int i) =>
-        values.Length > i && values[i] is { } s ? DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind) : null;
 }

@@ -9,13 +9,13 @@ public sealed class SyncJobInfo
     /// <summary>The source it syncs.</summary>
     public string Source { get; init; } = string.Empty;
 
-    /// <summary>The job's key in its submission (<c>list</c>, <c>ids:500</c>, <c>window:…</c>, <c>feed</c>).</summary>
+    /// <summary>The job's key in its submission (<c>list</c>, <c>ids:500</c>, <c>feed</c>).</summary>
     public string Key { get; init; } = string.Empty;
 
-    /// <summary>List, Chunk, Window or Feed.</summary>
+    /// <summary>List, Chunk or Feed.</summary>
     public string Kind { get; init; } = string.Empty;
 
-    /// <summary>What it covers: the id range or the date window.</summary>
+    /// <summary>What it covers: a chunk's id range, the id list, or the whole feed.</summary>
     public string Range { get; init; } = string.Empty;
 
     /// <summary>Enqueued, Processing, Retrying, Failed or Done.</summary>

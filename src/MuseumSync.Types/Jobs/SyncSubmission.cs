@@ -9,7 +9,7 @@ public sealed class SyncSubmission
     /// <summary>The source.</summary>
     public string Source { get; init; } = string.Empty;
 
-    /// <summary>How the source was split: IdFanOut (a list job, then chunk jobs), Windows (date windows) or Feed (one job).</summary>
+    /// <summary>How the source was split: IdFanOut (a list job, then chunk jobs) or Feed (one job).</summary>
     public string Plan { get; init; } = string.Empty;
 
     /// <summary>Jobs enqueued now (an ID fan-out's list job enqueues its chunk jobs when it runs).</summary>

@@ -7,7 +7,7 @@ public abstract partial class StoreContractTests
     private const int SchemaVersion = 8; // 5: creation_sort (issue #17), 6: OCR text layers (issue #16), 8: scale-out jobs (issue #15; 7 is another branch's, reconciled at merge)
 
     /// <summary>The migrations there are.</summary>
-    private static readonly int[] s_migrations = [1, 2, 3, 4, 5, 6];
+    private static readonly int[] s_migrations = [1, 2, 3, 4, 5, 6, 8]; // 8: scale-out jobs (issue #15); 7 is another branch's, reconciled at merge
 
     [StoreFact]
     public async Task Initialize_Twice_AppliesEachMigrationOnce()
