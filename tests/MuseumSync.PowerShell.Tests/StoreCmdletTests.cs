@@ -19,10 +19,10 @@ public sealed class StoreCmdletTests
         dynamic second = Assert.Single(ps.Invoke("Initialize-SyncDatabase -Database $args[0]", Db)).BaseObject;
 
         Assert.Equal("Sqlite", (string)first.Provider);
-        Assert.Equal(6, (int)first.CurrentVersion);
-        Assert.Equal(new[] { 1, 2, 3, 4, 5, 6 }, ((IEnumerable<object>)first.Applied).Select(m => (int)((dynamic)m).Version));
+        Assert.Equal(8, (int)first.CurrentVersion); // 8: scale-out jobs (issue #15); 7 is another branch's, reconciled at merge
+        Assert.Equal(new[] { 1, 2, 3, 4, 5, 6, 8 }, ((IEnumerable<object>)first.Applied).Select(m => (int)((dynamic)m).Version));
         Assert.Empty((IEnumerable<object>)second.Applied);
-        Assert.Equal(6, SqliteInspector.Scalar(Db, "SELECT COUNT(*) FROM schema_migrations"));
+        Assert.Equal(7, SqliteInspector.Scalar(Db, "SELECT COUNT(*) FROM schema_migrations")); // 1-6 and 8
         Assert.Empty(ps.Errors);
     }
 
@@ -159,7 +159,7 @@ public sealed class StoreCmdletTests
 
         dynamic init = Assert.Single(ps.Invoke($"Initialize-SyncDatabase {pg.Parameters}")).BaseObject;
         Assert.Equal("PostgreSql", (string)init.Provider);
-        Assert.Equal(6, ((IEnumerable<object>)init.Applied).Count());
+        Assert.Equal(7, ((IEnumerable<object>)init.Applied).Count()); // 1-6 and 8
 
         var pipeline = $"Invoke-MuseumPoll -Uri '{api.ObjectsUri}' -Source demo -PageSize 50 | Sync-MuseumRecord -Source demo {pg.Parameters} -BatchSize 64 -ErrorAction SilentlyContinue";
         dynamic s = Assert.Single(ps.Invoke(pipeline)).BaseObject;
@@ -206,6 +206,6 @@ public sealed class StoreCmdletTests
             """);
 
         Assert.True(output.Count == 1, string.Join("; ", ps.Errors));
-        Assert.Equal(6, pg.Scalar("SELECT COUNT(*) FROM {t}schema_migrations"));
+        Assert.Equal(7, pg.Scalar("SELECT COUNT(*) FROM {t}schema_migrations")); // 1-6 and 8
     }
 }
