@@ -34,10 +34,9 @@ public sealed class SubmitMuseumSyncCommand : JobCommand
         {
             ThrowTerminatingError(new ErrorRecord(ex, "SubmitQueueInvalid", ErrorCategory.InvalidArgument, Queue));
         }
-        if (!sources.Any(s => ShouldProcess(where, $"Plan and enqueue the jobs of source '{s.Name}'")))
-        {
-            return;
-        }
+        // Asked once per source, on the pipeline thread: only the sources answered Yes are submitted.
+        sources = sources.Where(s => ShouldProcess(where, $"Plan and enqueue the jobs of source '{s.Name}'")).ToList();
+        if (sources.Count == 0) return;
         var store = OpenStore(config);
         try
         {
