@@ -26,6 +26,9 @@
         'Invoke-MuseumSync'
         'Invoke-MuseumOcr'
         'Get-MuseumRecordText'
+        'Submit-MuseumSync'
+        'Start-MuseumSyncWorker'
+        'Get-MuseumSyncJob'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

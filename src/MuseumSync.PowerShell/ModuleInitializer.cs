@@ -42,7 +42,8 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
         {
             return defaultContext.LoadFromAssemblyPath(Path.Combine(s_moduleDirectory, ModuleLoadContext.SharedAssemblyName + ".dll"));
         }
-        if (!string.Equals(name.Name, "MuseumSync.Core", StringComparison.Ordinal)) return null;
+        // MuseumSync.Jobs (the Hangfire glue) loads beside the core, with Hangfire, in the module's context.
+        if (!string.Equals(name.Name, "MuseumSync.Core", StringComparison.Ordinal) && !string.Equals(name.Name, "MuseumSync.Jobs", StringComparison.Ordinal)) return null;
         return Context.LoadFromAssemblyName(name);
     }
 }

@@ -196,7 +196,8 @@ public sealed class ArgumentCompleterTests
             foreach (var parameter in cmdlet.Parameters.Values.Where(p => expected.ContainsKey(p.Name)))
             {
                 var completer = parameter.Attributes.OfType<ArgumentCompleterAttribute>().SingleOrDefault()?.Type?.FullName;
-                var want = cmdlet.Name == "Invoke-MuseumSync" && parameter.Name == "Source" ? "MuseumSync.PowerShell.Completion.ConfigSourceCompleter" : expected[parameter.Name];
+                // The cmdlets of a config file (Invoke-MuseumSync, Submit-MuseumSync, Start-MuseumSyncWorker, Get-MuseumSyncJob) complete its source names.
+                var want = cmdlet.Parameters.ContainsKey("ConfigPath") && parameter.Name == "Source" ? "MuseumSync.PowerShell.Completion.ConfigSourceCompleter" : expected[parameter.Name];
                 Assert.True(want == completer, $"{cmdlet.Name} -{parameter.Name} has completer '{completer ?? "(none)"}', not {want}.");
                 checkedCount++;
             }

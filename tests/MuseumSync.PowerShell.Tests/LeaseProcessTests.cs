@@ -119,37 +119,12 @@ public sealed class LeaseProcessTests
     }
 
     [Fact]
-    public async Task Partition_LeasedPerPartition_OtherPartitionSyncsWhileOneIsBusy()
+    public void Partition_Removed_SyncMuseumRecordHasNoPartitionParameter()
     {
-        await using var api = await SampleMuseumApi.StartAsync(new SampleApiOptions { RecordCount = 20, DefaultPageSize = 50, InvalidRate = 0, DuplicateRate = 0 });
-        var db = Path.Combine(TestPaths.TempDirectory(), "partition.db");
+        // -Partition only renamed the lease (issue #15): every partition fetched the whole source. Submit-MuseumSync splits for real.
         using var ps = PowerShellSession.Create();
-        ps.Invoke("Initialize-SyncDatabase -Database $args[0]", db);
-        using (var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Pooling=False"))
-        {
-            c.Open();
-            using var cmd = c.CreateCommand();
-            cmd.CommandText = "INSERT INTO sync_leases VALUES ('demo#1/2', 'h1', 'server-b', 77, NULL, '2025-01-01T00:00:00.000Z', '2099-01-01T00:00:00.000Z', '2099-01-01T00:00:00.000Z')";
-            cmd.ExecuteNonQuery();
-        }
-        var poll = $"Invoke-MuseumPoll -Uri '{api.ObjectsUri}' -Source demo";
-
-        dynamic s = Assert.Single(ps.Invoke($"{poll} | Sync-MuseumRecord -Source demo -Partition 2/2 -Database $args[0]", db)).BaseObject;
-        Assert.Equal(20L, (long)s.Inserted);
+        Assert.Empty(ps.Invoke("(Get-Command Sync-MuseumRecord).Parameters.Keys | Where-Object { $_ -eq 'Partition' }"));
         Assert.Empty(ps.Errors);
-        var pagesBefore = api.PagesServed;
-
-        Assert.Empty(ps.Invoke($"{poll} | Sync-MuseumRecord -Source demo -Partition 1/2 -Database $args[0]", db));
-        var busy = Assert.Single(ps.Errors);
-        Assert.Equal("SyncSourceBusy,MuseumSync.PowerShell.Commands.SyncMuseumRecordCommand", busy.FullyQualifiedErrorId);
-        Assert.Equal(System.Management.Automation.ErrorCategory.ResourceBusy, busy.CategoryInfo.Category);
-        Assert.Contains("'demo#1/2' is busy", busy.Exception.Message, StringComparison.Ordinal);
-        Assert.Contains("server-b", busy.Exception.Message, StringComparison.Ordinal);
-        Assert.Equal(pagesBefore, api.PagesServed); // nothing fetched
-        ps.Errors.Clear();
-
-        ps.Invoke($"{poll} | Sync-MuseumRecord -Source demo -Partition 3/2 -Database $args[0]", db);
-        Assert.Equal("SyncPartitionInvalid,MuseumSync.PowerShell.Commands.SyncMuseumRecordCommand", Assert.Single(ps.Errors).FullyQualifiedErrorId);
     }
 
     private static async Task WaitAsync(Func<bool> condition, TimeSpan timeout)

@@ -20,9 +20,9 @@ public sealed class StoreCmdletTests
 
         Assert.Equal("Sqlite", (string)first.Provider);
         Assert.Equal(9, (int)first.CurrentVersion);
-        Assert.Equal(new[] { 1, 2, 3, 4, 5, 6, 7, 9 }, ((IEnumerable<object>)first.Applied).Select(m => (int)((dynamic)m).Version));
+        Assert.Equal(new[] { 1, 2, 3, 4, 5, 6, 7, 8, 9 }, ((IEnumerable<object>)first.Applied).Select(m => (int)((dynamic)m).Version));
         Assert.Empty((IEnumerable<object>)second.Applied);
-        Assert.Equal(8, SqliteInspector.Scalar(Db, "SELECT COUNT(*) FROM schema_migrations"));
+        Assert.Equal(9, SqliteInspector.Scalar(Db, "SELECT COUNT(*) FROM schema_migrations"));
         Assert.Empty(ps.Errors);
     }
 
@@ -159,7 +159,7 @@ public sealed class StoreCmdletTests
 
         dynamic init = Assert.Single(ps.Invoke($"Initialize-SyncDatabase {pg.Parameters}")).BaseObject;
         Assert.Equal("PostgreSql", (string)init.Provider);
-        Assert.Equal(8, ((IEnumerable<object>)init.Applied).Count());
+        Assert.Equal(9, ((IEnumerable<object>)init.Applied).Count());
 
         var pipeline = $"Invoke-MuseumPoll -Uri '{api.ObjectsUri}' -Source demo -PageSize 50 | Sync-MuseumRecord -Source demo {pg.Parameters} -BatchSize 64 -ErrorAction SilentlyContinue";
         dynamic s = Assert.Single(ps.Invoke(pipeline)).BaseObject;
@@ -206,6 +206,6 @@ public sealed class StoreCmdletTests
             """);
 
         Assert.True(output.Count == 1, string.Join("; ", ps.Errors));
-        Assert.Equal(8, pg.Scalar("SELECT COUNT(*) FROM {t}schema_migrations"));
+        Assert.Equal(9, pg.Scalar("SELECT COUNT(*) FROM {t}schema_migrations"));
     }
 }

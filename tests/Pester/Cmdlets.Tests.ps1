@@ -16,8 +16,8 @@ Describe 'The exported cmdlets' {
         # A new cmdlet needs its end-to-end test here: this list is the reminder.
         (Get-Command -Module MuseumSync).Name | Sort-Object | Should -Be @(
             'ConvertTo-IiifManifest', 'ConvertTo-LidoXml', 'Get-MuseumAccessTier', 'Get-MuseumComplianceRule', 'Get-MuseumRecordText',
-            'Get-SyncCheckpoint', 'Get-SyncDeadLetter', 'Initialize-SyncDatabase', 'Invoke-MuseumOcr', 'Invoke-MuseumPoll', 'Invoke-MuseumSync',
-            'Reset-SyncCheckpoint', 'Set-SyncCheckpoint', 'Sync-MuseumRecord', 'Test-IiifManifest', 'Test-LidoRecord')
+            'Get-MuseumSyncJob', 'Get-SyncCheckpoint', 'Get-SyncDeadLetter', 'Initialize-SyncDatabase', 'Invoke-MuseumOcr', 'Invoke-MuseumPoll', 'Invoke-MuseumSync',
+            'Reset-SyncCheckpoint', 'Set-SyncCheckpoint', 'Start-MuseumSyncWorker', 'Submit-MuseumSync', 'Sync-MuseumRecord', 'Test-IiifManifest', 'Test-LidoRecord')
     }
 }
 
@@ -201,6 +201,44 @@ Describe 'Invoke-MuseumSync' {
         @(Get-StoredRecord -Database $db -Source one).Count | Should -Be 12
         @(Get-StoredRecord -Database $db -Source two).Count | Should -Be 12
         (Get-SyncCheckpoint -Database $db).Source | Sort-Object | Should -Be @('one', 'two')
+    }
+}
+
+Describe 'Submit-MuseumSync, Start-MuseumSyncWorker and Get-MuseumSyncJob' {
+    BeforeAll {
+        $script:JobConfig = Join-Path $TestDrive 'jobs.psd1'
+        "@{ Store = @{ Database = 'jobs.db' }; Sources = @( @{ Name = 'feed'; Uri = '$($script:Api.ObjectsUri)'; PageSize = 5 } ) }" |
+            Set-Content -LiteralPath $script:JobConfig -Encoding utf8
+        $script:JobDb = Join-Path $TestDrive 'jobs.db'
+    }
+
+    It 'Submit-MuseumSync -WhatIf plans nothing and writes nothing' {
+        Submit-MuseumSync -ConfigPath $script:JobConfig -WhatIf | Should -BeNullOrEmpty
+        Test-Path -LiteralPath $script:JobDb | Should -BeFalse
+    }
+
+    It 'an unknown source is a terminating SyncSourceUnknown error that names the sources' {
+        { Submit-MuseumSync -ConfigPath $script:JobConfig -Source nope -ErrorAction Stop } |
+            Should -Throw -ErrorId 'SyncSourceUnknown,MuseumSync.PowerShell.Commands.SubmitMuseumSyncCommand' -ExpectedMessage "*'nope' is not an enabled source*feed*"
+    }
+
+    It 'a feed becomes one job that a worker in this process runs to its end, under ErrorActionPreference Stop' {
+        $ErrorActionPreference = 'Stop'
+        $submission = Submit-MuseumSync -ConfigPath $script:JobConfig -Queue cmdlets
+        $submission.GetType().FullName | Should -Be 'MuseumSync.SyncSubmission'
+        $submission.Plan | Should -Be 'Feed'
+        $submission.Jobs | Should -Be 1
+        @(Get-MuseumSyncJob -ConfigPath $script:JobConfig -State Enqueued).Key | Should -Be 'feed'
+
+        Start-MuseumSyncWorker -ConfigPath $script:JobConfig -Queue cmdlets -StopWhenIdle -PollIntervalSec 0.2 | Should -BeNullOrEmpty
+
+        $job = Get-MuseumSyncJob -ConfigPath $script:JobConfig -Submission $submission.Id
+        $job.GetType().FullName | Should -Be 'MuseumSync.SyncJobInfo'
+        $job.State | Should -Be 'Done' -Because "$($job.State) $($job.LastError)"
+        $job.Attempts | Should -Be 1
+        $job.Records | Should -Be 12
+        @(Get-StoredRecord -Database $script:JobDb -Source feed).Count | Should -Be 12
+        (Get-SyncCheckpoint -Database $script:JobDb -Source feed).RecordsCommitted | Should -Be 12
     }
 }
 

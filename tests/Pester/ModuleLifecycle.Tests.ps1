@@ -23,7 +23,7 @@ Describe 'Removing and importing the module again' {
 
         Import-Module -Name (Get-MuseumSyncModulePath) -Global -ErrorAction Stop
         @(Get-Module -Name MuseumSync).Count | Should -Be 1
-        (Get-Command -Module MuseumSync).Count | Should -Be 16
+        (Get-Command -Module MuseumSync).Count | Should -Be 19 # 16, and the three scale-out cmdlets (issue #15)
 
         $after = Invoke-MuseumPoll -Uri $script:Api.ObjectsUri -Source after -PageSize 5 | Sync-MuseumRecord -Source after -Database $db
         $after.GetType().FullName | Should -Be 'MuseumSync.SyncSummary'

@@ -31,7 +31,8 @@ BeforeAll {
         'MuseumSync.MuseumSyncException', 'MuseumSync.MuseumPollException', 'MuseumSync.SyncStoreException',
         'MuseumSync.SyncSourceBusyException', 'MuseumSync.SyncLeaseLostException', 'MuseumSync.SyncLeaseHolder',
         'MuseumSync.Compliance.ComplianceRulesException', 'MuseumSync.Lido.LidoSchemaUnavailableException',
-        'MuseumSync.OcrSummary', 'MuseumSync.MuseumRecordText', 'MuseumSync.OcrEngineException'
+        'MuseumSync.OcrSummary', 'MuseumSync.MuseumRecordText', 'MuseumSync.OcrEngineException',
+        'MuseumSync.SyncSubmission', 'MuseumSync.SyncJobInfo'
     )
     $script:Fixtures = [IO.Path]::Combine((Get-RepoRoot), '..', 'shared', 'fixtures')
 }

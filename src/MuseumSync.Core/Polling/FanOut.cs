@@ -27,6 +27,18 @@ internal static class FanOut
     {
         var request = run.Request;
         var token = run.Token;
+        if (request.FanOutIds is { } given)
+        {
+            // A scale-out chunk job: these ids only, no id list; the job commits them in one transaction with its done-mark.
+            using var chunkGate = new SemaphoreSlim(request.ThrottleLimit, request.ThrottleLimit);
+            run.Stats.Page();
+            var chunkOrigin = new RecordOrigin(request.Source, null, 1, 0, null, null, default, run.Watermark);
+            await foreach (var record in ChunkAsync(run, given.ToList<string?>(), chunkOrigin, null, endOfFeed: false, chunkGate).ConfigureAwait(false))
+            {
+                yield return record;
+            }
+            yield break;
+        }
         var (listPosition, skip) = FanOutPosition.Parse(run.StartPosition);
         long pageNumber = 0;
         using var gate = new SemaphoreSlim(request.ThrottleLimit, request.ThrottleLimit);
@@ -81,6 +93,42 @@ internal static class FanOut
             guard.Read(listPosition, listUrl, listCount, listNext);
             listPosition = listNext;
             skip = 0;
+        }
+    }
+
+    /// <summary>The ids of the whole id list, page after page, in order (a null for an element that is not an id).</summary>
+    public static async IAsyncEnumerable<string?> ListIdsAsync(PollRun run)
+    {
+        var token = run.Token;
+        var listPosition = FanOutPosition.Parse(run.StartPosition).ListPosition;
+        var guard = new PagingGuard(run);
+        while (true)
+        {
+            var listUrl = run.Pager.PageUrl(listPosition);
+            guard.Reading(listUrl);
+            var (spool, scan, facts) = await ReadListAsync(run, listUrl, token).ConfigureAwait(false);
+            string? listNext;
+            using (spool)
+            {
+                facts.Count = scan.ItemCount;
+                listNext = run.Pager.Next(listPosition, facts);
+                if (scan.ItemsOffset < 0 || scan.ItemsIsObject)
+                {
+                    throw new MuseumPollException(
+                        $"The id list {run.Pipeline.Mask(listUrl)} holds no array of ids; point -Uri at the id-list endpoint (for example …/objects or …/ids) or name the array with -ItemsPath.",
+                        "MuseumPollNoIdList", isTransient: false, UrlMasker.Strip(listUrl, run.Pipeline.SecretNames), 200, null);
+                }
+                var ids = spool.OpenRead();
+                ids.Seek(scan.ItemsOffset, SeekOrigin.Begin);
+                using var items = new JsonArrayItems(ids);
+                while (await items.ReadAsync(token).ConfigureAwait(false))
+                {
+                    yield return items.CurrentType is JsonTokenType.String or JsonTokenType.Number ? items.CurrentText?.Trim() : null;
+                }
+            }
+            if (listNext is null) yield break;
+            guard.Read(listPosition, listUrl, scan.ItemCount, listNext);
+            listPosition = listNext;
         }
     }
 

@@ -86,6 +86,26 @@ internal sealed class MuseumPoller
         }
     }
 
+    /// <summary>
+    /// An ID fan-out's id list, read to its end through the same pipeline (origin rules, retries, pace) without
+    /// fetching the items: what a scale-out list job plans its chunk jobs from.
+    /// </summary>
+    public async IAsyncEnumerable<string?> ListIdsAsync(PollRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.Validate();
+        if (request.ItemUri is null) throw new ArgumentException($"Source '{request.Source}' is not an ID fan-out (it has no item URL); it has no id list.", nameof(request));
+        Statistics.Source = request.Source;
+        using var runCts = request.Resilience.RunTimeout is { } limit ? new CancellationTokenSource(limit, _timeoutTime) : new CancellationTokenSource();
+        using var link = cancellationToken.Register(static s => ((CancellationTokenSource)s!).Cancel(), runCts);
+        var pipeline = new SourcePipeline(_http, request.Resilience, request.RateLimit, request.Authenticator, OriginPolicy.For(request), _time, _timeoutTime, _verbose, Statistics, _warning ?? _verbose);
+        var run = new PollRun(request, pipeline, _time, _verbose, _warning, Statistics, runCts.Token);
+        await foreach (var id in FanOut.ListIdsAsync(run).ConfigureAwait(false))
+        {
+            yield return id;
+        }
+    }
+
     private static async IAsyncEnumerable<MuseumRecord> PagesAsync(PollRun run)
     {
         var request = run.Request;

@@ -61,6 +61,12 @@ internal sealed class PollRequest
     /// </summary>
     public string? ItemUri { get; init; }
 
+    /// <summary>
+    /// ID fan-out: fetch these ids only, without reading the id list (a scale-out chunk job). Null for the whole list.
+    /// The default is null.
+    /// </summary>
+    public IReadOnlyList<string>? FanOutIds { get; init; }
+
     /// <summary>The JSON path of the record inside an item response (<c>data</c> for <c>{"data":{…},"info":{…}}</c>); null for the whole body. The default is null.</summary>
     public string? ItemPath { get; init; }
 

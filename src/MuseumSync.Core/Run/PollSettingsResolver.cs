@@ -110,6 +110,7 @@ internal static class PollSettingsResolver
             TotalPath = s.TotalPath ?? profile.TotalPath,
             TotalPagesPath = profile.TotalPagesPath,
             ItemUri = s.ItemUri ?? (s.Uri is null ? profile.ItemUri : null),
+            FanOutIds = s.FanOutIds,
             ItemPath = s.ItemPath,
             ThrottleLimit = throttle,
             FieldMap = map,

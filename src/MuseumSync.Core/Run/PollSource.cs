@@ -16,9 +16,12 @@ internal sealed class PollSource
 {
     private readonly Func<CancellationToken, IAsyncEnumerable<MuseumRecord>> _read;
 
-    private PollSource(Func<CancellationToken, IAsyncEnumerable<MuseumRecord>> read, PollStatistics? statistics, object target)
+    private readonly Func<CancellationToken, IAsyncEnumerable<string?>>? _ids;
+
+    private PollSource(Func<CancellationToken, IAsyncEnumerable<MuseumRecord>> read, PollStatistics? statistics, object target, Func<CancellationToken, IAsyncEnumerable<string?>>? ids = null)
     {
         _read = read;
+        _ids = ids;
         Statistics = statistics;
         Target = target;
     }
@@ -31,6 +34,13 @@ internal sealed class PollSource
 
     /// <summary>Reads the records, in order, from the start position on.</summary>
     public IAsyncEnumerable<MuseumRecord> ReadAsync(CancellationToken cancellationToken) => _read(cancellationToken);
+
+    /// <summary>True for an ID fan-out, whose id list <see cref="ReadIdsAsync"/> reads.</summary>
+    public bool IsFanOut => _ids is not null;
+
+    /// <summary>An ID fan-out's id list, without the items (a scale-out list job).</summary>
+    public IAsyncEnumerable<string?> ReadIdsAsync(CancellationToken cancellationToken) =>
+        (_ids ?? throw new InvalidOperationException("This source is not an ID fan-out; it has no id list."))(cancellationToken);
 
     /// <summary>
     /// Resolves <paramref name="settings"/> (profile, field map, checkpoint) into a source. A setting that cannot work is
@@ -65,7 +75,8 @@ internal sealed class PollSource
         log?.Invoke(PollSettingsResolver.Describe(profile, request));
         var budget = request.RateLimit.Shared = Budget(request.RateLimit, settings.Source, store, time);
         var poller = new MuseumPoller(MuseumHttp.ForConcurrency(request.ThrottleLimit), time, log, SyncEventSinks.CircuitWarning(events, settings.Source));
-        return new PollSource(budget is null ? ct => poller.PollAsync(request, ct) : ct => ReturningUnused(poller.PollAsync(request, ct), budget, log, ct), poller.Statistics, request.Uri);
+        return new PollSource(budget is null ? ct => poller.PollAsync(request, ct) : ct => ReturningUnused(poller.PollAsync(request, ct), budget, log, ct), poller.Statistics, request.Uri,
+            request.ItemUri is null ? null : ct => poller.ListIdsAsync(request, ct));
     }
 
     /// <summary>

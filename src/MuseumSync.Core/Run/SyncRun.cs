@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using MuseumSync.Compliance;
 using MuseumSync.Storage;
 using MuseumSync.Sync;
@@ -60,7 +59,6 @@ internal sealed class SyncRun : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(settings);
         var defaults = new SyncWriterOptions();
-        SyncPartition? partition = settings.Partition is null ? null : SyncPartition.Parse(settings.Partition, CultureInfo.InvariantCulture);
         var compliance = settings.SkipCompliance
             ? null
             : new ComplianceEngine(settings.ComplianceRules is null ? ComplianceRuleSet.Default
@@ -70,7 +68,6 @@ internal sealed class SyncRun : IAsyncDisposable
             BatchSize = settings.BatchSize ?? defaults.BatchSize,
             MaxBatchBytes = settings.MaxBatchBytes ?? defaults.MaxBatchBytes,
             Source = perRecordSource ? null : settings.Source,
-            Partition = partition,
             UseLeases = useLeases,
             LeaseDuration = settings.LeaseTimeout ?? defaults.LeaseDuration,
             Compliance = compliance,

@@ -74,6 +74,12 @@ internal sealed class SyncSettings
     /// <summary>ID fan-out: the URL of one record with <c>{id}</c>; null: the profile's when <see cref="Uri"/> is not given.</summary>
     public string? ItemUri { get; set; }
 
+    /// <summary>ID fan-out: fetch these ids only, without the id list (a scale-out chunk job); never a settings key.</summary>
+    public IReadOnlyList<string>? FanOutIds { get; set; }
+
+    /// <summary>A copy whose changes leave these settings as they are (a job narrows its copy to its ids).</summary>
+    public SyncSettings Clone() => (SyncSettings)MemberwiseClone();
+
     /// <summary>The JSON path of the record inside an item response.</summary>
     public string? ItemPath { get; set; }
 
@@ -184,8 +190,8 @@ internal sealed class SyncSettings
     /// <summary>Payload bytes per transaction; null: <see cref="Sync.SyncWriterOptions.DefaultMaxBatchBytes"/>.</summary>
     public long? MaxBatchBytes { get; set; }
 
-    /// <summary>The partition of an ID fan-out this worker syncs, as N/M; null for the whole source.</summary>
-    public string? Partition { get; set; }
+    /// <summary>Scale-out: ids per chunk job of an ID fan-out (<c>Submit-MuseumSync -IdsPerJob</c>); null: <see cref="Jobs.JobOptions.DefaultIdsPerJob"/>.</summary>
+    public int? IdsPerJob { get; set; }
 
     /// <summary>How long a lease lasts without a renewal; null: <see cref="Sync.SyncWriterOptions.LeaseDuration"/>'s default.</summary>
     public TimeSpan? LeaseTimeout { get; set; }

@@ -26,4 +26,11 @@ public sealed class SessionCompletion
     /// <summary>When the rows are committed.</summary>
     /// <value>The default is the system clock's time when the completion is made; the sync writer sets it from its <see cref="TimeProvider"/>.</value>
     public DateTimeOffset Now { get; init; } = TimeProvider.System.GetUtcNow();
+
+    /// <summary>
+    /// A scale-out job's done-mark, committed in the same transaction as the rows: when the job is done already the
+    /// session writes nothing (<see cref="BatchResult.AlreadyDone"/>), and the checkpoint moves only in the transaction of
+    /// the submission's last job (<see cref="Jobs.JobCommit.Apply"/>). Null for a run that is not a job.
+    /// </summary>
+    internal Jobs.JobMark? Job { get; init; }
 }

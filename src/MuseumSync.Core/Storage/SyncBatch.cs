@@ -70,4 +70,10 @@ public sealed record BatchResult(int Inserted, int Updated, int Unchanged, int D
 
     /// <summary>Dead letters removed because their replay passed validation.</summary>
     public int DeadLettersResolved { get; init; }
+
+    /// <summary>True when the session's job was done already (<see cref="SessionCompletion.Job"/>): nothing was written.</summary>
+    internal bool AlreadyDone { get; init; }
+
+    /// <summary>What a session whose job was done already returns.</summary>
+    internal static BatchResult JobAlreadyDone { get; } = new(0, 0, 0, 0, 0) { AlreadyDone = true };
 }

@@ -28,9 +28,6 @@ internal sealed class SyncWriterOptions
     /// <summary>Store every record under this source name (null: each record's own source).</summary>
     public string? Source { get; init; }
 
-    /// <summary>The partition of an ID fan-out this worker syncs (the lease is on that partition only).</summary>
-    public SyncPartition? Partition { get; init; }
-
     /// <summary>Take, renew and check a lease per source (off under -WhatIf).</summary>
     public bool UseLeases { get; init; } = true;
 
@@ -318,7 +315,8 @@ internal sealed class SyncWriter : IAsyncDisposable
         _inflight = Task.Run(() => CommitAsync(session, told, records, completion, notices, token), CancellationToken.None);
     }
 
-    private static void Fill(ISyncSession session, SyncBatch batch)
+    /// <summary>Puts a batch's rows into a session (the writer's commits and a scale-out job's one commit).</summary>
+    internal static void Fill(ISyncSession session, SyncBatch batch)
     {
         foreach (var r in batch.Records) session.AddRecord(r);
         foreach (var r in batch.Deletions) session.AddDeletion(r);
@@ -395,7 +393,7 @@ internal sealed class SyncWriter : IAsyncDisposable
         ArgumentException.ThrowIfNullOrEmpty(source);
         if (!_options.UseLeases || _leases.ContainsKey(source)) return;
         var store = await EnsureStoreAsync(cancellationToken).ConfigureAwait(false);
-        var request = new LeaseRequest { Resource = LeaseResource.For(source, _options.Partition), Identity = _options.Identity, Duration = _options.LeaseDuration };
+        var request = new LeaseRequest { Resource = LeaseResource.For(source), Identity = _options.Identity, Duration = _options.LeaseDuration };
         var attempt = await store.TryAcquireLeaseAsync(request, cancellationToken).ConfigureAwait(false);
         if (!attempt.Acquired) throw new SyncSourceBusyException(attempt.Holder!, _options.StoreDescription);
         if (attempt.TookOverFrom is { } previous)

@@ -49,11 +49,6 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand
     [ValidateRange(1024L, 64L * 1024 * 1024 * 1024)]
     public long MaxBatchBytes { get; set; }
 
-    /// <summary>The partition of an ID fan-out this worker syncs, as N/M (for example 2/8): the lease is on that partition only.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? Partition { get; set; }
-
     /// <summary>The profile whose field map re-validates piped dead letters (Met, ArtInstituteOfChicago, …); the default is Generic.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -107,10 +102,6 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand
     {
         base.BeginProcessing();
         var options = StoreOptions; // a terminating error now when the store parameters cannot work
-        if (Partition is not null && !SyncPartition.TryParse(Partition, CultureInfo.InvariantCulture, out _))
-        {
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-Partition '{Partition}' is not a partition: write N/M with 1 <= N <= M, for example 2/8."), "SyncPartitionInvalid", ErrorCategory.InvalidArgument, Partition));
-        }
         try
         {
             _replay = new DeadLetterReplay(Profile is null ? null : Profiles.SourceProfiles.Get(Profile).FieldMap);

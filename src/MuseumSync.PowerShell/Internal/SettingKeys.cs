@@ -86,7 +86,7 @@ internal static class SettingKeys
         new("AllowedOrigin", typeof(Uri[]), (s, v) => s.AllowedOrigins = (Uri[])v) { NotEmpty = true },
         Int("BatchSize", 1, 1_000_000, (s, v) => s.BatchSize = v),
         new("MaxBatchBytes", typeof(long), (s, v) => s.MaxBatchBytes = (long)v) { Min = 1024L, Max = 64L * 1024 * 1024 * 1024 },
-        Text("Partition", (s, v) => s.Partition = v),
+        Int("IdsPerJob", 1, 10_000, (s, v) => s.IdsPerJob = v),
         Int("LeaseTimeoutSec", 5, 86_400, (s, v) => s.LeaseTimeout = TimeSpan.FromSeconds(v)),
         Text("ComplianceRules", (s, v) => s.ComplianceRules = v),
         Switch("SkipCompliance", (s, v) => s.SkipCompliance = v),

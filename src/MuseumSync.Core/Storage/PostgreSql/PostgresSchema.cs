@@ -86,6 +86,7 @@ internal static class PostgresSchema
             """),
         (6, "OCR text layers beside the records", OcrTextSchema.PostgreSql),
         (7, RequestBudgetSchema.Description, RequestBudgetSchema.PostgreSql),
+        (Jobs.JobSchema.Version, Jobs.JobSchema.Description, Jobs.JobSchema.PostgreSql),
         // creation_sort becomes a plain column that the session writes (see SqliteSchema, migration 9); DROP EXPRESSION
         // keeps every row's stored value.
         (9, "creation_sort: written with each record instead of computed by the database", """

@@ -45,8 +45,9 @@ internal sealed partial class PostgresSyncStore
         int inserted = 0, updated = 0, unchanged = 0, deleted = 0, resolved = 0, deadInserted = 0;
         var stagesMade = false;
         // Without dead letters every count the checkpoint adds is known before anything is written (the records counted
-        // are the ones added), so the checkpoint goes with the hash read: one round trip fewer per batch.
-        var checkpointFirst = copyNewRows && plan.Rows.Count > 0 && deadPlan.Rows.Count == 0;
+        // are the ones added), so the checkpoint goes with the hash read: one round trip fewer per batch. A job's batch
+        // writes its done-mark first, which decides whether it moves the checkpoint at all.
+        var checkpointFirst = done.Job is null && copyNewRows && plan.Rows.Count > 0 && deadPlan.Rows.Count == 0;
         if (plan.Rows.Count > 0)
         {
             var known = copyNewRows
@@ -128,6 +129,14 @@ internal sealed partial class PostgresSyncStore
         if (done.Lease is { } lease && !await RenewLeaseAsync(c, tx, lease, ct).ConfigureAwait(false))
         {
             throw new SyncLeaseLostException($"The lease on '{lease.Resource}' in {DisplayName} is held by another worker now (this one did not renew it in time). The batch was rolled back; this run stops, and the other worker carries on from the checkpoint.");
+        }
+
+        if (done.Job is { } job)
+        {
+            // The job's done-mark in this transaction: a job done already writes nothing; only the last job moves the checkpoint.
+            var jobCommit = await Jobs.CommitAsync(c, tx, job, inserted + updated + unchanged + deleted + dead + deadSeen, done.Now, ct).ConfigureAwait(false);
+            if (!jobCommit.Claimed) return BatchResult.JobAlreadyDone;
+            done = jobCommit.Apply(done);
         }
 
         if (!checkpointFirst)

@@ -106,6 +106,7 @@ internal static class SqlServerSchema
             """),
         (6, "OCR text layers beside the records", OcrTextSchema.SqlServer),
         (7, RequestBudgetSchema.Description, RequestBudgetSchema.SqlServer),
+        (Jobs.JobSchema.Version, Jobs.JobSchema.Description, Jobs.JobSchema.SqlServer),
         // creation_sort becomes a plain column that the session writes (see SqliteSchema, migration 9). A computed column
         // cannot be altered into a plain one: its values are copied to a new column, which takes its name. The copy runs
         // through EXEC because the batch is compiled before the new column exists.

@@ -144,6 +144,14 @@ internal sealed partial class SqlServerSyncStore
             throw new SyncLeaseLostException($"The lease on '{lease.Resource}' in {DisplayName} is held by another worker now (this one did not renew it in time). The batch was rolled back; this run stops, and the other worker carries on from the checkpoint.");
         }
 
+        if (done.Job is { } job)
+        {
+            // The job's done-mark in this transaction: a job done already writes nothing; only the last job moves the checkpoint.
+            var jobCommit = await Jobs.CommitAsync(c, tx, job, inserted + updated + unchanged + deleted + dead + deadSeen, done.Now, ct).ConfigureAwait(false);
+            if (!jobCommit.Claimed) return BatchResult.JobAlreadyDone;
+            done = jobCommit.Apply(done);
+        }
+
         var cp = Command(c, _sql.AdvanceCheckpoint, tx);
         await using (cp.ConfigureAwait(false))
         {

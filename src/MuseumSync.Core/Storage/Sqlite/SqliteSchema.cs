@@ -89,6 +89,7 @@ internal static class SqliteSchema
             """),
         (6, "OCR text layers beside the records", OcrTextSchema.Sqlite),
         (7, RequestBudgetSchema.Description, RequestBudgetSchema.Sqlite),
+        (Jobs.JobSchema.Version, Jobs.JobSchema.Description, Jobs.JobSchema.Sqlite),
         // creation_sort becomes a plain column that the session writes (Storage/CreationSort, the same values): a
         // generated column cost 1.5 µs of every inserted row. Existing rows keep the values migration 5 gave them.
         (9, "creation_sort: written with each record instead of computed by the database", """

@@ -362,6 +362,14 @@ internal sealed partial class SqliteSyncStore : ISyncStore
                 throw new SyncLeaseLostException($"The lease on '{lease.Resource}' in '{DatabasePath}' is held by another worker now (this one did not renew it in time). The batch was rolled back; this run stops, and the other worker carries on from the checkpoint.");
             }
 
+            if (done.Job is { } job)
+            {
+                // The job's done-mark in this transaction: a job done already writes nothing; only the last job moves the checkpoint.
+                var jobCommit = CommitJobMark(tx, job, inserted + updated + unchanged + deleted + dead + deadSeen, done.Now, cancellationToken);
+                if (!jobCommit.Claimed) return BatchResult.JobAlreadyDone;
+                done = jobCommit.Apply(done);
+            }
+
             var c = _checkpoint.Parameters;
             c[0].Value = batch.Source;
             c[1].Value = (object?)done.Endpoint ?? DBNull.Value;

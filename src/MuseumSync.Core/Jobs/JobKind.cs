@@ -1,0 +1,14 @@
+namespace MuseumSync.Jobs;
+
+/// <summary>What one job of a submission does.</summary>
+internal enum JobKind
+{
+    /// <summary>Reads an ID fan-out's id list and plans a <see cref="Chunk"/> job per <see cref="JobOptions.IdsPerJob"/> ids.</summary>
+    List,
+
+    /// <summary>Fetches and commits one chunk of an ID fan-out's ids.</summary>
+    Chunk,
+
+    /// <summary>Reads a feed that cannot be split, whole.</summary>
+    Feed,
+}

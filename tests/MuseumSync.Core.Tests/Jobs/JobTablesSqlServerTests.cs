@@ -1,0 +1,36 @@
+using Microsoft.SqlServer.TransactSql.ScriptDom;
+using MuseumSync.Jobs;
+using MuseumSync.Storage.SqlServer;
+
+namespace MuseumSync.Core.Tests.Jobs;
+
+/// <summary>SQL Server cannot run here: the job tables' statements and migration 8 are parsed with the SQL Server 2022 grammar.</summary>
+public sealed class JobTablesSqlServerTests
+{
+    public static TheoryData<string, string> Statements()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var (name, sql) in new JobTables(new SqlServerStatements("museumsync").Schema + ".").All()) data.Add(name, sql);
+        data.Add("Migration8", new SqlServerStatements("museumsync").Migration(JobSchema.SqlServer));
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Statements))]
+    public void Statement_ParsesWithTSql160_WithoutErrors(string name, string sql)
+    {
+        var fragment = new TSql160Parser(initialQuotedIdentifiers: true).Parse(new StringReader(sql), out var errors);
+
+        Assert.True(errors.Count == 0, $"{name}: " + string.Join("; ", errors.Select(e => $"line {e.Line}, column {e.Column}: {e.Message}")));
+        Assert.NotNull(fragment);
+        Assert.DoesNotContain("{s}", sql, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Migration8_IsInEveryStore()
+    {
+        Assert.Contains(SqlServerSchema.Migrations, m => m.Version == JobSchema.Version);
+        Assert.Contains(MuseumSync.Storage.PostgreSql.PostgresSchema.Migrations, m => m.Version == JobSchema.Version);
+        Assert.Contains(MuseumSync.Storage.Sqlite.SqliteSchema.Migrations, m => m.Version == JobSchema.Version);
+    }
+}

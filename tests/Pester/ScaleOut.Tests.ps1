@@ -1,0 +1,187 @@
+# Issue #15: several workers on several servers, on Hangfire. Submit-MuseumSync plans an ID fan-out of the harness's mock
+# API (../shared/bench/server.js: a few hundred objects, some invalid, 50 requests per second) into jobs; worker
+# processes (separate pwsh processes, so that one can be killed by PID) run them; the store must then hold every valid
+# record once and every invalid one dead-lettered once, each object fetched about once, and the API's rate limit never
+# broken. Every process started here is stopped in AfterEach/AfterAll; every wait is bounded.
+#
+# The rate limit: every worker is configured with the API's whole limit (RequestsPerSecond 50), as an admin would copy
+# the museum's published rate into sync.psd1; the pace is kept in the store and shared by all workers, so together they
+# must never exceed it (zero violations, zero 429s).
+
+BeforeDiscovery {
+    $script:ServerJs = [System.IO.Path]::GetFullPath([System.IO.Path]::Combine($PSScriptRoot, '..', '..', '..', 'shared', 'bench', 'server.js'))
+    $script:Node = Get-Command -Name node -CommandType Application -ErrorAction Ignore | Select-Object -First 1
+    $script:SkipReason = if (-not $script:Node) { 'node is not installed (the mock API of ../shared/bench is a Node.js script)' }
+                         elseif (-not [System.IO.File]::Exists($script:ServerJs)) { "the benchmark harness is not beside the repository ($script:ServerJs)" }
+    $script:NoPostgres = -not $env:MUSEUMSYNC_TEST_POSTGRES
+}
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestSupport.psm1') -Force
+    Import-MuseumSyncModule
+    $script:ServerJs = [System.IO.Path]::GetFullPath([System.IO.Path]::Combine($PSScriptRoot, '..', '..', '..', 'shared', 'bench', 'server.js'))
+    $script:Secret = 'scale-out-secret-' + [guid]::NewGuid().ToString('N')
+    $env:MS_SCALE_SECRET = $script:Secret
+    $script:IdsPerJob = 25
+
+    function Start-MockApi {
+        $node = (Get-Command -Name node -CommandType Application | Select-Object -First 1).Source
+        $startInfo = [System.Diagnostics.ProcessStartInfo]::new($node)
+        foreach ($a in @($script:ServerJs, '--port', '0', '--records', '300', '--seed', '15', '--invalid-rate', '0.05',
+                '--rate-limit', '50', '--rate-window-ms', '1000', '--quiet')) { $startInfo.ArgumentList.Add($a) }
+        $startInfo.UseShellExecute = $false
+        $startInfo.RedirectStandardOutput = $true
+        $process = [System.Diagnostics.Process]::Start($startInfo)
+        $line = $process.StandardOutput.ReadLineAsync()
+        if (-not $line.Wait(60000) -or -not $line.Result) {
+            Stop-TestProcess $process
+            throw 'The mock API (server.js) did not report its address within 60 s.'
+        }
+        $info = $line.Result | ConvertFrom-Json
+        [pscustomobject]@{ Process = $process; Url = $info.listening; Expected = $info.expected }
+    }
+
+    function New-ScaleConfig {
+        <# A sync.psd1 of one ID fan-out source 'bench' over the mock API, with an API key read from the environment. #>
+        param([string] $Store, [string] $Name, [double] $RequestsPerSecond = 50)
+        $path = Join-Path $TestDrive "$Name.psd1"
+        Set-Content -LiteralPath $path -Value @"
+@{
+    Store   = $Store
+    Sources = @(
+        @{ Name = 'bench'; Uri = '$($script:Api.Url)/ids'; ItemUri = '$($script:Api.Url)/assets/{id}'; ThrottleLimit = 2
+           RequestsPerSecond = $RequestsPerSecond; ApiKeyVariable = 'MS_SCALE_SECRET'; ApiKeyName = 'X-Api-Key'; ApiKeyIn = 'Header' }
+    )
+}
+"@
+        $path
+    }
+
+    function Start-Worker {
+        <# One worker process (its own pwsh, killable by PID) that stops when no job is left. #>
+        param([string] $Config, [string] $Queue)
+        $command = "`$ErrorActionPreference = 'Stop'; Import-Module `$env:MUSEUMSYNC_MODULE; " +
+            "Start-MuseumSyncWorker -ConfigPath '$Config' -Queue '$Queue' -WorkerCount 1 -StopWhenIdle -PollIntervalSec 0.3 -RetryDelaySec 1 -InvisibilityTimeoutSec 8"
+        $process = [System.Diagnostics.Process]::Start((Get-PwshStartInfo -ArgumentList @('-Command', $command)))
+        [pscustomobject]@{ Process = $process; StdOut = $process.StandardOutput.ReadToEndAsync(); StdErr = $process.StandardError.ReadToEndAsync() }
+    }
+
+    function Wait-Workers {
+        param([object[]] $Workers, [int] $TimeoutSec = 90)
+        $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSec)
+        foreach ($w in $Workers) {
+            $left = [int][Math]::Max(1, ($deadline - [DateTime]::UtcNow).TotalMilliseconds)
+            if (-not $w.Process.WaitForExit($left)) { throw "A worker did not stop within $TimeoutSec s: $($w.StdErr.Result)" }
+            $w.Process.WaitForExit()
+            $w.Process.ExitCode | Should -Be 0 -Because $w.StdErr.GetAwaiter().GetResult()
+        }
+    }
+
+    function Get-Stats { Invoke-RestMethod -Uri "$($script:Api.Url)/__stats" }
+
+    function Assert-ExactSync {
+        <# What every run must end with, read from the API's counters, the jobs and the store. #>
+        param([string] $Config, [scriptblock] $Query, [int] $ExtraFetches = 0)
+        $expected = $script:Api.Expected.ids
+        $distinct = $expected.rows + $expected.dead_letters
+        $stats = Get-Stats
+        $jobs = @(Get-MuseumSyncJob -ConfigPath $Config)
+        $said = "jobs: $(($jobs | ForEach-Object { "$($_.Key)=$($_.State)/$($_.Attempts) $($_.LastError)" }) -join '; '); workers: $(($script:Workers | ForEach-Object { $_.StdErr.Result }) -join ' | ')"
+        $stats.violations | Should -Be 0 -Because 'the workers together stay within the API''s rate limit'
+        $stats.sent_429 | Should -Be 0
+        $stats.by_endpoint.assets | Should -BeGreaterOrEqual $distinct -Because $said
+        $stats.by_endpoint.assets | Should -BeLessOrEqual ($distinct + $stats.sent_503 + $ExtraFetches) -Because 'each object is fetched once (a killed worker''s job once more)'
+
+        $jobs.Count | Should -Be (1 + [Math]::Ceiling($distinct / $script:IdsPerJob))
+        @($jobs | Where-Object State -ne 'Done') | Should -BeNullOrEmpty
+        ($jobs | Measure-Object -Property Records -Sum).Sum | Should -Be $distinct
+
+        (& $Query 'SELECT COUNT(*) AS n FROM {s}museum_records WHERE source = ''bench''').n | Should -Be $expected.rows
+        (& $Query 'SELECT COUNT(*) AS n FROM {s}sync_dead_letters WHERE source = ''bench''').n | Should -Be $expected.dead_letters
+        (& $Query 'SELECT MAX(attempt_count) AS n FROM {s}sync_dead_letters').n | Should -Be 1
+        $checkpoint = Get-SyncCheckpoint -Source bench @script:StoreArgs
+        $checkpoint.RecordsCommitted | Should -Be $expected.rows -Because 'every valid record is committed exactly once'
+        $checkpoint.Cursor | Should -BeNullOrEmpty
+    }
+}
+
+AfterAll {
+    Remove-Item Env:MS_SCALE_SECRET -ErrorAction Ignore
+}
+
+Describe 'Scale-out on PostgreSQL: three worker processes share one ID fan-out' -Skip:([bool]$script:SkipReason -or $script:NoPostgres) {
+    BeforeEach {
+        $script:Api = Start-MockApi
+        $script:Schema = 'ms_scale_' + [guid]::NewGuid().ToString('N').Substring(0, 10)
+        $script:Workers = @()
+        $connection = $env:MUSEUMSYNC_TEST_POSTGRES
+        $script:Config = New-ScaleConfig -Name $script:Schema -Store "@{ Provider = 'PostgreSql'; ConnectionString = '$connection'; Schema = '$($script:Schema)' }"
+        $script:StoreArgs = @{ ConnectionString = $connection; Provider = 'PostgreSql'; Schema = $script:Schema }
+        $script:Query = { param($sql) Invoke-PostgresCommand -ConnectionString $env:MUSEUMSYNC_TEST_POSTGRES -Command ($sql -replace '\{s\}', "`"$($script:Schema)`".") }
+    }
+
+    AfterEach {
+        foreach ($w in $script:Workers) { Stop-TestProcess $w.Process }
+        Stop-TestProcess $script:Api.Process
+        foreach ($s in @($script:Schema, "$($script:Schema)_hangfire")) {
+            $null = Invoke-PostgresCommand -ConnectionString $env:MUSEUMSYNC_TEST_POSTGRES -Command "DROP SCHEMA IF EXISTS `"$s`" CASCADE"
+        }
+    }
+
+    It 'ends exact with three workers (one SIGKILLed mid-job and started again: <Kill>)' -TestCases @(@{ Kill = $false }, @{ Kill = $true }) {
+        param($Kill)
+        $null = Submit-MuseumSync -ConfigPath $script:Config -IdsPerJob $script:IdsPerJob -Queue scale -ErrorAction Stop
+        $script:Workers = @(1..3 | ForEach-Object { Start-Worker -Config $script:Config -Queue scale })
+        if ($Kill) {
+            # Mid-job: some chunks are committed and the victim's job is running.
+            Wait-Until { @(Get-MuseumSyncJob -ConfigPath $script:Config -State Done).Count -ge 3 -and @(Get-MuseumSyncJob -ConfigPath $script:Config -State Processing).Count -ge 1 } -TimeoutSec 60 -Because 'chunk jobs run'
+            $script:Workers[0].Process.Kill($true)
+            $script:Workers[0].Process.WaitForExit(10000) | Should -BeTrue
+            $script:Workers = @($script:Workers[1], $script:Workers[2], (Start-Worker -Config $script:Config -Queue scale))
+        }
+        Wait-Workers $script:Workers -TimeoutSec 120
+        Assert-ExactSync -Config $script:Config -Query $script:Query -ExtraFetches ($(if ($Kill) { $script:IdsPerJob } else { 0 }))
+
+        # Jobs carry the source, the submission and the job key only: the API key is nowhere in Hangfire's tables or MuseumSync's.
+        foreach ($schema in @($script:Schema, "$($script:Schema)_hangfire")) {
+            $tables = Invoke-PostgresCommand -ConnectionString $env:MUSEUMSYNC_TEST_POSTGRES -Command "SELECT table_name FROM information_schema.tables WHERE table_schema = '$schema'"
+            $tables | Should -Not -BeNullOrEmpty
+            foreach ($t in $tables) {
+                (Invoke-PostgresCommand -ConnectionString $env:MUSEUMSYNC_TEST_POSTGRES -Command "SELECT COUNT(*) AS n FROM `"$schema`".`"$($t.table_name)`" t WHERE t::text LIKE '%$($script:Secret)%'").n | Should -Be 0 -Because "$schema.$($t.table_name) must not hold the API key"
+            }
+        }
+    }
+}
+
+Describe 'Scale-out on one machine: the same plan with the embedded SQLite store' -Skip:([bool]$script:SkipReason) {
+    BeforeEach {
+        $script:Api = Start-MockApi
+        $script:Workers = @()
+        $db = Join-Path $TestDrive 'scale.db'
+        $script:Config = New-ScaleConfig -Name 'sqlite' -Store "@{ Database = '$db' }"
+        $script:StoreArgs = @{ Database = $db }
+        $script:Db = $db
+        $script:Query = { param($sql) Invoke-SqliteQuery -Database $script:Db -Query ($sql -replace '\{s\}', '') }
+    }
+
+    AfterEach {
+        foreach ($w in $script:Workers) { Stop-TestProcess $w.Process }
+        Stop-TestProcess $script:Api.Process
+    }
+
+    It 'runs the submission in a fresh worker process that resolves the job type inside the module, exactly once' {
+        $submission = Submit-MuseumSync -ConfigPath $script:Config -IdsPerJob $script:IdsPerJob -Queue local -ErrorAction Stop
+        $submission.Jobs | Should -Be 1
+        $submission.Database | Should -Be $script:Db
+        # A fresh pwsh that only imported the module: Hangfire finds MuseumSync.Jobs.SyncJob in the module's load context.
+        $script:Workers = @(Start-Worker -Config $script:Config -Queue local)
+        Wait-Workers $script:Workers -TimeoutSec 90
+        Assert-ExactSync -Config $script:Config -Query $script:Query
+
+        $hangfireFile = Join-Path $TestDrive 'scale.hangfire.db'
+        Test-Path -LiteralPath $hangfireFile | Should -BeTrue
+        foreach ($file in Get-ChildItem -LiteralPath $TestDrive -Filter 'scale*') {
+            [System.IO.File]::ReadAllText($file.FullName, [System.Text.Encoding]::Latin1).Contains($script:Secret) | Should -BeFalse -Because "$($file.Name) must not hold the API key"
+        }
+    }
+}
