@@ -39,6 +39,10 @@ internal static class JobStorageFactory
                 InvisibilityTimeout = options.InvisibilityTimeout,
                 UseSlidingInvisibilityTimeout = true,
                 QueuePollInterval = options.PollInterval,
+                // Hangfire's distributed locks (a job's state change) are rows here; one a killed worker held is only
+                // removed after this long, and until then that job cannot move. The default (10 minutes) stalled every
+                // worker after a SIGKILL; the locks live for milliseconds, so the invisibility timeout (at least 30 s) is ample.
+                DistributedLockTimeout = options.InvisibilityTimeout > TimeSpan.FromSeconds(30) ? options.InvisibilityTimeout : TimeSpan.FromSeconds(30),
             }),
             StoreProvider.SqlServer => new SqlServerStorage(SqlServerConnections(store), new SqlServerStorageOptions
             {

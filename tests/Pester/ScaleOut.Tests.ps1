@@ -71,7 +71,11 @@ BeforeAll {
         $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSec)
         foreach ($w in $Workers) {
             $left = [int][Math]::Max(1, ($deadline - [DateTime]::UtcNow).TotalMilliseconds)
-            if (-not $w.Process.WaitForExit($left)) { throw "A worker did not stop within $TimeoutSec s: $($w.StdErr.Result)" }
+            if (-not $w.Process.WaitForExit($left)) {
+                # Its output ends only with the process: stop it first, then say what it wrote.
+                Stop-TestProcess $w.Process
+                throw "A worker did not stop within $TimeoutSec s: $($w.StdErr.Result)"
+            }
             $w.Process.WaitForExit()
             $w.Process.ExitCode | Should -Be 0 -Because $w.StdErr.GetAwaiter().GetResult()
         }
