@@ -16,19 +16,7 @@ BeforeAll {
     $script:Bench = Join-Path (Get-RepoRoot) 'bench'
 
     function Start-MockApi {
-        $node = (Get-Command -Name node -CommandType Application | Select-Object -First 1).Source
-        $startInfo = [System.Diagnostics.ProcessStartInfo]::new($node)
-        foreach ($a in @($script:ServerJs, '--port', '0', '--records', '3000', '--seed', '7')) { $startInfo.ArgumentList.Add($a) }
-        $startInfo.UseShellExecute = $false
-        $startInfo.RedirectStandardOutput = $true
-        $process = [System.Diagnostics.Process]::Start($startInfo)
-        $line = $process.StandardOutput.ReadLineAsync()
-        if (-not $line.Wait(60000) -or -not $line.Result) {
-            Stop-TestProcess $process
-            throw 'The mock API (server.js) did not report its address within 60 s.'
-        }
-        $info = $line.Result | ConvertFrom-Json
-        [pscustomobject]@{ Process = $process; Url = $info.listening; Expected = $info.expected }
+        Start-MockMuseumApi -ServerJs $script:ServerJs -ArgumentList @('--records', '3000', '--seed', '7')
     }
 
     function Invoke-BenchScript {

@@ -25,20 +25,8 @@ BeforeAll {
     $script:IdsPerJob = 25
 
     function Start-MockApi {
-        $node = (Get-Command -Name node -CommandType Application | Select-Object -First 1).Source
-        $startInfo = [System.Diagnostics.ProcessStartInfo]::new($node)
-        foreach ($a in @($script:ServerJs, '--port', '0', '--records', '300', '--seed', '15', '--invalid-rate', '0.05',
-                '--rate-limit', '50', '--rate-window-ms', '1000', '--quiet')) { $startInfo.ArgumentList.Add($a) }
-        $startInfo.UseShellExecute = $false
-        $startInfo.RedirectStandardOutput = $true
-        $process = [System.Diagnostics.Process]::Start($startInfo)
-        $line = $process.StandardOutput.ReadLineAsync()
-        if (-not $line.Wait(60000) -or -not $line.Result) {
-            Stop-TestProcess $process
-            throw 'The mock API (server.js) did not report its address within 60 s.'
-        }
-        $info = $line.Result | ConvertFrom-Json
-        [pscustomobject]@{ Process = $process; Url = $info.listening; Expected = $info.expected }
+        Start-MockMuseumApi -ServerJs $script:ServerJs -ArgumentList @('--records', '300', '--seed', '15', '--invalid-rate', '0.05',
+            '--rate-limit', '50', '--rate-window-ms', '1000', '--quiet')
     }
 
     function New-ScaleConfig {

@@ -321,5 +321,23 @@ function Get-StoredRecord {
     Invoke-SqliteQuery -Database $Database -Query "SELECT object_id, title FROM museum_records WHERE source = '$($Source -replace "'", "''")' ORDER BY object_id"
 }
 
-Export-ModuleMember -Function Get-RepoRoot, Get-MuseumSyncModulePath, Import-MuseumSyncModule, Get-SampleApiPath, Start-SampleApi,
+function Start-MockMuseumApi {
+    <# Starts ../shared/bench/server.js (the benchmark harness's mock museum API) on a free loopback port with the given options; returns the process, its base URL and what it says it serves. #>
+    param([Parameter(Mandatory)] [string] $ServerJs, [string[]] $ArgumentList = @())
+    $node = (Get-Command -Name node -CommandType Application | Select-Object -First 1).Source
+    $startInfo = [System.Diagnostics.ProcessStartInfo]::new($node)
+    foreach ($a in @($ServerJs, '--port', '0') + $ArgumentList) { $startInfo.ArgumentList.Add($a) }
+    $startInfo.UseShellExecute = $false
+    $startInfo.RedirectStandardOutput = $true
+    $process = [System.Diagnostics.Process]::Start($startInfo)
+    $line = $process.StandardOutput.ReadLineAsync()
+    if (-not $line.Wait(60000) -or -not $line.Result) {
+        Stop-TestProcess $process
+        throw 'The mock API (server.js) did not report its address within 60 s.'
+    }
+    $info = $line.Result | ConvertFrom-Json
+    [pscustomobject]@{ Process = $process; Url = $info.listening; Expected = $info.expected }
+}
+
+Export-ModuleMember -Function Start-MockMuseumApi, Get-RepoRoot, Get-MuseumSyncModulePath, Import-MuseumSyncModule, Get-SampleApiPath, Start-SampleApi,
     Stop-TestProcess, Get-PwshStartInfo, Invoke-Pwsh, Wait-Until, New-FeedLine, Start-FeedServer, Invoke-SqliteQuery, Invoke-PostgresCommand, Get-StoredRecord
