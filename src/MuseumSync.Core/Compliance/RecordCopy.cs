@@ -22,6 +22,7 @@ internal static class RecordCopy
         AccessionNumber = r.AccessionNumber,
         Title = r.Title,
         CreationDate = r.CreationDate,
+        CreationEndDate = r.CreationEndDate,
         RightsStatement = r.RightsStatement,
         EmbargoDate = r.EmbargoDate,
         AccessTier = r.AccessTier,

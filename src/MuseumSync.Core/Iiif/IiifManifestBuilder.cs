@@ -135,7 +135,9 @@ internal sealed class IiifManifestBuilder
     {
         var rows = new List<(string Label, string Value)> { ("Object ID", record.ObjectId!.Trim()) };
         if (!string.IsNullOrWhiteSpace(record.AccessionNumber)) rows.Add(("Accession number", record.AccessionNumber.Trim()));
-        if (!string.IsNullOrWhiteSpace(record.CreationDate)) rows.Add(("Date", record.CreationDate.Trim()));
+        var created = string.IsNullOrWhiteSpace(record.CreationDate) ? null : record.CreationDate.Trim();
+        var createdEnd = string.IsNullOrWhiteSpace(record.CreationEndDate) ? null : record.CreationEndDate.Trim();
+        if (created is not null || createdEnd is not null) rows.Add(("Date", LidoWriter.DisplayRange(created, createdEnd)));
         if (!string.IsNullOrWhiteSpace(record.RightsStatement) && RightsUri.ToIiifForm(record.RightsStatement) is null) rows.Add(("Rights", record.RightsStatement.Trim()));
         rows.Add(("Source", record.Source));
         w.WriteStartArray("metadata");

@@ -128,7 +128,9 @@ internal sealed class LidoWriter : IDisposable
         }
         _xml.WriteEndElement(); // objectIdentificationWrap
 
-        if (!string.IsNullOrWhiteSpace(record.CreationDate)) WriteProduction(record.CreationDate.Trim());
+        var created = string.IsNullOrWhiteSpace(record.CreationDate) ? null : record.CreationDate.Trim();
+        var createdEnd = string.IsNullOrWhiteSpace(record.CreationEndDate) ? null : record.CreationEndDate.Trim();
+        if (created is not null || createdEnd is not null) WriteProduction(created, createdEnd);
         _xml.WriteEndElement(); // descriptiveMetadata
 
         _xml.WriteStartElement("administrativeMetadata", L);
@@ -179,7 +181,11 @@ internal sealed class LidoWriter : IDisposable
     /// <inheritdoc />
     public void Dispose() => _xml.Dispose();
 
-    private void WriteProduction(string created)
+    /// <summary>
+    /// The production event: <c>earliestDate</c> from the creation date, <c>latestDate</c> from its end (LIDO repeats an
+    /// exact date in both); a range without a begin has only its <c>latestDate</c>.
+    /// </summary>
+    private void WriteProduction(string? created, string? createdEnd)
     {
         _xml.WriteStartElement("eventWrap", L);
         _xml.WriteStartElement("eventSet", L);
@@ -189,19 +195,29 @@ internal sealed class LidoWriter : IDisposable
         Term("Production", "en");
         _xml.WriteEndElement();
         _xml.WriteStartElement("eventDate", L);
-        _xml.WriteElementString("displayDate", L, created);
-        // The date part of a date-time; a signed year (-0044-03-15, +12345) is longer than ten characters.
-        var time = created.IndexOfAny(['T', 't']);
-        var day = time > 0 ? created[..time] : created;
+        _xml.WriteElementString("displayDate", L, DisplayRange(created, createdEnd));
         _xml.WriteStartElement("date", L);
-        _xml.WriteElementString("earliestDate", L, day);
-        _xml.WriteElementString("latestDate", L, day);
+        if (created is not null) _xml.WriteElementString("earliestDate", L, Day(created));
+        _xml.WriteElementString("latestDate", L, Day(createdEnd ?? created!));
         _xml.WriteEndElement();
         _xml.WriteEndElement(); // eventDate
         _xml.WriteEndElement(); // event
         _xml.WriteEndElement();
         _xml.WriteEndElement();
     }
+
+    /// <summary>The date part of a date-time; a signed year (-0044-03-15, +12345) is longer than ten characters.</summary>
+    private static string Day(string date)
+    {
+        var time = date.IndexOfAny(['T', 't']);
+        return time > 0 ? date[..time] : date;
+    }
+
+    /// <summary>"begin – end" for a range, the one date otherwise (also what the IIIF writer shows as the record's Date).</summary>
+    internal static string DisplayRange(string? created, string? createdEnd) =>
+        createdEnd is null || string.Equals(created, createdEnd, StringComparison.Ordinal) ? created ?? createdEnd!
+        : created is null ? "– " + createdEnd
+        : created + " – " + createdEnd;
 
     private void WriteResources(MuseumRecord record)
     {

@@ -21,6 +21,12 @@ internal sealed class FieldMap
     /// <summary>The creation date property. The default is <c>creation_date_iso</c>.</summary>
     public string CreationDate { get; init; } = "creation_date_iso";
 
+    /// <summary>
+    /// The property holding the end of the creation date range (the Met's <c>objectEndDate</c>). The default is empty:
+    /// unmapped, so a generic source's records keep exactly the fields (and content hashes) they had before this field existed.
+    /// </summary>
+    public string CreationEndDate { get; init; } = string.Empty;
+
     /// <summary>The rights statement property. The default is <c>rights_statement</c>.</summary>
     public string RightsStatement { get; init; } = "rights_statement";
 
@@ -44,11 +50,11 @@ internal sealed class FieldMap
 
     /// <summary>The property names in <see cref="MappedField"/> order.</summary>
     internal string[] Names() =>
-        [ObjectId, AccessionNumber, Title, CreationDate, RightsStatement, EmbargoDate, AccessTier, IiifManifestUrl, MediaUrl];
+        [ObjectId, AccessionNumber, Title, CreationDate, RightsStatement, EmbargoDate, AccessTier, IiifManifestUrl, MediaUrl, CreationEndDate];
 
     /// <summary>The <see cref="MuseumRecord"/> field names a map can set, as <see cref="With"/> accepts them.</summary>
     public static IReadOnlyList<string> FieldNames { get; } =
-        [nameof(ObjectId), nameof(AccessionNumber), nameof(Title), nameof(CreationDate), nameof(RightsStatement), nameof(EmbargoDate), nameof(AccessTier), nameof(IiifManifestUrl), nameof(MediaUrl)];
+        [nameof(ObjectId), nameof(AccessionNumber), nameof(Title), nameof(CreationDate), nameof(RightsStatement), nameof(EmbargoDate), nameof(AccessTier), nameof(IiifManifestUrl), nameof(MediaUrl), nameof(CreationEndDate)];
 
     /// <summary>
     /// A copy with some fields mapped differently, for example <c>@{ ObjectId = 'objectID'; Title = 'title' }</c>. Keys are
@@ -92,6 +98,7 @@ internal sealed class FieldMap
         AccessTier = values[6],
         IiifManifestUrl = values[7],
         MediaUrl = values[8],
+        CreationEndDate = values[9],
         CollectionRights = collectionRights,
     };
 
@@ -122,4 +129,5 @@ internal enum MappedField
     AccessTier,
     IiifManifestUrl,
     MediaUrl,
+    CreationEndDate,
 }

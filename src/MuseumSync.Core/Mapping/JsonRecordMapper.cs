@@ -99,6 +99,7 @@ internal sealed class JsonRecordMapper
             return -1;
         }
         var name = reader.ValueSpan;
+        if (name.IsEmpty) return -1; // an unmapped field's name is empty: a property named "" feeds nothing
         for (var i = 0; i < _names.Length; i++)
         {
             var candidate = _names[i];

@@ -3,7 +3,7 @@ namespace MuseumSync.Mapping;
 /// <summary>What one JSON record said for each mapped field, before validation.</summary>
 internal struct RawFields
 {
-    public const int Count = 9;
+    public const int Count = 10;
 
     /// <summary>Text of each field (strings as they are, numbers and booleans as their JSON text); null when absent or JSON null.</summary>
     public string?[] Values;

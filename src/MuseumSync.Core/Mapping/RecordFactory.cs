@@ -62,6 +62,7 @@ internal sealed class RecordFactory
             AccessionNumber = f[MappedField.AccessionNumber],
             Title = f[MappedField.Title],
             CreationDate = f[MappedField.CreationDate],
+            CreationEndDate = f[MappedField.CreationEndDate],
             RightsStatement = string.IsNullOrWhiteSpace(f[MappedField.RightsStatement]) && names.CollectionRights is { } collection ? collection : f[MappedField.RightsStatement],
             EmbargoDate = embargo,
             AccessTier = tier,

@@ -7,7 +7,7 @@ namespace MuseumSync.Oai;
 /// <summary>
 /// The <see cref="MuseumRecord"/> fields of a LIDO or Dublin Core record. LIDO: the preferred title, the inventory number
 /// (<c>repositorySet/workID</c>), the earliest date of the production (or first) event, the rights URI, the first image
-/// link and a IIIF manifest link. Dublin Core: <c>dc:title</c>, the first ISO 8601 <c>dc:date</c> (others are free
+/// link and a IIIF manifest link; the production's <c>latestDate</c> is the end of its date range. Dublin Core: <c>dc:title</c>, the first ISO 8601 <c>dc:date</c> (others are free
 /// text and stay in the raw record), <c>dc:rights</c>, and identifiers that are image or manifest URLs.
 /// </summary>
 internal static class XmlRecordFields
@@ -22,6 +22,7 @@ internal static class XmlRecordFields
         AccessionNumber = "lido:repositorySet/lido:workID",
         Title = "lido:titleSet/lido:appellationValue",
         CreationDate = "lido:eventDate/lido:date/lido:earliestDate",
+        CreationEndDate = "lido:eventDate/lido:date/lido:latestDate",
         RightsStatement = "lido:rightsType/lido:conceptID",
         EmbargoDate = string.Empty,
         AccessTier = string.Empty,
@@ -55,7 +56,9 @@ internal static class XmlRecordFields
             Set(ref f, MappedField.ObjectId, id ?? Text(metadata.Descendants(Lido + "lidoRecID").FirstOrDefault()));
             Set(ref f, MappedField.AccessionNumber, Text(metadata.Descendants(Lido + "repositorySet").Elements(Lido + "workID").FirstOrDefault()));
             Set(ref f, MappedField.Title, LidoTitle(metadata));
-            Set(ref f, MappedField.CreationDate, LidoDate(metadata));
+            var date = LidoEventDate(metadata);
+            Set(ref f, MappedField.CreationDate, Text(date?.Element(Lido + "earliestDate")));
+            Set(ref f, MappedField.CreationEndDate, Text(date?.Element(Lido + "latestDate")));
             Set(ref f, MappedField.RightsStatement, LidoRights(metadata));
             var links = metadata.Descendants(Lido + "linkResource").Select(l => (Url: l.Value.Trim(), Format: (string?)l.Attribute(Lido + "formatResource") ?? string.Empty)).Where(l => IsHttp(l.Url)).ToList();
             Set(ref f, MappedField.IiifManifestUrl, links.FirstOrDefault(l => IsManifest(l.Url, l.Format)).Url);
@@ -83,7 +86,8 @@ internal static class XmlRecordFields
         return Text(preferred ?? values.FirstOrDefault());
     }
 
-    private static string? LidoDate(XElement lido)
+    /// <summary>The <c>eventDate/date</c> of the production (or first dated) event.</summary>
+    private static XElement? LidoEventDate(XElement lido)
     {
         var events = lido.Descendants(Lido + "event").Where(e => e.Element(Lido + "eventDate") is not null).ToList();
         var production = events.FirstOrDefault(e =>
@@ -91,7 +95,7 @@ internal static class XmlRecordFields
             (t.Elements(Lido + "conceptID").Any(c => c.Value.Trim().EndsWith("lido00007", StringComparison.Ordinal) || c.Value.Trim().EndsWith("lido00012", StringComparison.Ordinal)) ||
              t.Elements(Lido + "term").Any(x => x.Value.Contains("roduction", StringComparison.OrdinalIgnoreCase) || x.Value.Contains("reation", StringComparison.OrdinalIgnoreCase) || x.Value.Contains("Herstellung", StringComparison.OrdinalIgnoreCase))));
         var chosen = production ?? events.FirstOrDefault();
-        return Text(chosen?.Element(Lido + "eventDate")?.Element(Lido + "date")?.Element(Lido + "earliestDate"));
+        return chosen?.Element(Lido + "eventDate")?.Element(Lido + "date");
     }
 
     private static string? LidoRights(XElement lido)

@@ -47,7 +47,7 @@ internal sealed class RecordPlan
         if (!_index.TryGetValue(id, out var at))
         {
             _index.Add(id, _rows.Count);
-            _rows.Add(new PlannedRecord(_ordinal++, r, hash, FirstHash: null, ForceWrite: false, CreationSort.Of(r.CreationDate)));
+            _rows.Add(new PlannedRecord(_ordinal++, r, hash, FirstHash: null, ForceWrite: false, CreationSort.Of(r.CreationDate), CreationSort.Of(r.CreationEndDate)));
             return;
         }
         var row = _rows[at];
@@ -61,7 +61,7 @@ internal sealed class RecordPlan
         else
         {
             TransitionsUpdated++;
-            _rows[at] = row with { Record = r, Hash = hash, FirstHash = row.FirstHash ?? row.Hash, ForceWrite = true, CreationSort = CreationSort.Of(r.CreationDate) };
+            _rows[at] = row with { Record = r, Hash = hash, FirstHash = row.FirstHash ?? row.Hash, ForceWrite = true, CreationSort = CreationSort.Of(r.CreationDate), CreationEndSort = CreationSort.Of(r.CreationEndDate) };
         }
     }
 
@@ -106,7 +106,8 @@ internal sealed class RecordPlan
 /// <param name="FirstHash">The first occurrence's hash when the id repeats in the batch; null otherwise.</param>
 /// <param name="ForceWrite">True when a repeat changed the content: the row is written whatever is stored.</param>
 /// <param name="CreationSort">The row's <c>creation_sort</c> (<see cref="Storage.CreationSort"/>).</param>
-internal sealed record PlannedRecord(int Ordinal, MuseumRecord Record, byte[] Hash, byte[]? FirstHash, bool ForceWrite, long? CreationSort);
+/// <param name="CreationEndSort">The row's <c>creation_end_sort</c>, the same key of its creation end date.</param>
+internal sealed record PlannedRecord(int Ordinal, MuseumRecord Record, byte[] Hash, byte[]? FirstHash, bool ForceWrite, long? CreationSort, long? CreationEndSort);
 
 /// <summary>The batch's dead letters folded by payload: the first occurrence is stored, the others count as attempts.</summary>
 internal sealed class DeadLetterPlan

@@ -119,6 +119,7 @@ internal static class StorableRecord
         ("accession_number", static r => r.AccessionNumber),
         ("title", static r => r.Title),
         ("creation_date", static r => r.CreationDate),
+        ("creation_end_date", static r => r.CreationEndDate),
         ("rights_statement", static r => r.RightsStatement),
         ("iiif_manifest_url", static r => r.IiifManifestUrl),
         ("media_url", static r => r.MediaUrl),

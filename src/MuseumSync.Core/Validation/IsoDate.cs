@@ -31,6 +31,23 @@ internal static class IsoDate
         return IsTime(rest[1..]);
     }
 
+    /// <summary>
+    /// True when the range from <paramref name="begin"/> to <paramref name="end"/> (both accepted by <see cref="IsDateOrDateTime"/>)
+    /// ends before it begins, day by day: a reduced-precision begin stands for its first day and a reduced-precision end
+    /// for its last (<c>1889-06-15</c> to <c>1889</c> is a range; <c>-1300</c> to <c>-1400</c> is not). Times are not compared.
+    /// </summary>
+    public static bool BeginsAfterEnd(ReadOnlySpan<char> begin, ReadOnlySpan<char> end) => DayKey(begin, last: false) > DayKey(end, last: true);
+
+    /// <summary>year × 10000 + month × 100 + day of a valid date; a missing month or day is the first or the last one.</summary>
+    private static long DayKey(ReadOnlySpan<char> s, bool last)
+    {
+        TrySignedYear(s, out var year, out var length);
+        var rest = s[length..];
+        var month = rest.Length >= 3 ? ((rest[1] - '0') * 10) + (rest[2] - '0') : last ? 12 : 1;
+        var day = rest.Length >= 6 ? ((rest[4] - '0') * 10) + (rest[5] - '0') : last ? 31 : 1;
+        return (year * 10000) + (month * 100) + day;
+    }
+
     /// <summary>Parses exactly <c>YYYY-MM-DD</c> that names a real calendar day.</summary>
     public static bool TryParseDate(ReadOnlySpan<char> s, out DateOnly date)
     {

@@ -4,7 +4,7 @@ namespace MuseumSync.Validation;
 
 /// <summary>
 /// The generic profile's rules at the ingestion boundary: a non-empty object id and title, ISO 8601 dates that are
-/// real calendar dates, an access tier from the controlled vocabulary, absolute media URLs.
+/// real calendar dates (a creation date range that does not end before it begins), an access tier from the controlled vocabulary, absolute media URLs.
 /// </summary>
 internal static class RecordValidator
 {
@@ -12,6 +12,7 @@ internal static class RecordValidator
     public const string RuleRequired = "required";
     public const string RuleType = "type";
     public const string RuleIsoDate = "iso8601-date";
+    public const string RuleDateRange = "date-range";
     public const string RuleVocabulary = "vocabulary";
     public const string RuleUrl = "absolute-url";
 
@@ -55,6 +56,19 @@ internal static class RecordValidator
         if (created is not null && !IsoDate.IsDateOrDateTime(created))
         {
             Add(ref issues, map.CreationDate, RuleIsoDate, $"'{created}' is not an ISO 8601 date or date-time on the calendar (expected e.g. 1889-06-15, 1889-06, 1889, 1889-06-15T12:00:00Z, or -0044 for 44 BCE).");
+        }
+
+        var createdEnd = f[MappedField.CreationEndDate];
+        if (createdEnd is not null)
+        {
+            if (!IsoDate.IsDateOrDateTime(createdEnd))
+            {
+                Add(ref issues, map.CreationEndDate, RuleIsoDate, $"'{createdEnd}' is not an ISO 8601 date or date-time on the calendar (expected e.g. 1889-06-15, 1889-06, 1889, 1889-06-15T12:00:00Z, or -0044 for 44 BCE).");
+            }
+            else if (created is not null && IsoDate.IsDateOrDateTime(created) && IsoDate.BeginsAfterEnd(created, createdEnd))
+            {
+                Add(ref issues, map.CreationEndDate, RuleDateRange, $"The creation date range ends before it begins: '{map.CreationDate}' is '{created}' and '{map.CreationEndDate}' is '{createdEnd}'. Fix the dates at the source, or map the begin and end the other way round with -FieldMap (CreationDate, CreationEndDate).");
+            }
         }
 
         var embargoText = f[MappedField.EmbargoDate];

@@ -51,6 +51,13 @@ public sealed class MuseumRecord
     /// <summary>The creation date as ISO 8601 text (date, date-time, or reduced precision such as a year).</summary>
     public string? CreationDate { get; init; }
 
+    /// <summary>
+    /// The end of the creation date range as ISO 8601 text, for a work made over a span (the Met's <c>objectEndDate</c>,
+    /// LIDO's <c>latestDate</c>); null when the source gives a single date or none. Never before <see cref="CreationDate"/>
+    /// on a valid record.
+    /// </summary>
+    public string? CreationEndDate { get; init; }
+
     /// <summary>The rights statement URI.</summary>
     public string? RightsStatement { get; init; }
 

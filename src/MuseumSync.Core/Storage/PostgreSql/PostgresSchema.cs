@@ -92,5 +92,10 @@ internal static class PostgresSchema
         (9, "creation_sort: written with each record instead of computed by the database", """
             ALTER TABLE {s}.museum_records ALTER COLUMN creation_sort DROP EXPRESSION IF EXISTS;
             """),
+        // The end of the creation date range and its sort key (see SqliteSchema, migration 10).
+        (10, "creation_end_date and creation_end_sort: the end of the creation date range", """
+            ALTER TABLE {s}.museum_records ADD COLUMN IF NOT EXISTS creation_end_date text;
+            ALTER TABLE {s}.museum_records ADD COLUMN IF NOT EXISTS creation_end_sort bigint;
+            """),
     ];
 }

@@ -11,7 +11,8 @@ internal sealed class PostgresStatements
 
     /// <summary>The record columns the store's two COPYs write first, in this order (PostgresSyncStore.WriteRecordAsync).</summary>
     private const string RecordColumns = "source, object_id, accession_number, title, creation_date, rights_statement, embargo_date, access_tier, " +
-        "iiif_manifest_url, media_url, raw_json, content_hash, position, source_url, correlation_id, access_tier_assigned, tier_rule, creation_sort";
+        "iiif_manifest_url, media_url, raw_json, content_hash, position, source_url, correlation_id, access_tier_assigned, tier_rule, creation_sort, " +
+        "creation_end_date, creation_end_sort";
 
     private const string ClockNow = "clock_timestamp()";
     private const string ClockExpiry = "clock_timestamp() + make_interval(secs => @seconds)";
@@ -40,7 +41,8 @@ internal sealed class PostgresStatements
                 ordinal integer NOT NULL, source text NOT NULL, object_id text NOT NULL, accession_number text, title text NOT NULL,
                 creation_date text, rights_statement text, embargo_date date, access_tier text NOT NULL, iiif_manifest_url text,
                 media_url text, raw_json text NOT NULL, content_hash bytea NOT NULL, first_hash bytea, force_write boolean NOT NULL,
-                position text, source_url text, correlation_id text, access_tier_assigned text, tier_rule text, creation_sort bigint
+                position text, source_url text, correlation_id text, access_tier_assigned text, tier_rule text, creation_sort bigint,
+                creation_end_date text, creation_end_sort bigint
             ) ON COMMIT DELETE ROWS;
             CREATE TEMP TABLE IF NOT EXISTS {DeadStage} (
                 source text NOT NULL, object_id text, payload text NOT NULL, payload_hash bytea NOT NULL, reasons jsonb NOT NULL,
@@ -74,10 +76,10 @@ internal sealed class PostgresStatements
             WITH written AS (
                 INSERT INTO {s}.museum_records AS t (source, object_id, accession_number, title, creation_date, rights_statement, embargo_date,
                     access_tier, iiif_manifest_url, media_url, raw_json, content_hash, position, source_url, correlation_id,
-                    first_seen_utc, last_changed_utc, access_tier_assigned, tier_rule, creation_sort)
+                    first_seen_utc, last_changed_utc, access_tier_assigned, tier_rule, creation_sort, creation_end_date, creation_end_sort)
                 SELECT source, object_id, accession_number, title, creation_date, rights_statement, embargo_date,
                     access_tier, iiif_manifest_url, media_url, raw_json, content_hash, position, source_url, correlation_id, @now, @now,
-                    access_tier_assigned, tier_rule, creation_sort
+                    access_tier_assigned, tier_rule, creation_sort, creation_end_date, creation_end_sort
                 FROM {RecordStage}
                 WHERE force_write = @forced
                 ORDER BY object_id
@@ -88,7 +90,8 @@ internal sealed class PostgresStatements
                     content_hash = excluded.content_hash, position = excluded.position, source_url = excluded.source_url,
                     correlation_id = excluded.correlation_id, last_changed_utc = excluded.last_changed_utc,
                     access_tier_assigned = excluded.access_tier_assigned, tier_rule = excluded.tier_rule,
-                    creation_sort = excluded.creation_sort
+                    creation_sort = excluded.creation_sort, creation_end_date = excluded.creation_end_date,
+                    creation_end_sort = excluded.creation_end_sort
                 WHERE @forced OR t.content_hash <> excluded.content_hash
                 RETURNING (xmax = 0) AS inserted
             )

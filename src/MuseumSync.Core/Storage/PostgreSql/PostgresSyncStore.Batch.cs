@@ -281,6 +281,9 @@ internal sealed partial class PostgresSyncStore
         await WriteTextAsync(w, r.TierRule, ct).ConfigureAwait(false);
         if (p.CreationSort is { } sort) await w.WriteAsync(sort, NpgsqlDbType.Bigint, ct).ConfigureAwait(false);
         else await w.WriteNullAsync(ct).ConfigureAwait(false);
+        await WriteTextAsync(w, r.CreationEndDate, ct).ConfigureAwait(false);
+        if (p.CreationEndSort is { } endSort) await w.WriteAsync(endSort, NpgsqlDbType.Bigint, ct).ConfigureAwait(false);
+        else await w.WriteNullAsync(ct).ConfigureAwait(false);
     }
 
     private async Task CopyDeadLettersAsync(NpgsqlConnection c, string source, DeadLetterPlan plan, CancellationToken ct)

@@ -116,5 +116,9 @@ internal static class SqlServerSchema
             ALTER TABLE {s}.museum_records DROP COLUMN creation_sort;
             EXEC sp_rename N'{s}.museum_records.creation_sort_kept', N'creation_sort', N'COLUMN';
             """),
+        // The end of the creation date range and its sort key (see SqliteSchema, migration 10).
+        (10, "creation_end_date and creation_end_sort: the end of the creation date range", """
+            ALTER TABLE {s}.museum_records ADD creation_end_date nvarchar(100) NULL, creation_end_sort bigint NULL;
+            """),
     ];
 }

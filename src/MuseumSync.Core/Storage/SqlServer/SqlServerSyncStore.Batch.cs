@@ -30,6 +30,8 @@ internal sealed partial class SqlServerSyncStore
         new("access_tier_assigned", typeof(string), p => p.Record.AssignedAccessTier is { } assigned ? SqliteSyncStore.TierText(assigned) : null),
         new("tier_rule", typeof(string), p => p.Record.TierRule),
         new("creation_sort", typeof(long), p => p.CreationSort),
+        new("creation_end_date", typeof(string), p => p.Record.CreationEndDate),
+        new("creation_end_sort", typeof(long), p => p.CreationEndSort),
     ];
 
     /// <inheritdoc />

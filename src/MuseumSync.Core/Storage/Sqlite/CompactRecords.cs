@@ -26,9 +26,10 @@ internal sealed class CompactRecords
         SourceUrl,
         CorrelationId,
         TierRule,
+        CreationEndDate,
     }
 
-    private const int FieldCount = 12;
+    private const int FieldCount = 13;
     private const int ChunkBytes = 256 * 1024;
 
     private readonly List<byte[]> _chunks = new();
@@ -37,7 +38,7 @@ internal sealed class CompactRecords
     private bool _released;
 
     // Per row: its chunk and offset, the length of each field (-1 for null), the hash, the object id, the embargo day
-    // number (-1 for none), the tier and the assigned tier (-1 for none), the creation sort key.
+    // number (-1 for none), the tier and the assigned tier (-1 for none), the creation sort keys of the date and its end.
     private int[] _chunkOf;
     private int[] _offset;
     private int[] _lengths;
@@ -46,6 +47,7 @@ internal sealed class CompactRecords
     private int[] _embargo;
     private sbyte[] _tiers;
     private long?[] _creationSort;
+    private long?[] _creationEndSort;
 
     /// <summary>An empty batch, with room for <paramref name="capacity"/> before it grows.</summary>
     public CompactRecords(int capacity = 64)
@@ -59,6 +61,7 @@ internal sealed class CompactRecords
         _embargo = new int[n];
         _tiers = new sbyte[n * 2];
         _creationSort = new long?[n];
+        _creationEndSort = new long?[n];
     }
 
     /// <summary>The rows; still right after <see cref="Release"/>.</summary>
@@ -109,6 +112,7 @@ internal sealed class CompactRecords
         Text(chunk, ref at, lengths, Field.SourceUrl, r.SourceUrl);
         Text(chunk, ref at, lengths, Field.CorrelationId, r.CorrelationId);
         Text(chunk, ref at, lengths, Field.TierRule, r.TierRule);
+        Text(chunk, ref at, lengths, Field.CreationEndDate, r.CreationEndDate);
         _chunkUsed = at;
         RecordHash.Content(r, _hashes.AsSpan(i * RecordHash.Size, RecordHash.Size));
         _ids[i] = r.ObjectId;
@@ -116,6 +120,7 @@ internal sealed class CompactRecords
         _tiers[2 * i] = (sbyte)r.AccessTier;
         _tiers[2 * i + 1] = r.AssignedAccessTier is { } assigned ? (sbyte)assigned : (sbyte)-1;
         _creationSort[i] = CreationSort.Of(r.CreationDate);
+        _creationEndSort[i] = CreationSort.Of(r.CreationEndDate);
     }
 
     /// <summary>The row's object id (the same string the record had).</summary>
@@ -157,6 +162,9 @@ internal sealed class CompactRecords
     /// <summary>The row's <c>creation_sort</c> (<see cref="Storage.CreationSort"/>).</summary>
     public long? CreationSortKey(int i) => _creationSort[Check(i)];
 
+    /// <summary>The row's <c>creation_end_sort</c>: the <see cref="Storage.CreationSort"/> key of its creation end date.</summary>
+    public long? CreationEndSortKey(int i) => _creationEndSort[Check(i)];
+
     public AccessTier? AssignedAccessTier(int i) => _tiers[2 * Check(i) + 1] is var t and >= 0 ? (AccessTier)t : null;
 
     /// <summary>Gives the chunks back to the pool; the rows cannot be read after this (their <see cref="Count"/> can).</summary>
@@ -190,7 +198,7 @@ internal sealed class CompactRecords
         ArgumentNullException.ThrowIfNull(r);
         return (r.RawJsonUtf8?.Length ?? Max(r.RawJson)) + Max(r.ObjectId) + Max(r.AccessionNumber) + Max(r.Title) + Max(r.CreationDate)
             + Max(r.RightsStatement) + Max(r.IiifManifestUrl) + Max(r.MediaUrl) + Max(r.Position) + Max(r.SourceUrl)
-            + Max(r.CorrelationId) + Max(r.TierRule);
+            + Max(r.CorrelationId) + Max(r.TierRule) + Max(r.CreationEndDate);
     }
 
     private static int Max(string? s) => s is null ? 0 : Encoding.UTF8.GetMaxByteCount(s.Length);
@@ -218,5 +226,6 @@ internal sealed class CompactRecords
         Array.Resize(ref _embargo, n);
         Array.Resize(ref _tiers, n * 2);
         Array.Resize(ref _creationSort, n);
+        Array.Resize(ref _creationEndSort, n);
     }
 }

@@ -496,7 +496,7 @@ internal sealed partial class SqliteSyncStore : ISyncStore
         return (inserted, updated, unchanged);
     }
 
-    /// <summary>Binds parameters 1-11, 13-18 and 20 of row <paramref name="i"/> (12 is the hash, 19 the rowid of an update).</summary>
+    /// <summary>Binds parameters 1-11, 13-18 and 20-22 of row <paramref name="i"/> (12 is the hash, 19 the rowid of an update).</summary>
     private static void Bind(RawStatement u, CompactRecords rows, int i, string source, string now)
     {
         u.Text(1, source);
@@ -519,6 +519,9 @@ internal sealed partial class SqliteSyncStore : ISyncStore
         Text(u, 18, rows, i, CompactRecords.Field.TierRule);
         if (rows.CreationSortKey(i) is { } sort) u.Int64(20, sort);
         else u.Text(20, null);
+        Text(u, 21, rows, i, CompactRecords.Field.CreationEndDate);
+        if (rows.CreationEndSortKey(i) is { } endSort) u.Int64(22, endSort);
+        else u.Text(22, null);
     }
 
     private static void Text(RawStatement u, int parameter, CompactRecords rows, int i, CompactRecords.Field field)
@@ -587,14 +590,15 @@ internal sealed partial class SqliteSyncStore : ISyncStore
             UPDATE museum_records SET
                 accession_number = ?3, title = ?4, creation_date = ?5, rights_statement = ?6, embargo_date = ?7, access_tier = ?8,
                 iiif_manifest_url = ?9, media_url = ?10, raw_json = ?11, content_hash = ?12, position = ?13, source_url = ?14,
-                correlation_id = ?15, last_changed_utc = ?16, access_tier_assigned = ?17, tier_rule = ?18, creation_sort = ?20
+                correlation_id = ?15, last_changed_utc = ?16, access_tier_assigned = ?17, tier_rule = ?18, creation_sort = ?20,
+                creation_end_date = ?21, creation_end_sort = ?22
             WHERE rowid = ?19 AND source = ?1 AND object_id = ?2
             """);
         _upsert = new RawStatement(_connection, """
             INSERT INTO museum_records (source, object_id, accession_number, title, creation_date, rights_statement, embargo_date,
                 access_tier, iiif_manifest_url, media_url, raw_json, content_hash, position, source_url, correlation_id,
-                first_seen_utc, last_changed_utc, access_tier_assigned, tier_rule, creation_sort)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?17, ?18, ?20)
+                first_seen_utc, last_changed_utc, access_tier_assigned, tier_rule, creation_sort, creation_end_date, creation_end_sort)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?17, ?18, ?20, ?21, ?22)
             ON CONFLICT (source, object_id) DO UPDATE SET
                 accession_number = excluded.accession_number, title = excluded.title, creation_date = excluded.creation_date,
                 rights_statement = excluded.rights_statement, embargo_date = excluded.embargo_date, access_tier = excluded.access_tier,
@@ -602,7 +606,8 @@ internal sealed partial class SqliteSyncStore : ISyncStore
                 content_hash = excluded.content_hash, position = excluded.position, source_url = excluded.source_url,
                 correlation_id = excluded.correlation_id, last_changed_utc = excluded.last_changed_utc,
                 access_tier_assigned = excluded.access_tier_assigned, tier_rule = excluded.tier_rule,
-                creation_sort = excluded.creation_sort
+                creation_sort = excluded.creation_sort, creation_end_date = excluded.creation_end_date,
+                creation_end_sort = excluded.creation_end_sort
             """);
         _deadInsert = Command("""
             INSERT INTO sync_dead_letters (source, object_id, payload, payload_hash, reasons, source_url, position, correlation_id, first_seen_utc, last_seen_utc)
