@@ -124,7 +124,7 @@ public sealed class PipelineBindingTests
 
         Assert.Empty(ps.Errors);
         Assert.Equal([a, b], created.Select(s => (string)s.Database));
-        Assert.All(created, s => Assert.Equal(9, (int)s.CurrentVersion));
+        Assert.All(created, s => Assert.Equal(10, (int)s.CurrentVersion));
         Assert.Equal(["one", "two"], listed.Select(c => (string)c.Source).Order());
         Assert.Equal([a, b], listed.Select(c => (string)c.Database).Order(StringComparer.Ordinal));
         Assert.Equal([a, b], everywhere.Select(c => (string)c.Database).Order(StringComparer.Ordinal)); // -Source given: each file is a store, not a source

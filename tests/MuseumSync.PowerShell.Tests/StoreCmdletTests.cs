@@ -19,10 +19,10 @@ public sealed class StoreCmdletTests
         dynamic second = Assert.Single(ps.Invoke("Initialize-SyncDatabase -Database $args[0]", Db)).BaseObject;
 
         Assert.Equal("Sqlite", (string)first.Provider);
-        Assert.Equal(9, (int)first.CurrentVersion);
-        Assert.Equal(new[] { 1, 2, 3, 4, 5, 6, 7, 8, 9 }, ((IEnumerable<object>)first.Applied).Select(m => (int)((dynamic)m).Version));
+        Assert.Equal(10, (int)first.CurrentVersion);
+        Assert.Equal(new[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 }, ((IEnumerable<object>)first.Applied).Select(m => (int)((dynamic)m).Version));
         Assert.Empty((IEnumerable<object>)second.Applied);
-        Assert.Equal(9, SqliteInspector.Scalar(Db, "SELECT COUNT(*) FROM schema_migrations"));
+        Assert.Equal(10, SqliteInspector.Scalar(Db, "SELECT COUNT(*) FROM schema_migrations"));
         Assert.Empty(ps.Errors);
     }
 
@@ -206,6 +206,6 @@ public sealed class StoreCmdletTests
             """);
 
         Assert.True(output.Count == 1, string.Join("; ", ps.Errors));
-        Assert.Equal(9, pg.Scalar("SELECT COUNT(*) FROM {t}schema_migrations"));
+        Assert.Equal(10, pg.Scalar("SELECT COUNT(*) FROM {t}schema_migrations"));
     }
 }

@@ -10,7 +10,7 @@ public sealed class RecordCopyTests
     {
         var original = new MuseumRecord
         {
-            Source = "s", ObjectId = "o", AccessionNumber = "a", Title = "t", CreationDate = "1889", RightsStatement = "r",
+            Source = "s", ObjectId = "o", AccessionNumber = "a", Title = "t", CreationDate = "1889", CreationEndDate = "1890", RightsStatement = "r",
             EmbargoDate = new DateOnly(2030, 1, 1), AccessTier = AccessTier.Research, IiifManifestUrl = "https://m", MediaUrl = "https://i",
             RawJson = "{}", Position = "p", ResumePosition = "rp", Watermark = "w", PageNumber = 3, LineNumber = 4, SourceUrl = "https://u",
             CorrelationId = "c", FetchedAt = DateTimeOffset.UnixEpoch.AddDays(1), IsDeleted = true,

@@ -50,6 +50,25 @@ public sealed class IiifManifestBuilderTests
         Assert.Equal(m.Json, m.ToString());
     }
 
+    // Issue #17: a creation date range shows as "begin – end" where the manifest shows the date.
+    [Fact]
+    public void Build_CreationRange_DateMetadataShowsBeginToEnd()
+    {
+        var record = Record();
+        var ranged = new MuseumRecord
+        {
+            Source = record.Source, ObjectId = record.ObjectId, Title = record.Title, CreationDate = "-1400", CreationEndDate = "-1300",
+            RightsStatement = record.RightsStatement, MediaUrl = record.MediaUrl, IiifManifestUrl = record.IiifManifestUrl, RawJson = record.RawJson,
+        };
+
+        var m = new IiifManifestBuilder().Build(ranged);
+
+        Assert.True(s_validator.Validate(m.Json).IsValid);
+        using var doc = JsonDocument.Parse(m.Json);
+        var metadata = doc.RootElement.GetProperty("metadata").EnumerateArray().ToDictionary(e => e.GetProperty("label").GetProperty("en")[0].GetString()!, e => e.GetProperty("value").GetProperty("none")[0].GetString());
+        Assert.Equal("-1400 – -1300", metadata["Date"]);
+    }
+
     [Fact]
     public void Build_PlainImageAndAdditionalImages_OneCanvasPerImageNoService()
     {

@@ -7,13 +7,14 @@ public sealed class LidoWriterTests
 {
     private static readonly XNamespace L = LidoNames.Namespace;
 
-    internal static MuseumRecord Sample(string id = "1889.42", string title = "Harbour at Dawn, Étretat", string? created = "1889-06-15") => new()
+    internal static MuseumRecord Sample(string id = "1889.42", string title = "Harbour at Dawn, Étretat", string? created = "1889-06-15", string? createdEnd = null) => new()
     {
         Source = "demo",
         ObjectId = id,
         AccessionNumber = "ACC-" + id,
         Title = title,
         CreationDate = created,
+        CreationEndDate = createdEnd,
         RightsStatement = "http://rightsstatements.org/vocab/InC/1.0/",
         EmbargoDate = new DateOnly(2031, 1, 1),
         AccessTier = AccessTier.Research,
@@ -60,6 +61,25 @@ public sealed class LidoWriterTests
         var doc = XDocument.Parse(LidoWriter.ToXml(Sample(created: created)));
         Assert.Equal(expected, doc.Descendants(L + "earliestDate").Single().Value);
         Assert.Equal(expected, doc.Descendants(L + "latestDate").Single().Value);
+    }
+
+    // Issue #17: the end of the creation date range (the Met's objectEndDate) is LIDO's latestDate, with earliestDate
+    // from the begin; both pass the official LIDO 1.1 XSD and the quality rules (latestDate not before earliestDate).
+    [LidoFixtureTheory]
+    [InlineData("-1400", "-1300", "-1400", "-1300", "-1400 – -1300")]
+    [InlineData("1889-06-15", "1890-02-28T10:00:00Z", "1889-06-15", "1890-02-28", "1889-06-15 – 1890-02-28T10:00:00Z")]
+    [InlineData(null, "1890", null, "1890", "– 1890")]
+    [InlineData("1889", "1889", "1889", "1889", "1889")]
+    public void ToXml_CreationRange_LatestDateFromTheEnd_PassesTheOfficialXsd(string? created, string end, string? earliest, string latest, string display)
+    {
+        var xml = LidoWriter.ToXml(Sample(created: created, createdEnd: end));
+        var r = LidoTestData.Validator(LidoVersion.Lido11).ValidateXml(xml, "written.xml").Single();
+        Assert.True(r.IsValid && r.Errors.Count == 0, LidoTestData.Describe(r) + Environment.NewLine + xml);
+
+        var eventDate = XDocument.Parse(xml).Descendants(L + "eventDate").Single();
+        Assert.Equal(display, eventDate.Element(L + "displayDate")!.Value);
+        Assert.Equal(earliest, eventDate.Descendants(L + "earliestDate").SingleOrDefault()?.Value);
+        Assert.Equal(latest, eventDate.Descendants(L + "latestDate").Single().Value);
     }
 
     [Fact]

@@ -38,6 +38,15 @@ public sealed class LidoFixtureFactAttribute : FactAttribute
     }
 }
 
+/// <summary>A theory that skips, saying why, when the shared LIDO fixtures are absent.</summary>
+public sealed class LidoFixtureTheoryAttribute : TheoryAttribute
+{
+    public LidoFixtureTheoryAttribute()
+    {
+        if (StandardsFixtures.Root is not { } root || !Directory.Exists(Path.Combine(root, "lido", "schema"))) Skip = StandardsFixtures.SkipReason("LIDO");
+    }
+}
+
 /// <summary>A fact that skips, saying why, when the shared IIIF fixtures are absent.</summary>
 public sealed class IiifFixtureFactAttribute : FactAttribute
 {

@@ -118,6 +118,55 @@ public class RecordFactoryTests
         Assert.Equal(date, r.CreationDate);
     }
 
+    // Issue #17: the end of a creation date range, mapped with -FieldMap (or a config file's FieldMap) like any field.
+    private static readonly FieldMap s_withEnd = FieldMap.Generic.With([new("creationEndDate", "end_date")]);
+
+    [Fact]
+    public void Create_CreationEndDateMapped_KeptAndValidLikeTheBegin()
+    {
+        var r = Create("""{"ObjectID":"1","title":"T","creation_date_iso":"-0044-03-15","end_date":"-0044-12"}""", s_withEnd);
+        Assert.True(r.IsValid, string.Join("; ", r.Issues));
+        Assert.Equal(("-0044-03-15", "-0044-12"), (r.CreationDate, r.CreationEndDate));
+    }
+
+    [Fact]
+    public void Create_GenericMap_LeavesTheEndUnmapped_EvenForAPropertyNamedEmpty()
+    {
+        Assert.Equal(string.Empty, FieldMap.Generic.CreationEndDate);
+        var r = Create("""{"ObjectID":"1","title":"T","":"not a date","creation_end_date_iso":"1900"}""");
+        Assert.True(r.IsValid, string.Join("; ", r.Issues));
+        Assert.Null(r.CreationEndDate);
+    }
+
+    [Theory]
+    [InlineData("2019-02-30")]
+    [InlineData("circa 1850")]
+    public void Create_BadCreationEndDate_IsoDateIssueQuotesTheValue(string date)
+    {
+        var r = Create($$"""{"ObjectID":"1","title":"T","end_date":"{{date}}"}""", s_withEnd);
+        var issue = SingleIssue(r, RecordValidator.RuleIsoDate);
+        Assert.Equal("end_date", issue.Field);
+        Assert.Contains(date, issue.Message, StringComparison.Ordinal);
+        Assert.Equal(date, r.CreationEndDate);
+    }
+
+    [Fact]
+    public void Create_CreationRangeEndsBeforeItBegins_InvalidNamingBothFieldsAndValues()
+    {
+        var r = Create("""{"ObjectID":"1","title":"T","creation_date_iso":"1889-06-15","end_date":"1889-05"}""", s_withEnd);
+        var issue = SingleIssue(r, RecordValidator.RuleDateRange);
+        Assert.Equal("end_date", issue.Field);
+        Assert.Equal("The creation date range ends before it begins: 'creation_date_iso' is '1889-06-15' and 'end_date' is '1889-05'. Fix the dates at the source, or map the begin and end the other way round with -FieldMap (CreationDate, CreationEndDate).", issue.Message);
+        Assert.True(Create("""{"ObjectID":"1","title":"T","creation_date_iso":"1889-06-15","end_date":"1889-06"}""", s_withEnd).IsValid);
+    }
+
+    [Fact]
+    public void With_UnknownField_ListsCreationEndDate()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => FieldMap.Generic.With([new("EndDate", "x")]));
+        Assert.Contains("CreationEndDate", ex.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("never")]
     [InlineData("2030-02-30")]

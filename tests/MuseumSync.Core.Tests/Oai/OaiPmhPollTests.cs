@@ -78,6 +78,8 @@ public sealed class OaiPmhPollTests : IDisposable
         Assert.True(first.IsValid, string.Join("; ", first.Issues));
         Assert.Equal("oai:kenom.de:0", first.ObjectId);
         Assert.Equal("Geldschein / Notgeld, 50 Pfennig, 7.1921", first.Title);
+        // Issue #17: the production's earliestDate and latestDate are the creation date range.
+        Assert.Equal(("1921-07-01", "1921-07-31"), (first.CreationDate, first.CreationEndDate));
         Assert.StartsWith("https://www.kenom.de/iiif/image/record_DE-68_kenom_123644/", first.MediaUrl, StringComparison.Ordinal);
         Assert.StartsWith("<record", first.RawJson, StringComparison.Ordinal);
         var deletion = records[^1];

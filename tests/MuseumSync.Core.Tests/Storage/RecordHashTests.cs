@@ -36,6 +36,7 @@ public sealed class RecordHashTests
         Span<int> assigned = [r.AssignedAccessTier is { } tier ? (int)tier : -1];
         h.Append(MemoryMarshal.AsBytes(assigned));
         Append(r.TierRule);
+        if (r.CreationEndDate is not null) Append(r.CreationEndDate); // issue #17: only when there is one
         return h.GetCurrentHash();
     }
 
@@ -93,5 +94,31 @@ public sealed class RecordHashTests
         h.Append(MemoryMarshal.AsBytes("\u001f".AsSpan()));
         Assert.Equal(h.GetCurrentHash(), RecordHash.Payload(raw));
         Assert.NotEqual(RecordHash.Payload(raw), RecordHash.Payload(raw + " "));
+    }
+
+    /// <summary>
+    /// Issue #17's end date: a record without one hashes exactly as before the field existed (the value below is what the
+    /// code before <see cref="MuseumRecord.CreationEndDate"/> computed for this record, so an upgrade rewrites no row),
+    /// and a record with one hashes differently, so a changed end date is an update.
+    /// </summary>
+    [Fact]
+    public void Content_WithoutAnEndDate_HashesAsBeforeTheFieldExisted_AndAnEndDateChangesIt()
+    {
+        var json = """{"objectID":321412,"objectBeginDate":-1400,"objectEndDate":-1300}""";
+        MuseumRecord Met(string? end) => new()
+        {
+            Source = "met", ObjectId = "321412", AccessionNumber = "74.51.4312", Title = "Cylinder seal", CreationDate = "-1400",
+            CreationEndDate = end, RightsStatement = "https://creativecommons.org/publicdomain/zero/1.0/", AccessTier = AccessTier.Public,
+            MediaUrl = "https://images.metmuseum.org/CRDImages/an/original/ss74_51_4312.jpg", RawJson = json,
+        };
+
+        Assert.Equal("C85D1B373DD54AEBE7045FF9700C5283", Convert.ToHexString(RecordHash.Content(Met(null))));
+        Assert.Equal(Reference(Met(null)), RecordHash.Content(Met(null)));
+
+        var withEnd = RecordHash.Content(Met("-1300"));
+        Assert.Equal(Reference(Met("-1300")), withEnd);
+        Assert.NotEqual(RecordHash.Content(Met(null)), withEnd);
+        Assert.NotEqual(withEnd, RecordHash.Content(Met("-1299")));
+        Assert.NotEqual(RecordHash.Content(Met(null)), RecordHash.Content(Met(string.Empty)));
     }
 }

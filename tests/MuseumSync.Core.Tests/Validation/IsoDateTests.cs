@@ -141,4 +141,23 @@ public class IsoDateTests
     {
         Assert.False(IsoDate.IsDateOrDateTime(text), text);
     }
+
+    // Issue #17: a creation date range, compared day by day; a reduced-precision begin is its first day, an end its last.
+    [Theory]
+    [InlineData("-1300", "-1400", true)]
+    [InlineData("-1400", "-1300", false)]
+    [InlineData("1889", "1889", false)]
+    [InlineData("1889-06-15", "1889", false)]
+    [InlineData("1889-06-15", "1889-06", false)]
+    [InlineData("1889-06-15", "1889-05", true)]
+    [InlineData("1890", "1889-12-31", true)]
+    [InlineData("1889-12-31T23:00:00Z", "1889-12-31T01:00:00Z", false)]
+    [InlineData("-0044-03-15", "-0044", false)]
+    [InlineData("0001", "-0001", true)]
+    [InlineData("+12345", "9999", true)]
+    [InlineData("-123456789", "+123456789", false)]
+    public void BeginsAfterEnd_ValidDates_ComparesDays(string begin, string end, bool expected)
+    {
+        Assert.Equal(expected, IsoDate.BeginsAfterEnd(begin, end));
+    }
 }

@@ -129,10 +129,10 @@ internal sealed class SqlServerStatements
             WHEN NOT MATCHED BY TARGET THEN
                 INSERT (source, object_id, accession_number, title, creation_date, rights_statement, embargo_date, access_tier,
                     iiif_manifest_url, media_url, raw_json, content_hash, position, source_url, correlation_id, first_seen_utc, last_changed_utc,
-                    access_tier_assigned, tier_rule, creation_sort, creation_end_date, creation_end_sort)
+                    access_tier_assigned, tier_rule, creation_end_date, creation_end_sort, creation_sort)
                 VALUES (s.source, s.object_id, s.accession_number, s.title, s.creation_date, s.rights_statement, s.embargo_date, s.access_tier,
                     s.iiif_manifest_url, s.media_url, s.raw_json, s.content_hash, s.position, s.source_url, s.correlation_id, @now, @now,
-                    s.access_tier_assigned, s.tier_rule, s.creation_sort, s.creation_end_date, s.creation_end_sort)
+                    s.access_tier_assigned, s.tier_rule, s.creation_end_date, s.creation_end_sort, s.creation_sort)
             OUTPUT $action INTO @actions (merge_action);
             SELECT COUNT_BIG(CASE WHEN merge_action = N'INSERT' THEN 1 END) AS inserted,
                    COUNT_BIG(CASE WHEN merge_action = N'UPDATE' THEN 1 END) AS updated

@@ -5,11 +5,11 @@ namespace MuseumSync.Core.Tests.Storage.Contract;
 public abstract partial class StoreContractTests
 {
     // 5: creation_sort (issue #17), 6: OCR text layers (issue #16), 7: the shared request budget (issues #15, #17),
-    // 8: scale-out jobs (issue #15), 9: creation_sort written by the session (issue #14).
-    private const int SchemaVersion = 9;
+    // 8: scale-out jobs (issue #15), 9: creation_sort written by the session (issue #14), 10: the creation end date (issue #17).
+    private const int SchemaVersion = 10;
 
     /// <summary>The migrations there are.</summary>
-    private static readonly int[] s_migrations = [1, 2, 3, 4, 5, 6, 7, 8, 9];
+    private static readonly int[] s_migrations = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 
     [StoreFact]
     public async Task Initialize_Twice_AppliesEachMigrationOnce()
