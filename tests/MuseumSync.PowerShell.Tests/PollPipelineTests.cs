@@ -104,6 +104,8 @@ public sealed class PollPipelineTests : IDisposable
         Assert.Equal(12L, SqliteInspector.Scalar(Db, "SELECT COUNT(*) FROM museum_records WHERE source = 'met'"));
         Assert.Equal(["74.51.4312"], SqliteInspector.Column(Db, "SELECT DISTINCT accession_number FROM museum_records"));
         Assert.Equal(["https://creativecommons.org/publicdomain/zero/1.0/"], SqliteInspector.Column(Db, "SELECT DISTINCT rights_statement FROM museum_records"));
+        // Issue #17: objectBeginDate -1400 and objectEndDate -1300 ("ca. 14th century B.C."), each with its sortable key.
+        Assert.Equal(["-1400 -1300 -14000000 -13000000"], SqliteInspector.Column(Db, "SELECT DISTINCT creation_date || ' ' || creation_end_date || ' ' || creation_sort || ' ' || creation_end_sort FROM museum_records"));
         var stats = ps.Invoke("$stats").Single().BaseObject;
         Assert.Equal("MuseumSync.Polling.PollStatistics", stats.GetType().FullName);
         Assert.Equal(13L, (long)((dynamic)stats).Requests);

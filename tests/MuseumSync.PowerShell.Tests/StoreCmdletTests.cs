@@ -159,7 +159,7 @@ public sealed class StoreCmdletTests
 
         dynamic init = Assert.Single(ps.Invoke($"Initialize-SyncDatabase {pg.Parameters}")).BaseObject;
         Assert.Equal("PostgreSql", (string)init.Provider);
-        Assert.Equal(9, ((IEnumerable<object>)init.Applied).Count());
+        Assert.Equal(10, ((IEnumerable<object>)init.Applied).Count());
 
         var pipeline = $"Invoke-MuseumPoll -Uri '{api.ObjectsUri}' -Source demo -PageSize 50 | Sync-MuseumRecord -Source demo {pg.Parameters} -BatchSize 64 -ErrorAction SilentlyContinue";
         dynamic s = Assert.Single(ps.Invoke(pipeline)).BaseObject;
