@@ -1,0 +1,131 @@
+using System.Management.Automation;
+using System.Xml.Linq;
+using Microsoft.AspNetCore.Http;
+
+namespace MuseumSync.PowerShell.Tests;
+
+/// <summary>
+/// Issue #17's safe deletes end to end, through the built module: a source that suddenly reports a large share of its
+/// records deleted (a source that lost its data wiped mirrors, geonetwork#419) stops the sync before anything is
+/// deleted, under <c>$ErrorActionPreference = 'Stop'</c>, unless <c>-ForceDeletes</c>, <c>-MaxDeletePercent</c> or the
+/// config keys of the same names let it through.
+/// </summary>
+public sealed class DeleteGuardCmdletTests : IDisposable
+{
+    private static readonly XNamespace Oai = "http://www.openarchives.org/OAI/2.0/";
+    private static readonly XNamespace Dc = "http://purl.org/dc/elements/1.1/";
+    private static readonly XNamespace OaiDc = "http://www.openarchives.org/OAI/2.0/oai_dc/";
+    private static readonly string[] s_ids = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"];
+    private readonly string _dir = TestPaths.TempDirectory();
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private string Db => Path.Combine(_dir, "museum.db");
+
+    private static string Envelope(string verb, XElement body) => new XDocument(new XElement(Oai + "OAI-PMH",
+        new XElement(Oai + "responseDate", "2025-05-01T00:00:00Z"), new XElement(Oai + "request", new XAttribute("verb", verb), "https://example.org/oai"), body)).ToString();
+
+    private static XElement Record(string id, bool deleted) => deleted
+        ? new(Oai + "record", new XElement(Oai + "header", new XAttribute("status", "deleted"), new XElement(Oai + "identifier", id), new XElement(Oai + "datestamp", "2024-03-02")))
+        : new(Oai + "record",
+            new XElement(Oai + "header", new XElement(Oai + "identifier", id), new XElement(Oai + "datestamp", "2024-03-01")),
+            new XElement(Oai + "metadata", new XElement(OaiDc + "dc", new XAttribute(XNamespace.Xmlns + "oai_dc", OaiDc), new XAttribute(XNamespace.Xmlns + "dc", Dc),
+                new XElement(Dc + "title", "Object " + id), new XElement(Dc + "rights", "https://creativecommons.org/publicdomain/zero/1.0/"))));
+
+    /// <summary>A repository of ten records (deletedRecord persistent); once <paramref name="lost"/>() is true it reports h, i and j deleted.</summary>
+    private static Func<HttpContext, Task> Repository(Func<bool> lost) => async ctx =>
+    {
+        ctx.Response.ContentType = "text/xml";
+        var body = ctx.Request.Query["verb"] == "Identify"
+            ? Envelope("Identify", new XElement(Oai + "Identify", new XElement(Oai + "repositoryName", "Test"), new XElement(Oai + "baseURL", "https://example.org/oai"),
+                new XElement(Oai + "protocolVersion", "2.0"), new XElement(Oai + "earliestDatestamp", "2000-01-01"), new XElement(Oai + "deletedRecord", "persistent"), new XElement(Oai + "granularity", "YYYY-MM-DD")))
+            : Envelope("ListRecords", new XElement(Oai + "ListRecords", s_ids.Select(id => Record(id, lost() && id is "h" or "i" or "j"))));
+        await ctx.Response.WriteAsync(body);
+    };
+
+    private const string Sync = """
+        param($uri, $db)
+        $ErrorActionPreference = 'Stop'
+        try { Invoke-MuseumPoll -Profile OaiPmhDublinCore -Uri $uri -Source oai -Database $db | Sync-MuseumRecord -Source oai -Database $db @args_ | Out-Null; 'no error' } catch { $_ }
+        """;
+
+    private List<string> Rows() => SqliteInspector.Column(Db, "SELECT object_id FROM museum_records ORDER BY object_id").Select(v => v!).ToList();
+
+    [Fact]
+    public async Task SyncMuseumRecord_ThreeOfTenReportedDeleted_StopsBeforeDeleting_UntilForcedOrAllowed()
+    {
+        var lost = false;
+        await using var server = await PollTestServer.StartAsync(Repository(() => lost));
+        using var ps = PowerShellSession.Create();
+        Assert.Equal("no error", Assert.Single(ps.Invoke(Sync.Replace("@args_", string.Empty, StringComparison.Ordinal), server.Url("oai"), Db)).BaseObject);
+        Assert.Equal(s_ids, Rows());
+        var checkpoint = SqliteInspector.Column(Db, "SELECT watermark FROM sync_checkpoints WHERE source = 'oai'").Single();
+        lost = true;
+
+        var error = Assert.IsType<ErrorRecord>(Assert.Single(ps.Invoke(Sync.Replace("@args_", string.Empty, StringComparison.Ordinal), server.Url("oai"), Db)).BaseObject);
+
+        Assert.StartsWith("SyncDeleteThreshold", error.FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.Contains("Source 'oai': this run would delete 3 of its 10 rows", error.Exception.Message, StringComparison.Ordinal);
+        Assert.Contains("-ForceDeletes", error.Exception.Message, StringComparison.Ordinal);
+        Assert.Equal(s_ids, Rows());
+        Assert.Equal(checkpoint, SqliteInspector.Column(Db, "SELECT watermark FROM sync_checkpoints WHERE source = 'oai'").Single());
+
+        // A share under the limit asked for goes through.
+        Assert.Equal("no error", Assert.Single(ps.Invoke(Sync.Replace("@args_", "-MaxDeletePercent 30", StringComparison.Ordinal), server.Url("oai"), Db)).BaseObject);
+        Assert.Equal(s_ids[..7], Rows());
+    }
+
+    [Fact]
+    public async Task SyncMuseumRecord_ForceDeletes_DeletesWhatTheSourceReports()
+    {
+        var lost = false;
+        await using var server = await PollTestServer.StartAsync(Repository(() => lost));
+        using var ps = PowerShellSession.Create();
+        ps.Invoke(Sync.Replace("@args_", string.Empty, StringComparison.Ordinal), server.Url("oai"), Db);
+        lost = true;
+
+        Assert.Equal("no error", Assert.Single(ps.Invoke(Sync.Replace("@args_", "-ForceDeletes", StringComparison.Ordinal), server.Url("oai"), Db)).BaseObject);
+
+        Assert.Equal(s_ids[..7], Rows());
+    }
+
+    [Fact]
+    public async Task InvokeMuseumSync_ConfigKeys_MaxDeletePercentAndForceDeletes()
+    {
+        var lost = false;
+        await using var server = await PollTestServer.StartAsync(Repository(() => lost));
+        string Config(string keys)
+        {
+            var path = Path.Combine(_dir, "sync.psd1");
+            File.WriteAllText(path, $$"""
+                @{
+                    Store = @{ Database = 'museum.db' }
+                    Sources = @( @{ Name = 'oai'; Profile = 'OaiPmhDublinCore'; Uri = '{{server.Url("oai")}}'{{keys}} } )
+                }
+                """);
+            return path;
+        }
+        using var ps = PowerShellSession.Create();
+        Assert.Equal("Completed", (string)((dynamic)Assert.Single(ps.Invoke("Invoke-MuseumSync -ConfigPath $args[0]", Config(string.Empty))).BaseObject).Status);
+        lost = true;
+
+        dynamic refused = Assert.Single(ps.Invoke("Invoke-MuseumSync -ConfigPath $args[0] -ErrorAction SilentlyContinue", Config("; MaxDeletePercent = 20"))).BaseObject;
+        Assert.Equal("Failed", (string)refused.Status);
+        Assert.Contains("would delete 3 of its 10 rows", (string)refused.Error, StringComparison.Ordinal);
+        Assert.Contains("more than the 20%", (string)refused.Error, StringComparison.Ordinal);
+        Assert.Equal(10, Rows().Count);
+
+        dynamic forced = Assert.Single(ps.Invoke("Invoke-MuseumSync -ConfigPath $args[0]", Config("; ForceDeletes = $true"))).BaseObject;
+        Assert.Equal("Completed", (string)forced.Status);
+        Assert.Equal(s_ids[..7], Rows());
+    }
+}
