@@ -6,9 +6,9 @@ namespace MuseumSync.Oai;
 
 /// <summary>
 /// The <see cref="MuseumRecord"/> fields of a LIDO or Dublin Core record. LIDO: the preferred title, the inventory number
-/// (<c>repositorySet/workID</c>), the earliest date of the production (or first) event, the rights URI, the first image
-/// link and a IIIF manifest link; the production's <c>latestDate</c> is the end of its date range. Dublin Core: <c>dc:title</c>, the first ISO 8601 <c>dc:date</c> (others are free
-/// text and stay in the raw record), <c>dc:rights</c>, and identifiers that are image or manifest URLs.
+/// (<c>repositorySet/workID</c>), the earliest and latest date of the production (or first) event, the rights URI, the
+/// first image link and a IIIF manifest link. Dublin Core: <c>dc:title</c>, the first ISO 8601 <c>dc:date</c> (others
+/// are free text and stay in the raw record), <c>dc:rights</c>, and identifiers that are image or manifest URLs.
 /// </summary>
 internal static class XmlRecordFields
 {
