@@ -99,7 +99,8 @@ internal static class SqliteSchema
             ALTER TABLE museum_records RENAME COLUMN creation_sort_kept TO creation_sort;
             """),
         // The end of the creation date range (the Met's objectEndDate, LIDO's latestDate) and its sort key, written by the
-        // session like creation_sort. Existing rows get NULL until their source is synced again (see Initialize-SyncDatabase's help).
+        // session like creation_sort. Existing rows get NULL until their source is synced again (Initialize-SyncDatabase's
+        // help says how to fill them).
         (10, "creation_end_date and creation_end_sort: the end of the creation date range", """
             ALTER TABLE museum_records ADD COLUMN creation_end_date TEXT;
             ALTER TABLE museum_records ADD COLUMN creation_end_sort INTEGER;
