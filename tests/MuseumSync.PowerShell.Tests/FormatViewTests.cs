@@ -202,12 +202,11 @@ public sealed partial class FormatViewTests
     {
         using var ps = PowerShellSession.Create();
         var outputs = OutputTypes(ps, out _);
-        // MuseumSync.Types holds the records and results; MuseumSync.dll the JobDashboard, whose Stop() is the cmdlet's.
-        var assemblies = outputs.Values.Select(t => t.Assembly).Distinct().ToList();
+        var core = outputs.Values.First().Assembly;
         var problems = new List<string>();
         foreach (var view in Views())
         {
-            var type = assemblies.Select(a => a.GetType(view.TypeName)).FirstOrDefault(t => t is not null);
+            var type = core.GetType(view.TypeName);
             if (type is null)
             {
                 problems.Add($"{view.Name}: type {view.TypeName} does not exist");
