@@ -42,7 +42,8 @@ internal sealed class DashboardHost : IDisposable
         {
             // No "back to site" link: there is no site.
             AppPath = null,
-            DashboardTitle = options.Title,
+            // Hangfire writes the title into the navigation bar as HTML; a source name or a path is text.
+            DashboardTitle = WebUtility.HtmlEncode(options.Title),
             // Hangfire would print the storage's connection string on every page; the title says which store it is.
             DisplayStorageConnectionString = false,
             IsReadOnlyFunc = _ => !options.AllowActions,

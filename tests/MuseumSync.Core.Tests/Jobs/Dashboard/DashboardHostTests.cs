@@ -99,6 +99,17 @@ public sealed class DashboardHostTests : IDisposable
     }
 
     [Fact]
+    public async Task Get_TitleWithMarkup_IsShownAsText()
+    {
+        using var host = DashboardHost.Start(_storage, new DashboardHostOptions { Title = "MuseumSync jobs: <img src=x onerror=alert(1)> (C:\\a&b.db)" });
+
+        var html = await _http.GetStringAsync(host.Url);
+
+        Assert.DoesNotContain("<img src=x", html, StringComparison.Ordinal);
+        Assert.Contains("&lt;img src=x onerror=alert(1)&gt;", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Post_ReadOnly_IsRefused401_AndTheJobStaysFailed()
     {
         var id = CreateJob("ids:40", new FailedState(new InvalidOperationException("boom")));
