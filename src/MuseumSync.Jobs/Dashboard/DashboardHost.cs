@@ -108,17 +108,23 @@ internal sealed class DashboardHost : IDisposable
         catch (ObjectDisposedException)
         {
         }
+        var finished = true;
         try
         {
             Task.WhenAll(_inFlight.Keys.Append(_accepting)).WaitAsync(s_stopWait).ConfigureAwait(false).GetAwaiter().GetResult();
         }
         catch (TimeoutException)
         {
-            // Requests are aborted with the listener; none can hold the caller longer than this.
+            // Connections are closed with the listener; a request still in Hangfire's storage call cannot hold the caller longer than this.
+            finished = false;
         }
         _listener.Close();
-        _stop.Dispose();
-        _slots.Dispose();
+        if (finished)
+        {
+            // A request that outlived the wait still releases its slot: these are left to the collector then.
+            _stop.Dispose();
+            _slots.Dispose();
+        }
     }
 
     private static int FreePort()
