@@ -5,9 +5,7 @@
 
 BeforeDiscovery {
     $script:ServerJs = [System.IO.Path]::GetFullPath([System.IO.Path]::Combine($PSScriptRoot, '..', '..', '..', 'shared', 'bench', 'server.js'))
-    $script:Chromium = foreach ($name in 'chromium', 'chromium-browser', 'google-chrome', 'chrome') {
-        Get-Command -Name $name -CommandType Application -ErrorAction Ignore | Select-Object -First 1
-    }
+    $script:Chromium = Get-Command -Name chromium, chromium-browser, google-chrome, chrome -CommandType Application -ErrorAction Ignore | Select-Object -First 1
     $script:SkipReason = if (-not (Get-Command -Name node -CommandType Application -ErrorAction Ignore)) { 'node is not installed (the mock API of ../shared/bench is a Node.js script)' }
                          elseif (-not [System.IO.File]::Exists($script:ServerJs)) { "the benchmark harness is not beside the repository ($script:ServerJs)" }
                          elseif (-not $script:Chromium) { 'no chromium binary (chromium, chromium-browser, google-chrome) is on PATH: apt-get install chromium (.ci/run installs it)' }
@@ -18,10 +16,7 @@ Describe 'Start-MuseumSyncDashboard in headless Chromium' -Skip:([bool]$script:S
     BeforeAll {
         Import-Module (Join-Path $PSScriptRoot 'TestSupport.psm1') -Force
         Import-MuseumSyncModule
-        $script:Chromium = foreach ($name in 'chromium', 'chromium-browser', 'google-chrome', 'chrome') {
-            (Get-Command -Name $name -CommandType Application -ErrorAction Ignore | Select-Object -First 1).Source
-        }
-        $script:Chromium = @($script:Chromium)[0]
+        $script:Chromium = (Get-Command -Name chromium, chromium-browser, google-chrome, chrome -CommandType Application -ErrorAction Ignore | Select-Object -First 1).Source
         $script:Processes = [System.Collections.Generic.List[System.Diagnostics.Process]]::new()
         $script:Secret = 'dashboard-secret-' + [guid]::NewGuid().ToString('N')
         $env:MS_DASHBOARD_SECRET = $script:Secret
