@@ -29,6 +29,7 @@
         'Submit-MuseumSync'
         'Start-MuseumSyncWorker'
         'Get-MuseumSyncJob'
+        'Start-MuseumSyncDashboard'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

@@ -1,4 +1,5 @@
 using Hangfire;
+using MuseumSync.Jobs.Dashboard;
 using MuseumSync.Storage;
 
 namespace MuseumSync.Jobs;
@@ -28,6 +29,9 @@ internal sealed class JobService
 
     /// <summary>Starts a worker server; disposing the result stops it (jobs in flight are cancelled and come back).</summary>
     public IDisposable StartServer(WorkerContext context, string serverName) => new Server(JobEngine.StartServer(_storage, context, serverName));
+
+    /// <summary>Serves Hangfire's dashboard of this job storage on 127.0.0.1 (<see cref="DashboardHost"/>); disposing the result stops it.</summary>
+    public DashboardHost StartDashboard(DashboardHostOptions options) => DashboardHost.Start(_storage, options);
 
     private sealed class Server(BackgroundJobServer server) : IDisposable
     {

@@ -17,7 +17,7 @@ Describe 'The exported cmdlets' {
         (Get-Command -Module MuseumSync).Name | Sort-Object | Should -Be @(
             'ConvertTo-IiifManifest', 'ConvertTo-LidoXml', 'Get-MuseumAccessTier', 'Get-MuseumComplianceRule', 'Get-MuseumRecordText',
             'Get-MuseumSyncJob', 'Get-SyncCheckpoint', 'Get-SyncDeadLetter', 'Initialize-SyncDatabase', 'Invoke-MuseumOcr', 'Invoke-MuseumPoll', 'Invoke-MuseumSync',
-            'Reset-SyncCheckpoint', 'Set-SyncCheckpoint', 'Start-MuseumSyncWorker', 'Submit-MuseumSync', 'Sync-MuseumRecord', 'Test-IiifManifest', 'Test-LidoRecord')
+            'Reset-SyncCheckpoint', 'Set-SyncCheckpoint', 'Start-MuseumSyncDashboard', 'Start-MuseumSyncWorker', 'Submit-MuseumSync', 'Sync-MuseumRecord', 'Test-IiifManifest', 'Test-LidoRecord')
     }
 }
 
@@ -239,6 +239,19 @@ Describe 'Submit-MuseumSync, Start-MuseumSyncWorker and Get-MuseumSyncJob' {
         $job.Records | Should -Be 12
         @(Get-StoredRecord -Database $script:JobDb -Source feed).Count | Should -Be 12
         (Get-SyncCheckpoint -Database $script:JobDb -Source feed).RecordsCommitted | Should -Be 12
+    }
+
+    It 'Start-MuseumSyncDashboard -PassThru serves the job by its name on 127.0.0.1 until Stop() (Dashboard.Tests checks it in Chromium)' {
+        $ErrorActionPreference = 'Stop'
+        $dashboard = Start-MuseumSyncDashboard -ConfigPath $script:JobConfig -PassThru
+        try {
+            $dashboard.GetType().FullName | Should -Be 'MuseumSync.JobDashboard'
+            $dashboard.Url.Host | Should -Be '127.0.0.1'
+            $page = Invoke-WebRequest -Uri "$($dashboard.Url)jobs/succeeded" -NoProxy -TimeoutSec 20
+            $page.Content | Should -Match 'MuseumSync feed: feed of submission [0-9a-f]{32}'
+        }
+        finally { $dashboard.Stop() }
+        $dashboard.IsRunning | Should -BeFalse
     }
 }
 

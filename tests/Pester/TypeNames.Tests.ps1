@@ -32,7 +32,7 @@ BeforeAll {
         'MuseumSync.SyncSourceBusyException', 'MuseumSync.SyncLeaseLostException', 'MuseumSync.SyncLeaseHolder',
         'MuseumSync.Compliance.ComplianceRulesException', 'MuseumSync.Lido.LidoSchemaUnavailableException',
         'MuseumSync.OcrSummary', 'MuseumSync.MuseumRecordText', 'MuseumSync.OcrEngineException',
-        'MuseumSync.SyncSubmission', 'MuseumSync.SyncJobInfo'
+        'MuseumSync.SyncSubmission', 'MuseumSync.SyncJobInfo', 'MuseumSync.JobDashboard'
     )
     $script:Fixtures = [IO.Path]::Combine((Get-RepoRoot), '..', 'shared', 'fixtures')
 }
