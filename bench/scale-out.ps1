@@ -17,10 +17,12 @@
 
 .EXAMPLE
     $env:MUSEUMSYNC_TEST_POSTGRES = 'Host=127.0.0.1;Port=54330;Username=postgres;Database=postgres'
-    dotnet pwsh -NoProfile -File bench/scale-out.ps1 -Workers 1,2,3 -Records 3000
+    dotnet pwsh -NoProfile -Command './bench/scale-out.ps1 -Workers 1,2,3 -Records 3000'
 #>
 param(
-    [int[]] $Workers = @(1, 2, 3),
+    # At most 16 worker processes a measurement. Under -File, '-Workers 1,2,3' reaches the script as ONE string that
+    # [int] reads as 123 (commas as thousands separators): write -Workers 1 -Workers… or run it with -Command.
+    [ValidateRange(1, 16)] [int[]] $Workers = @(1, 2, 3),
     [ValidateRange(1, 100000)] [int] $Records = 3000,
     [ValidateRange(1, 10000)] [int] $IdsPerJob = 100,
     [int] $RateLimit = 50,

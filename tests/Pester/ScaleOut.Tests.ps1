@@ -280,7 +280,14 @@ setTimeout(() => process.exit(0), 300000).unref();
         $checkpoint.RecordsCommitted | Should -Be 95
         $checkpoint.Watermark | Should -Be $submission.Submitted.ToUniversalTime().AddHours(-1).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", [cultureinfo]::InvariantCulture) -Because 'the last job moves the watermark to the submission''s time less the overlap'
 
-        # Finished, the submission holds nothing: a plain run goes on from the watermark.
+        # Finished, the submission holds nothing: a new one may be written, and it keeps a third one out until abandoned.
+        $second = Submit-MuseumSync -ConfigPath $script:Config -Queue windows
+        Submit-MuseumSync -ConfigPath $script:Config -Queue windows -ErrorVariable refused -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $refused[0].FullyQualifiedErrorId | Should -BeLike 'SyncSourceBusy,*'
+        $refused[0].Exception.Message | Should -BeLike "*held by scale-out submission $($second.Id)*-Abandon $($second.Id)*"
+        Submit-MuseumSync -ConfigPath $script:Config -Abandon $second.Id | Should -BeNullOrEmpty
+        @(Get-MuseumSyncJob -ConfigPath $script:Config -Submission $second.Id).State | Should -Be 'Abandoned'
+        (Get-SyncCheckpoint -Source oai -Database $script:Db).Watermark | Should -Be $checkpoint.Watermark -Because 'abandoning moves nothing'
         (Invoke-MuseumSync -ConfigPath $script:Config).Status | Should -Be 'Completed'
     }
 }
