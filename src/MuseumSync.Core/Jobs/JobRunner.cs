@@ -117,23 +117,24 @@ internal sealed class JobRunner
     {
         // The lower bound: -Since, else the checkpoint's watermark, else (OAI-PMH) Identify's earliestDatestamp; the upper
         // bound is the submission's time, so every window job of it reads the same range whenever it runs.
-        string? watermark = null, earliest = null;
+        string? watermark = null;
         if (settings.Since is null && !settings.NoResume)
         {
             var checkpoint = await PollSource.ReadCheckpointAsync(_store, settings.Source, _storeOptions.Describe(), _events, ct).ConfigureAwait(false);
             watermark = checkpoint?.Watermark;
         }
         var from = JobPlanner.LowerBound(settings.Since, watermark, settings.NoResume, null);
+        var bound = from is null ? "none (one window from the beginning)" : settings.Since is not null ? "-Since" : "the checkpoint's watermark";
         if (from is null && (settings.Paging ?? PollSettingsResolver.Profile(settings).Paging) == Paging.PagingStyle.OaiPmh)
         {
             var narrowed = settings.Clone();
             narrowed.Cursor = null;
-            earliest = (await Open(narrowed).IdentifyAsync(ct).ConfigureAwait(false))?.EarliestDatestamp;
+            var earliest = (await Open(narrowed).IdentifyAsync(ct).ConfigureAwait(false))?.EarliestDatestamp;
             from = JobPlanner.LowerBound(null, null, true, earliest);
+            if (from is not null) bound = "Identify's earliestDatestamp";
         }
         var windows = JobPlanner.Windows(from, submission.Created, windowDays);
         var result = await CommitAsync(settings.Source, new JobMark(submission.Id, "windows") { NewJobs = windows }, null, ct).ConfigureAwait(false);
-        var bound = settings.Since is not null ? "-Since" : watermark is not null && from is not null ? "the checkpoint's watermark" : earliest is not null && from is not null ? "Identify's earliestDatestamp" : "none (one window from the beginning)";
         Say(string.Create(CultureInfo.InvariantCulture,
             $"windows job of submission {submission.Id}: {(result.AlreadyDone ? 0 : windows.Count)} date windows of up to {windowDays} days planned from {(from is { } f ? JobPlanner.Stamp(f) : "the beginning")} (lower bound: {bound}) to {JobPlanner.Stamp(submission.Created)}"));
         return new JobOutcome("windows", JobKind.Windows, result.AlreadyDone, 0, await _jobs.GetOpenJobsAsync(submission.Id, ct).ConfigureAwait(false));
