@@ -24,7 +24,10 @@ public abstract partial class StoreContractTests
     /// A repository at seconds granularity (earliestDatestamp 2025-01-01T00:00:00Z) of one record a day from 2025-01-01 to
     /// 2025-01-10 at 06:00, that honours from= and until= (inclusive, as OAI-PMH says); every ListRecords query is kept.
     /// </summary>
-    private static Task<TestApiServer> OaiRepositoryAsync(List<string> queries) => TestApiServer.StartAsync(async (ctx, _) =>
+    private static Task<TestApiServer> OaiRepositoryAsync(List<string> queries) =>
+        OaiRepositoryAsync(queries, Enumerable.Range(1, 10).Select(day => ($"oai:test:{day}", new DateTimeOffset(2025, 1, day, 6, 0, 0, TimeSpan.Zero))).ToList());
+
+    private static Task<TestApiServer> OaiRepositoryAsync(List<string> queries, IReadOnlyList<(string Id, DateTimeOffset Stamp)> all) => TestApiServer.StartAsync(async (ctx, _) =>
     {
         lock (queries) queries.Add(ctx.Request.QueryString.Value!);
         if (ctx.Request.Query["verb"] == "Identify")
@@ -41,8 +44,7 @@ public abstract partial class StoreContractTests
         static DateTimeOffset? Arg(HttpContext c, string name) => c.Request.Query[name].ToString() is { Length: > 0 } v ? DateTimeOffset.Parse(v, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal) : null;
         var from = Arg(ctx, "from");
         var until = Arg(ctx, "until");
-        var records = Enumerable.Range(1, 10)
-            .Select(day => (Id: $"oai:test:{day}", Stamp: new DateTimeOffset(2025, 1, day, 6, 0, 0, TimeSpan.Zero)))
+        var records = all
             .Where(r => (from is null || r.Stamp >= from) && (until is null || r.Stamp <= until))
             .Select(r => new XElement(OaiNs + "record",
                 new XElement(OaiNs + "header", new XElement(OaiNs + "identifier", r.Id), new XElement(OaiNs + "datestamp", r.Stamp.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture))),
@@ -98,6 +100,35 @@ public abstract partial class StoreContractTests
         // On the wire: each window's until= is the last second before its end, so adjacent windows do not overlap.
         Assert.Contains("?verb=ListRecords&metadataPrefix=oai_dc&from=2025-01-07T00%3A00%3A00Z&until=2025-01-09T23%3A59%3A59Z", queries);
         Assert.Contains("?verb=ListRecords&metadataPrefix=oai_dc&from=2025-01-10T00%3A00%3A00Z&until=2025-01-10T11%3A59%3A59Z", queries);
+    }
+
+    [StoreFact]
+    public async Task WindowJob_OverTheRecordLimit_SplitsInTwoAtMidnightInItsOwnTransaction_ThenEachHalfCommits()
+    {
+        // 6,000 records on 2 January and 4,001 on 3 January: one window of both days holds one more than a job may commit.
+        var all = Enumerable.Range(0, JobOptions.MaxRecordsPerWindow + 1)
+            .Select(i => ($"oai:big:{i}", new DateTimeOffset(2025, 1, i < 6000 ? 2 : 3, 6, 0, 0, TimeSpan.Zero).AddSeconds(i % 3600)))
+            .ToList();
+        var queries = new List<string>();
+        await using var server = await OaiRepositoryAsync(queries, all);
+        var settings = new SyncSettings { Source = "met", Uri = server.Url("oai"), Paging = PagingStyle.OaiPmh, SkipCompliance = true };
+        var window = JobPlanner.Window(new DateTimeOffset(2025, 1, 2, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2025, 1, 4, 0, 0, 0, TimeSpan.Zero));
+        var submission = new JobSubmission { Id = "big", Source = "met", Created = T1, PlannedJobs = 1, AdvanceCheckpoint = true, Watermark = "2025-01-04T00:00:00Z" };
+        await Jobs.CreateSubmissionAsync(submission, [window], CancellationToken.None);
+        var runner = new JobRunner(Store, MainOptions);
+
+        var split = await runner.RunAsync(settings, "big", window.Key, new JobOptions(), null, CancellationToken.None);
+
+        Assert.Equal(0, split.Records);
+        Assert.Equal(["window:2025-01-02T00:00:00Z..2025-01-03T00:00:00Z", "window:2025-01-03T00:00:00Z..2025-01-04T00:00:00Z"], split.Enqueue);
+        Assert.Equal(0, await CountAsync("museum_records")); // nothing of the full window was written
+        Assert.Null((await Store.GetCheckpointsAsync("met", CancellationToken.None)).SingleOrDefault()?.Watermark);
+        var halves = new List<int>();
+        foreach (var key in split.Enqueue) halves.Add((await runner.RunAsync(settings, "big", key, new JobOptions(), null, CancellationToken.None)).Records);
+        Assert.Equal([6000, 4001], halves);
+        Assert.Equal(JobOptions.MaxRecordsPerWindow + 1, await CountAsync("museum_records"));
+        Assert.Equal("2025-01-04T00:00:00Z", (await CheckpointAsync()).Watermark);
+        Assert.Equal(3, (await Jobs.GetSubmissionAsync("big", CancellationToken.None))!.DoneJobs);
     }
 
     [StoreFact]
