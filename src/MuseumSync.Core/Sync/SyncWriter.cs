@@ -399,12 +399,6 @@ internal sealed class SyncWriter : IAsyncDisposable
         var request = new LeaseRequest { Resource = LeaseResource.For(source), Identity = _options.Identity, Duration = _options.LeaseDuration };
         var attempt = await store.TryAcquireLeaseAsync(request, cancellationToken).ConfigureAwait(false);
         if (!attempt.Acquired) throw new SyncSourceBusyException(attempt.Holder!, _options.StoreDescription);
-        if (attempt.TookOverFrom is { } previous)
-        {
-            _events.Publish(new SyncEvent(SyncEventLevel.Warning, SyncEventIds.LeaseTakenOver,
-                $"Took over the lease on '{request.Resource}' from a worker that is gone ({previous}); its last batch was rolled back, this run resumes from the checkpoint.")
-            { Source = source });
-        }
         var lease = attempt.Lease!;
         try
         {
@@ -421,6 +415,12 @@ internal sealed class SyncWriter : IAsyncDisposable
                 // The lease expires by itself.
             }
             throw;
+        }
+        if (attempt.TookOverFrom is { } previous)
+        {
+            _events.Publish(new SyncEvent(SyncEventLevel.Warning, SyncEventIds.LeaseTakenOver,
+                $"Took over the lease on '{request.Resource}' from a worker that is gone ({previous}); its last batch was rolled back, this run resumes from the checkpoint.")
+            { Source = source });
         }
         if (_events.IsEnabled(SyncEventLevel.Verbose))
         {
