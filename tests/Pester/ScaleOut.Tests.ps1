@@ -177,3 +177,117 @@ Describe 'Scale-out on one machine: the same plan with the embedded SQLite store
         }
     }
 }
+
+Describe 'Scale-out of an OAI-PMH repository in date windows: two worker processes' -Skip:([bool]$script:SkipReason) {
+    BeforeAll {
+        # A loopback OAI-PMH repository (its own node process, stopped in AfterAll; it also stops itself after 300 s) at
+        # seconds granularity: 100 records, one a week from 2025-01-01, every 20th without a title (dead-lettered). It
+        # honours from= and until= (inclusive), pages by resumptionToken (15 per page), and counts every request.
+        $script:OaiJs = Join-Path $TestDrive 'oai.js'
+        Set-Content -LiteralPath $script:OaiJs -Value @'
+'use strict';
+const http = require('http');
+const start = Date.UTC(2025, 0, 1);
+const records = Array.from({ length: 100 }, (_, i) => ({ id: `oai:test:${i}`, stamp: new Date(start + i * 7 * 86400000), titled: i % 20 !== 19 }));
+const iso = (d) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+const stats = { identify: 0, lists: 0, pages: 0, untilMissing: 0, served: {} };
+const wrap = (verb, body) => `<?xml version="1.0" encoding="UTF-8"?><OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><responseDate>${iso(new Date())}</responseDate><request verb="${verb}">http://127.0.0.1/oai</request>${body}</OAI-PMH>`;
+const server = http.createServer((req, res) => {
+  const url = new URL(req.url, 'http://127.0.0.1');
+  const q = url.searchParams;
+  if (url.pathname === '/__stats') { res.writeHead(200, { 'Content-Type': 'application/json' }); return res.end(JSON.stringify(stats)); }
+  res.writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8' });
+  if (q.get('verb') === 'Identify') {
+    stats.identify++;
+    return res.end(wrap('Identify', '<Identify><repositoryName>Test</repositoryName><baseURL>http://127.0.0.1/oai</baseURL><protocolVersion>2.0</protocolVersion><adminEmail>a@example.org</adminEmail><earliestDatestamp>2025-01-01T00:00:00Z</earliestDatestamp><deletedRecord>persistent</deletedRecord><granularity>YYYY-MM-DDThh:mm:ssZ</granularity></Identify>'));
+  }
+  let from, until, offset = 0;
+  const token = q.get('resumptionToken');
+  if (token) { [from, until, offset] = token.split('|'); offset = Number(offset); }
+  else { stats.lists++; from = q.get('from') || ''; until = q.get('until') || ''; if (!until) stats.untilMissing++; }
+  stats.pages++;
+  const match = records.filter(r => (!from || r.stamp >= new Date(from)) && (!until || r.stamp <= new Date(until)));
+  const page = match.slice(offset, offset + 15);
+  for (const r of page) stats.served[r.id] = (stats.served[r.id] || 0) + 1;
+  const next = offset + 15 < match.length ? `<resumptionToken completeListSize="${match.length}">${from}|${until}|${offset + 15}</resumptionToken>` : '';
+  const items = page.map(r => `<record><header><identifier>${r.id}</identifier><datestamp>${iso(r.stamp)}</datestamp></header><metadata><oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" xmlns:dc="http://purl.org/dc/elements/1.1/">${r.titled ? `<dc:title>Object ${r.id}</dc:title>` : ''}<dc:rights>http://rightsstatements.org/vocab/NoC-US/1.0/</dc:rights></oai_dc:dc></metadata></record>`).join('');
+  res.end(wrap('ListRecords', page.length ? `<ListRecords>${items}${next}</ListRecords>` : '<error code="noRecordsMatch">none</error>'));
+});
+server.listen(0, '127.0.0.1', () => process.stdout.write(JSON.stringify({ listening: `http://127.0.0.1:${server.address().port}` }) + '\n'));
+setTimeout(() => process.exit(0), 300000).unref();
+'@
+        $node = (Get-Command -Name node -CommandType Application | Select-Object -First 1).Source
+        $startInfo = [System.Diagnostics.ProcessStartInfo]::new($node)
+        $startInfo.ArgumentList.Add($script:OaiJs)
+        $startInfo.UseShellExecute = $false
+        $startInfo.RedirectStandardOutput = $true
+        $script:Oai = [System.Diagnostics.Process]::Start($startInfo)
+        $line = $script:Oai.StandardOutput.ReadLineAsync()
+        if (-not $line.Wait(60000) -or -not $line.Result) { Stop-TestProcess $script:Oai; throw 'The OAI-PMH test repository did not report its address within 60 s.' }
+        $script:OaiUrl = ($line.Result | ConvertFrom-Json).listening
+        $script:Workers = @()
+        $db = Join-Path $TestDrive 'windows.db'
+        $script:Db = $db
+        $script:Config = Join-Path $TestDrive 'windows.psd1'
+        Set-Content -LiteralPath $script:Config -Value @"
+@{
+    Store   = @{ Database = '$db' }
+    Sources = @( @{ Name = 'oai'; Uri = '$($script:OaiUrl)/oai'; Paging = 'OaiPmh'; Overlap = '01:00:00' } )
+}
+"@
+    }
+
+    AfterAll {
+        foreach ($w in $script:Workers) { Stop-TestProcess $w.Process }
+        Stop-TestProcess $script:Oai
+    }
+
+    It 'plans windows from earliestDatestamp, keeps a plain run out meanwhile, and ends exact' {
+        $ErrorActionPreference = 'Stop'
+        $before = [DateTimeOffset]::UtcNow
+        $submission = Submit-MuseumSync -ConfigPath $script:Config -WindowDays 60 -Queue windows
+        $submission.Plan | Should -Be 'DateWindows'
+        $submission.Jobs | Should -Be 1
+
+        # While the submission is open, a plain run of its source stops (Busy) before anything is fetched.
+        $plain = Invoke-MuseumSync -ConfigPath $script:Config -WarningVariable busy -WarningAction SilentlyContinue
+        $plain.Status | Should -Be 'Busy'
+        "$busy" | Should -Match "held by scale-out submission $($submission.Id)"
+        (Invoke-RestMethod -Uri "$($script:OaiUrl)/__stats").lists | Should -Be 0
+
+        $script:Workers = @(1..2 | ForEach-Object { Start-Worker -Config $script:Config -Queue windows })
+        Wait-Workers $script:Workers -TimeoutSec 120
+
+        $jobs = @(Get-MuseumSyncJob -ConfigPath $script:Config -Submission $submission.Id)
+        $windows = @($jobs | Where-Object Kind -eq 'Window')
+        $said = "jobs: $(($jobs | ForEach-Object { "$($_.Key)=$($_.State) $($_.LastError)" }) -join '; '); workers: $(($script:Workers | ForEach-Object { $_.StdErr.Result }) -join ' | ')"
+        @($jobs | Where-Object State -ne 'Done') | Should -BeNullOrEmpty -Because $said
+        $windows.Count | Should -BeGreaterThan 5
+        $windows[0].Range | Should -Be '2025-01-01T00:00:00Z..2025-03-02T00:00:00Z' -Because 'the lower bound is Identify''s earliestDatestamp; boundaries fall on UTC midnight'
+        $windows[-1].Range -match '\.\.(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)$' | Should -BeTrue
+        [DateTimeOffset]::Parse($Matches[1], [cultureinfo]::InvariantCulture) | Should -BeGreaterOrEqual $before.AddSeconds(-1) -Because 'the last window ends at the submission''s time'
+
+        # Exact: each record served once (the windows do not overlap at seconds granularity), stored once or dead-lettered once.
+        $stats = Invoke-RestMethod -Uri "$($script:OaiUrl)/__stats"
+        $stats.lists | Should -Be $windows.Count -Because 'one ListRecords list per window'
+        $stats.untilMissing | Should -Be 0 -Because 'every window sends until='
+        @($stats.served.PSObject.Properties).Count | Should -Be 100
+        @($stats.served.PSObject.Properties | Where-Object Value -ne 1) | Should -BeNullOrEmpty
+        ($jobs | Measure-Object -Property Records -Sum).Sum | Should -Be 100
+        (Invoke-SqliteQuery -Database $script:Db -Query "SELECT COUNT(*) AS n FROM museum_records WHERE source = 'oai'").n | Should -Be 95
+        (Invoke-SqliteQuery -Database $script:Db -Query "SELECT COUNT(*) AS n, MAX(attempt_count) AS a FROM sync_dead_letters WHERE source = 'oai'") | ForEach-Object { $_.n | Should -Be 5; $_.a | Should -Be 1 }
+        $checkpoint = Get-SyncCheckpoint -Source oai -Database $script:Db
+        $checkpoint.RecordsCommitted | Should -Be 95
+        $checkpoint.Watermark | Should -Be $submission.Submitted.ToUniversalTime().AddHours(-1).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", [cultureinfo]::InvariantCulture) -Because 'the last job moves the watermark to the submission''s time less the overlap'
+
+        # Finished, the submission holds nothing: a new one may be written, and it keeps a third one out until abandoned.
+        $second = Submit-MuseumSync -ConfigPath $script:Config -Queue windows
+        Submit-MuseumSync -ConfigPath $script:Config -Queue windows -ErrorVariable refused -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $refused[0].FullyQualifiedErrorId | Should -BeLike 'SyncSourceBusy,*'
+        $refused[0].Exception.Message | Should -BeLike "*held by scale-out submission $($second.Id)*-Abandon $($second.Id)*"
+        Submit-MuseumSync -ConfigPath $script:Config -Abandon $second.Id | Should -BeNullOrEmpty
+        @(Get-MuseumSyncJob -ConfigPath $script:Config -Submission $second.Id).State | Should -Be 'Abandoned'
+        (Get-SyncCheckpoint -Source oai -Database $script:Db).Watermark | Should -Be $checkpoint.Watermark -Because 'abandoning moves nothing'
+        (Invoke-MuseumSync -ConfigPath $script:Config).Status | Should -Be 'Completed'
+    }
+}

@@ -21,6 +21,12 @@ internal interface IJobStore
     /// <summary>Jobs as <c>Get-MuseumSyncJob</c> shows them; empty when the schema has no job tables yet.</summary>
     Task<IReadOnlyList<SyncJobInfo>> GetJobsAsync(JobQuery query, CancellationToken cancellationToken);
 
+    /// <summary>The source's oldest submission that is not finished (it holds the source: plain runs wait), or null; null when the schema has no job tables yet.</summary>
+    Task<JobSubmission?> GetOpenSubmissionAsync(string source, CancellationToken cancellationToken);
+
+    /// <summary>Abandons an unfinished submission in one transaction (its open jobs do nothing after); false when it is finished already or unknown.</summary>
+    Task<bool> AbandonSubmissionAsync(string submissionId, CancellationToken cancellationToken);
+
     /// <summary>Records an attempt's start or failure on a job that is not done.</summary>
     Task RecordAttemptAsync(string submissionId, string key, string state, bool started, string? error, CancellationToken cancellationToken);
 }

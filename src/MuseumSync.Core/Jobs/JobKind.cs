@@ -11,4 +11,14 @@ internal enum JobKind
 
     /// <summary>Reads a feed that cannot be split, whole.</summary>
     Feed,
+
+    /// <summary>
+    /// Finds a date-filtered source's lower bound (<c>-Since</c>, the checkpoint's watermark, or OAI-PMH Identify's
+    /// <c>earliestDatestamp</c>) and plans a <see cref="Window"/> job per <see cref="JobOptions.WindowDays"/> days up to
+    /// the submission's time.
+    /// </summary>
+    Windows,
+
+    /// <summary>Fetches and commits the records modified in one date window (from, until).</summary>
+    Window,
 }

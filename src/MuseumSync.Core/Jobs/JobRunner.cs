@@ -52,12 +52,16 @@ internal sealed class JobRunner
         if (done)
         {
             Say($"job {key} of submission {submissionId} is done already; nothing to do");
-            return new JobOutcome(key, job.Kind, true, 0, job.Kind == JobKind.List ? await _jobs.GetOpenJobsAsync(submissionId, cancellationToken).ConfigureAwait(false) : []);
+            // A planning job (or a window that split) done before its worker could hand its jobs on: hand them on now.
+            var open = job.Kind is JobKind.List or JobKind.Windows or JobKind.Window ? await _jobs.GetOpenJobsAsync(submissionId, cancellationToken).ConfigureAwait(false) : [];
+            return new JobOutcome(key, job.Kind, true, 0, job.Kind == JobKind.Window ? open.Where(k => JobPlanner.Within(k, job)).ToList() : open);
         }
         return job.Kind switch
         {
             JobKind.List => await ListAsync(settings, submissionId, job.IdsPerJob ?? options.IdsPerJob, cancellationToken).ConfigureAwait(false),
             JobKind.Chunk => await ChunkAsync(settings, submissionId, job, loadRules, cancellationToken).ConfigureAwait(false),
+            JobKind.Windows => await WindowsAsync(settings, submission, job.WindowDays ?? options.WindowDays, cancellationToken).ConfigureAwait(false),
+            JobKind.Window => await WindowAsync(settings, submissionId, job, loadRules, cancellationToken).ConfigureAwait(false),
             _ => await FeedAsync(settings, submissionId, job, loadRules, cancellationToken).ConfigureAwait(false),
         };
     }
@@ -109,12 +113,107 @@ internal sealed class JobRunner
         return new JobOutcome(job.Key, JobKind.Chunk, result.AlreadyDone, result.AlreadyDone ? 0 : records, []);
     }
 
+    private async Task<JobOutcome> WindowsAsync(SyncSettings settings, JobSubmission submission, int windowDays, CancellationToken ct)
+    {
+        // The lower bound: -Since, else the checkpoint's watermark, else (OAI-PMH) Identify's earliestDatestamp; the upper
+        // bound is the submission's time, so every window job of it reads the same range whenever it runs.
+        string? watermark = null;
+        if (settings.Since is null && !settings.NoResume)
+        {
+            var checkpoint = await PollSource.ReadCheckpointAsync(_store, settings.Source, _storeOptions.Describe(), _events, ct).ConfigureAwait(false);
+            watermark = checkpoint?.Watermark;
+        }
+        var from = JobPlanner.LowerBound(settings.Since, watermark, settings.NoResume, null);
+        var bound = from is null ? "none (one window from the beginning)" : settings.Since is not null ? "-Since" : "the checkpoint's watermark";
+        if (from is null && (settings.Paging ?? PollSettingsResolver.Profile(settings).Paging) == Paging.PagingStyle.OaiPmh)
+        {
+            var narrowed = settings.Clone();
+            narrowed.Cursor = null;
+            var earliest = (await Open(narrowed).IdentifyAsync(ct).ConfigureAwait(false))?.EarliestDatestamp;
+            from = JobPlanner.LowerBound(null, null, true, earliest);
+            if (from is not null) bound = "Identify's earliestDatestamp";
+        }
+        var windows = JobPlanner.Windows(from, submission.Created, windowDays);
+        var result = await CommitAsync(settings.Source, new JobMark(submission.Id, "windows") { NewJobs = windows }, null, ct).ConfigureAwait(false);
+        Say(string.Create(CultureInfo.InvariantCulture,
+            $"windows job of submission {submission.Id}: {(result.AlreadyDone ? 0 : windows.Count)} date windows of up to {windowDays} days planned from {(from is { } f ? JobPlanner.Stamp(f) : "the beginning")} (lower bound: {bound}) to {JobPlanner.Stamp(submission.Created)}"));
+        return new JobOutcome("windows", JobKind.Windows, result.AlreadyDone, 0, await _jobs.GetOpenJobsAsync(submission.Id, ct).ConfigureAwait(false));
+    }
+
+    private async Task<JobOutcome> WindowAsync(SyncSettings settings, string submissionId, PlannedJob job, Func<string, ComplianceRuleSet>? loadRules, CancellationToken ct)
+    {
+        var narrowed = settings.Clone();
+        narrowed.Cursor = null;
+        narrowed.Since = job.From;
+        narrowed.Until = job.Until;
+        var source = Open(narrowed);
+        var writer = SyncRun.WriterOptions(settings, _storeOptions.Describe(), _events, loadRules, useLeases: false, time: _time);
+        // The whole window is one batch, as a chunk is: its rows and its done-mark commit together. A window that holds
+        // more than MaxRecordsPerWindow is not read on: it is split in two, planned in its own transaction.
+        var builder = new BatchBuilder(JobOptions.MaxRecordsPerWindow + 1, settings.Source) { MaxBatchBytes = long.MaxValue };
+        string? endpoint = null;
+        var count = 0;
+        var tooMany = false;
+        await foreach (var received in source.ReadAsync(ct).ConfigureAwait(false))
+        {
+            if (++count > JobOptions.MaxRecordsPerWindow)
+            {
+                tooMany = true;
+                break;
+            }
+            var record = StorableRecord.Check(writer.Compliance?.Apply(received) ?? received);
+            if (record.IsValid) RecordHash.Prepare(record);
+            endpoint ??= record.SourceUrl;
+            builder.Add(record);
+        }
+        if (tooMany) return await SplitAsync(settings, submissionId, job, source, ct).ConfigureAwait(false);
+        var batch = builder.Take(endpoint, _time.GetUtcNow());
+        var result = await CommitAsync(settings.Source, new JobMark(submissionId, job.Key), batch, ct).ConfigureAwait(false);
+        var records = batch is null ? 0 : batch.Records.Count + batch.Deletions.Count + batch.DeadLetters.Count;
+        Say(result.AlreadyDone
+            ? $"job {job.Key} of submission {submissionId} was committed by another worker meanwhile; this attempt wrote nothing"
+            : string.Create(CultureInfo.InvariantCulture, $"job {job.Key} of submission {submissionId}: inserted={result.Inserted} updated={result.Updated} unchanged={result.Unchanged} deleted={result.Deleted} dead_lettered={result.DeadLettered} dead_seen_before={result.DeadLettersSeenBefore}"));
+        return new JobOutcome(job.Key, JobKind.Window, result.AlreadyDone, result.AlreadyDone ? 0 : records, []);
+    }
+
+    private async Task<JobOutcome> SplitAsync(SyncSettings settings, string submissionId, PlannedJob job, PollSource source, CancellationToken ct)
+    {
+        var where = source.Target as Uri;
+        if (source.Statistics?.UntilIgnored == true)
+        {
+            throw new MuseumPollException(
+                $"Date window {job.Describe()} of source '{settings.Source}' returned more than {JobOptions.MaxRecordsPerWindow:N0} records, and the repository ignores until= (it returned records dated after it), so smaller windows would not hold fewer. Sync this source with Invoke-MuseumSync (a plain run commits batch by batch), and report the ignored until= to the repository's maintainers.",
+                "MuseumJobWindowTooLarge", isTransient: false, where, null, null);
+        }
+        var profile = PollSettingsResolver.Profile(settings);
+        bool seconds;
+        if ((settings.Paging ?? profile.Paging) == Paging.PagingStyle.OaiPmh)
+        {
+            seconds = (await source.IdentifyAsync(ct).ConfigureAwait(false))?.SecondsGranularity == true;
+        }
+        else
+        {
+            seconds = (profile.SinceFormat ?? "yyyy-MM-dd'T'HH:mm:ss'Z'").Contains("HH", StringComparison.Ordinal);
+        }
+        if (JobPlanner.Halves(job, seconds) is not { } halves)
+        {
+            throw new MuseumPollException(
+                $"Date window {job.Describe()} of source '{settings.Source}' holds more than {JobOptions.MaxRecordsPerWindow:N0} records (a window's records are committed in one transaction) and cannot be split further: {(job.From is null ? "it has no lower bound; submit with -Since" : seconds ? "it is one second long" : "the API filters by whole days and the window is one day")}. Sync this source with Invoke-MuseumSync (a plain run commits batch by batch).",
+                "MuseumJobWindowTooLarge", isTransient: false, where, null, null);
+        }
+        var split = new[] { halves.First, halves.Second };
+        var result = await CommitAsync(settings.Source, new JobMark(submissionId, job.Key) { NewJobs = split, Records = 0 }, null, ct).ConfigureAwait(false);
+        Say($"job {job.Key} of submission {submissionId} holds more than {JobOptions.MaxRecordsPerWindow:N0} records: split into {halves.First.Key} and {halves.Second.Key}{(result.AlreadyDone ? " by another worker meanwhile" : string.Empty)}");
+        var open = await _jobs.GetOpenJobsAsync(submissionId, ct).ConfigureAwait(false);
+        return new JobOutcome(job.Key, JobKind.Window, result.AlreadyDone, 0, open.Where(k => JobPlanner.Within(k, job)).ToList());
+    }
+
     private async Task<JobOutcome> FeedAsync(SyncSettings settings, string submissionId, PlannedJob job, Func<string, ComplianceRuleSet>? loadRules, CancellationToken ct)
     {
         // A feed that cannot be split: batches and checkpoints as Invoke-MuseumSync writes them (a killed worker's retry
         // resumes from the checkpoint), then the done-mark.
         SyncSummary summary;
-        var run = new SyncRun(settings, _store, _storeOptions, _events, _time);
+        var run = new SyncRun(settings, _store, _storeOptions, _events, _time) { Submission = submissionId };
         await using (run.ConfigureAwait(false))
         {
             summary = await run.RunAsync(loadRules, ct).ConfigureAwait(false);

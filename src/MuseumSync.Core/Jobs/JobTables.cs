@@ -10,7 +10,7 @@ namespace MuseumSync.Jobs;
 /// </summary>
 internal sealed class JobTables
 {
-    private readonly string _insertSubmission, _insertJob, _claim, _count, _readSubmission, _finish, _readJob, _list, _attempt, _open;
+    private readonly string _insertSubmission, _insertJob, _claim, _count, _readSubmission, _finish, _readJob, _list, _attempt, _open, _openSubmission, _abandonJobs, _abandonSubmission;
 
     /// <param name="prefix">The quoted schema and a dot (<c>"museumsync".</c>, <c>[dbo].</c>), or empty for SQLite.</param>
     public JobTables(string prefix)
@@ -33,6 +33,11 @@ internal sealed class JobTables
             """;
         _attempt = $"UPDATE {s}sync_jobs SET state = @state, attempts = attempts + @started, last_error = COALESCE(@error, last_error), updated_utc = @now WHERE submission_id = @sub AND job_key = @key AND done_utc IS NULL";
         _open = $"SELECT job_key FROM {s}sync_jobs WHERE submission_id = @sub AND done_utc IS NULL AND kind <> 'List' ORDER BY seq";
+        // A submission holds its source until its last job commits (or it is abandoned): plain runs wait for it.
+        _openSubmission = $"SELECT id, source, created_utc, planned_jobs, done_jobs, finished_utc, advance_checkpoint, checkpoint_position, watermark FROM {s}sync_submissions WHERE source = @source AND finished_utc IS NULL ORDER BY created_utc";
+        // Abandoning marks every open job done without rows: a worker still running one finds its mark and writes nothing.
+        _abandonJobs = $"UPDATE {s}sync_jobs SET state = 'Abandoned', done_utc = @now, updated_utc = @now WHERE submission_id = @sub AND done_utc IS NULL";
+        _abandonSubmission = $"UPDATE {s}sync_submissions SET finished_utc = @now WHERE id = @sub AND finished_utc IS NULL";
     }
 
     /// <summary>Every statement, by name (the SQL Server test parses them with ScriptDom).</summary>
@@ -40,6 +45,7 @@ internal sealed class JobTables
     [
         ("InsertSubmission", _insertSubmission), ("InsertJob", _insertJob), ("ClaimJob", _claim), ("CountJob", _count), ("ReadSubmission", _readSubmission),
         ("FinishSubmission", _finish), ("ReadJob", _readJob), ("ListJobs", _list), ("RecordAttempt", _attempt), ("OpenJobs", _open),
+        ("OpenSubmission", _openSubmission), ("AbandonJobs", _abandonJobs), ("AbandonSubmission", _abandonSubmission),
     ];
 
     /// <summary>Writes a submission and its first jobs.</summary>
@@ -105,13 +111,44 @@ internal sealed class JobTables
         return new JobCommit(true, last, submission);
     }
 
-    /// <summary>The submission, or null when there is none with this id.</summary>
-    public async Task<JobSubmission?> ReadSubmissionAsync(DbConnection c, DbTransaction? tx, string id, CancellationToken ct)
+    /// <summary>The source's oldest submission whose jobs are not all done (it holds the source), or null.</summary>
+    public Task<JobSubmission?> OpenSubmissionAsync(DbConnection c, DbTransaction? tx, string source, CancellationToken ct) =>
+        ReadSubmissionAsync(c, tx, _openSubmission, "source", source, ct);
+
+    /// <summary>
+    /// Abandons a submission that is not finished: its open jobs are marked done (state Abandoned) and it is finished,
+    /// without moving the checkpoint. False when it is finished already (or there is none).
+    /// </summary>
+    public async Task<bool> AbandonAsync(DbConnection c, DbTransaction tx, string submissionId, DateTimeOffset when, CancellationToken ct)
     {
-        var cmd = Command(c, tx, _readSubmission);
+        var now = Iso(when);
+        var finish = Command(c, tx, _abandonSubmission);
+        await using (finish.ConfigureAwait(false))
+        {
+            Text(finish, "now", now);
+            Text(finish, "sub", submissionId);
+            if (await finish.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 0) return false;
+        }
+        var jobs = Command(c, tx, _abandonJobs);
+        await using (jobs.ConfigureAwait(false))
+        {
+            Text(jobs, "now", now);
+            Text(jobs, "sub", submissionId);
+            await jobs.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+        return true;
+    }
+
+    /// <summary>The submission, or null when there is none with this id.</summary>
+    public Task<JobSubmission?> ReadSubmissionAsync(DbConnection c, DbTransaction? tx, string id, CancellationToken ct) =>
+        ReadSubmissionAsync(c, tx, _readSubmission, "sub", id, ct);
+
+    private static async Task<JobSubmission?> ReadSubmissionAsync(DbConnection c, DbTransaction? tx, string sql, string parameter, string value, CancellationToken ct)
+    {
+        var cmd = Command(c, tx, sql);
         await using (cmd.ConfigureAwait(false))
         {
-            Text(cmd, "sub", id);
+            Text(cmd, parameter, value);
             var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
             await using (r.ConfigureAwait(false))
             {

@@ -9,7 +9,7 @@ namespace MuseumSync.Jobs;
 /// </summary>
 internal sealed record PlannedJob
 {
-    /// <summary>Unique within its submission: <c>list</c>, <c>ids:0</c>, <c>ids:500</c> (the first id's index in the list), <c>feed</c>.</summary>
+    /// <summary>Unique within its submission: <c>list</c>, <c>ids:0</c>, <c>ids:500</c> (the first id's index in the list), <c>feed</c>, <c>windows</c>, <c>window:2025-01-01T00:00:00Z..2025-01-08T00:00:00Z</c>.</summary>
     public required string Key { get; init; }
 
     /// <summary>What the job does.</summary>
@@ -21,10 +21,21 @@ internal sealed record PlannedJob
     /// <summary>A list job's ids per chunk job (<c>-IdsPerJob</c> at submission); null for other kinds.</summary>
     public int? IdsPerJob { get; init; }
 
-    /// <summary>What the job covers, for people: the id range.</summary>
+    /// <summary>A planning job's days per window (<c>-WindowDays</c> at submission); null for other kinds.</summary>
+    public int? WindowDays { get; init; }
+
+    /// <summary>A window's lower bound (inclusive); null: from the source's beginning.</summary>
+    public DateTimeOffset? From { get; init; }
+
+    /// <summary>A window's upper bound (exclusive in intent, see <see cref="Polling.PollRequest.Until"/>); null for other kinds.</summary>
+    public DateTimeOffset? Until { get; init; }
+
+    /// <summary>What the job covers, for people: the id range, or the date window.</summary>
     public string Describe() => Kind switch
     {
         JobKind.List => "id list",
+        JobKind.Windows => string.Create(CultureInfo.InvariantCulture, $"date windows of {WindowDays} days"),
+        JobKind.Window => $"{(From is { } f ? JobPlanner.Stamp(f) : "(beginning)")}..{(Until is { } u ? JobPlanner.Stamp(u) : "(now)")}",
         JobKind.Chunk => Ids.Count == 0 ? "no ids" : string.Create(CultureInfo.InvariantCulture, $"{Ids.Count} ids {Ids[0]}..{Ids[^1]}"),
         _ => "whole feed",
     };
@@ -34,6 +45,8 @@ internal sealed record PlannedJob
     {
         JobKind.Chunk => JsonSerializer.Serialize(Ids),
         JobKind.List => JsonSerializer.Serialize(new[] { IdsPerJob?.ToString(CultureInfo.InvariantCulture) }),
+        JobKind.Windows => JsonSerializer.Serialize(new[] { WindowDays?.ToString(CultureInfo.InvariantCulture) }),
+        JobKind.Window => JsonSerializer.Serialize(new[] { From is { } f ? JobTables.Iso(f) : null, Until is { } u ? JobTables.Iso(u) : null }),
         _ => "[]",
     };
 
@@ -46,7 +59,12 @@ internal sealed record PlannedJob
         {
             JobKind.Chunk => new PlannedJob { Key = key, Kind = k, Ids = values.Select(v => v ?? string.Empty).ToArray() },
             JobKind.List => new PlannedJob { Key = key, Kind = k, IdsPerJob = values.Length > 0 && values[0] is { } n ? int.Parse(n, CultureInfo.InvariantCulture) : null },
+            JobKind.Windows => new PlannedJob { Key = key, Kind = k, WindowDays = values.Length > 0 && values[0] is { } d ? int.Parse(d, CultureInfo.InvariantCulture) : null },
+            JobKind.Window => new PlannedJob { Key = key, Kind = k, From = Time(values, 0), Until = Time(values, 1) },
             _ => new PlannedJob { Key = key, Kind = k },
         };
     }
+
+    private static DateTimeOffset? Time(string?[] values, int index) =>
+        values.Length > index && values[index] is { } s ? DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal) : null;
 }

@@ -59,6 +59,12 @@ internal abstract class Pager
             ? (name, since.UtcDateTime.ToString(Request.EffectiveSinceFormat, CultureInfo.InvariantCulture))
             : ("\0", null);
 
+    /// <summary>The upper bound as the first page sends it (null when the request has none, or the API has no parameter for it).</summary>
+    protected (string Name, string? Value) UntilParameter() =>
+        Request.UntilParameter is { Length: > 0 } name && Request.Until is { } until
+            ? (name, until.UtcDateTime.ToString(Request.EffectiveSinceFormat, CultureInfo.InvariantCulture))
+            : ("\0\0", null);
+
     protected string? Limit() => string.IsNullOrEmpty(Request.LimitParameter) ? null : Request.PageSize.ToString(CultureInfo.InvariantCulture);
 
     protected string LimitName() => string.IsNullOrEmpty(Request.LimitParameter) ? "\0" : Request.LimitParameter;
@@ -84,7 +90,7 @@ internal sealed class CursorPager(PollRequest request, IReadOnlyCollection<strin
     public override Uri PageUrl(string? position)
     {
         if (IsAbsoluteHttp(position, out var absolute)) return absolute;
-        return QueryString.With(Request.Uri, (Request.CursorParameter, position), (LimitName(), Limit()), SinceParameter());
+        return QueryString.With(Request.Uri, (Request.CursorParameter, position), (LimitName(), Limit()), SinceParameter(), UntilParameter());
     }
 
     public override string? Next(string? position, in PageFacts facts)
@@ -111,7 +117,7 @@ internal sealed class PageNumberPager(PollRequest request, IReadOnlyCollection<s
         long.TryParse(position, NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : Request.FirstPage;
 
     public override Uri PageUrl(string? position) =>
-        QueryString.With(Request.Uri, (Request.PageParameter, Current(position).ToString(CultureInfo.InvariantCulture)), (LimitName(), Limit()), SinceParameter());
+        QueryString.With(Request.Uri, (Request.PageParameter, Current(position).ToString(CultureInfo.InvariantCulture)), (LimitName(), Limit()), SinceParameter(), UntilParameter());
 
     public override string? Next(string? position, in PageFacts facts)
     {
@@ -136,7 +142,7 @@ internal sealed class OffsetPager(PollRequest request, IReadOnlyCollection<strin
         long.TryParse(position, NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : 0;
 
     public override Uri PageUrl(string? position) =>
-        QueryString.With(Request.Uri, (Request.OffsetParameter, Current(position).ToString(CultureInfo.InvariantCulture)), (LimitName(), Limit()), SinceParameter());
+        QueryString.With(Request.Uri, (Request.OffsetParameter, Current(position).ToString(CultureInfo.InvariantCulture)), (LimitName(), Limit()), SinceParameter(), UntilParameter());
 
     public override string? Next(string? position, in PageFacts facts)
     {
@@ -150,7 +156,7 @@ internal sealed class OffsetPager(PollRequest request, IReadOnlyCollection<strin
 }
 
 /// <summary>OAI-PMH <c>ListRecords</c>: the first request names the format (and <c>from</c>, <c>set</c>), every later one only the <c>resumptionToken</c>.</summary>
-/// <remarks><c>from</c> is written in the granularity the repository's <c>Identify</c> declared (day granularity when it declared none).</remarks>
+/// <remarks><c>from</c> (and <c>until</c>, see <see cref="OaiSession.UntilValue"/>) is written in the granularity the repository's <c>Identify</c> declared (day granularity when it declared none).</remarks>
 internal sealed class OaiPmhPager(PollRequest request, IReadOnlyCollection<string> secretNames, OaiSession? oai) : Pager(request, secretNames)
 {
     public override string Name => "OAI-PMH resumptionToken";
@@ -163,6 +169,8 @@ internal sealed class OaiPmhPager(PollRequest request, IReadOnlyCollection<strin
                 ("verb", "ListRecords"),
                 ("metadataPrefix", Request.MetadataPrefix),
                 ("from", Request.Since is { } since ? oai?.From(since) ?? since.UtcDateTime.ToString(Request.EffectiveSinceFormat, CultureInfo.InvariantCulture) : null),
+                // Sent only with an upper bound: an until= the configured URL carries is left as it is otherwise.
+                (Request.Until is null ? "\0\0" : "until", Request.Until is { } until ? OaiSession.UntilValue(oai?.Repository, until, Request.EffectiveSinceFormat) : null),
                 ("set", Request.OaiSet),
                 ("resumptionToken", null));
         }

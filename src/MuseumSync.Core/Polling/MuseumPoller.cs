@@ -106,6 +106,25 @@ internal sealed class MuseumPoller
         }
     }
 
+    /// <summary>
+    /// An OAI-PMH repository's <c>Identify</c> declarations, asked through the same pipeline (origin rules, retries, pace):
+    /// what a scale-out submission plans its date windows from (the granularity, <c>earliestDatestamp</c>). Null when the
+    /// repository does not answer Identify as OAI-PMH.
+    /// </summary>
+    public async Task<Oai.OaiRepository?> IdentifyAsync(PollRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.Validate();
+        if (request.Paging != PagingStyle.OaiPmh) throw new ArgumentException($"Source '{request.Source}' is not OAI-PMH; it has no Identify.", nameof(request));
+        Statistics.Source = request.Source;
+        using var runCts = request.Resilience.RunTimeout is { } limit ? new CancellationTokenSource(limit, _timeoutTime) : new CancellationTokenSource();
+        using var link = cancellationToken.Register(static s => ((CancellationTokenSource)s!).Cancel(), runCts);
+        var pipeline = new SourcePipeline(_http, request.Resilience, request.RateLimit, request.Authenticator, OriginPolicy.For(request), _time, _timeoutTime, _verbose, Statistics, _warning ?? _verbose);
+        var run = new PollRun(request, pipeline, _time, _verbose, _warning, Statistics, runCts.Token);
+        await run.Oai!.IdentifyAsync(runCts.Token).ConfigureAwait(false);
+        return run.Oai.Repository;
+    }
+
     private static async IAsyncEnumerable<MuseumRecord> PagesAsync(PollRun run)
     {
         var request = run.Request;

@@ -91,7 +91,11 @@ internal sealed class OaiPageReader : PageReader
         {
             var r = _records.Current;
             if (_run.Oai is not { } oai) return ValueTask.FromResult(true);
-            if (r.OversizeBytes is null) oai.CheckDatestamp(r.Identifier, r.Datestamp, Facts.Total, _url);
+            if (r.OversizeBytes is null)
+            {
+                oai.CheckDatestamp(r.Identifier, r.Datestamp, Facts.Total, _url);
+                oai.CheckUntil(r.Identifier, r.Datestamp, _url);
+            }
             if ((r.IsDeleted || r.LeftSet(_run.Request.OaiSet)) && !oai.AppliesDeletion(r.Identifier)) continue;
             return ValueTask.FromResult(true);
         }

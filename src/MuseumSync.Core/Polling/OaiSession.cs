@@ -30,6 +30,26 @@ internal sealed class OaiSession
     public string From(DateTimeOffset since) => Repository?.Format(since) ?? since.UtcDateTime.ToString(_run.Request.EffectiveSinceFormat, CultureInfo.InvariantCulture);
 
     /// <summary>
+    /// How <c>until=</c> is written for the upper bound <paramref name="until"/> (exclusive in intent; OAI-PMH's
+    /// <c>until</c> is inclusive): at seconds granularity the last whole second before it, at day granularity the last day
+    /// that begins before it. Adjacent date windows then do not overlap at seconds granularity, nor at day granularity
+    /// when their boundary is a UTC midnight (as the planner makes them); a boundary inside a day (a window starting at a
+    /// watermark) makes two windows share that day: its records are read by both and upserted twice, the second time
+    /// unchanged.
+    /// </summary>
+    /// <param name="repository">What Identify declared; null when it declared nothing (then <paramref name="fallbackFormat"/> decides).</param>
+    /// <param name="until">The upper bound.</param>
+    /// <param name="fallbackFormat">The request's date format, used without an Identify answer.</param>
+    public static string UntilValue(OaiRepository? repository, DateTimeOffset until, string fallbackFormat)
+    {
+        var seconds = repository?.SecondsGranularity ?? fallbackFormat.Contains("HH", StringComparison.Ordinal);
+        var t = until.UtcDateTime;
+        if (!seconds) return t.AddTicks(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var whole = new DateTime(t.Ticks - (t.Ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc);
+        return (whole == t ? whole.AddSeconds(-1) : whole).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
     /// Asks the repository's <c>Identify</c> once. A repository that does not answer it as OAI-PMH (a static LIDO file,
     /// a refusal) is harvested as before, with day granularity and every deletion header applied; a transient failure
     /// ends the run like any page's would.
@@ -90,6 +110,22 @@ internal sealed class OaiSession
         if (stamp.UtcDateTime >= from) return;
         var size = completeListSize is { } n ? string.Create(CultureInfo.InvariantCulture, $" (completeListSize {n})") : string.Empty;
         Warn(4, $"{PollWarnings.OaiPrefix} the incremental harvest from={From(since)} of {maskedUrl} returned {identifier} with datestamp {datestamp}, before from=: the repository seems to ignore from=, so each run reads the whole repository{size}. Nothing is lost (the records are upserted), but report it to the repository's maintainers.");
+    }
+
+    /// <summary>
+    /// Checks a record's datestamp against <c>until=</c>: a later one means the repository ignores <c>until=</c>. The
+    /// record is upserted like any other (nothing is lost, and the watermark a scale-out submission planned does not
+    /// depend on it); the warning is said once.
+    /// </summary>
+    public void CheckUntil(string identifier, string? datestamp, string maskedUrl)
+    {
+        if (_run.Request.Until is not { } until || !OaiRepository.TryParseDatestamp(datestamp, out var stamp)) return;
+        var written = UntilValue(Repository, until, _run.Request.EffectiveSinceFormat);
+        if (!OaiRepository.TryParseDatestamp(written, out var bound)) return;
+        var seconds = written.Length > 10;
+        if ((seconds ? stamp.UtcDateTime : stamp.UtcDateTime.Date) <= bound.UtcDateTime) return;
+        _run.Stats.UntilIgnored = true;
+        Warn(16, $"{PollWarnings.OaiPrefix} the harvest until={written} of {maskedUrl} returned {identifier} with datestamp {datestamp}, after until=: the repository ignored until=. The record is upserted (nothing is lost, and no checkpoint or watermark moves because of it; the date window that owns it reads it again), but report it to the repository's maintainers.");
     }
 
     /// <summary>Says a warning once per run (<paramref name="bit"/> names it).</summary>

@@ -116,6 +116,21 @@ internal sealed class PollRequest
     /// </summary>
     public string? SinceParameter { get; init; }
 
+    /// <summary>
+    /// Only records modified before then (an upper bound, exclusive in intent): sent as <see cref="UntilParameter"/>, or
+    /// OAI-PMH <c>until</c> in the repository's granularity (inclusive there: at day granularity the whole day of
+    /// <see cref="Until"/>, at seconds granularity up to the second before it). A scale-out date-window job sets it; null
+    /// for no upper bound. The default is null.
+    /// </summary>
+    public DateTimeOffset? Until { get; init; }
+
+    /// <summary>
+    /// The query parameter that bounds the modification time from above, for a REST API that has one besides
+    /// <see cref="SinceParameter"/>; with both, a scale-out submission splits the source into date windows. Written in
+    /// <see cref="SinceFormat"/>. The default is null (the API has no upper bound).
+    /// </summary>
+    public string? UntilParameter { get; init; }
+
     /// <summary>How <see cref="Since"/> is written; null: <c>yyyy-MM-dd</c> for OAI-PMH (day granularity, which every repository supports), else <c>yyyy-MM-ddTHH:mm:ssZ</c>.</summary>
     public string? SinceFormat { get; init; }
 
@@ -222,6 +237,10 @@ internal sealed class PollRequest
         if (MaxEmptyPages is < 1 or > 1_000_000) throw new ArgumentOutOfRangeException(nameof(MaxEmptyPages), MaxEmptyPages, "Use 1 to 1,000,000 empty pages.");
         if (MaxBodyRetries is < 0 or > 100) throw new ArgumentOutOfRangeException(nameof(MaxBodyRetries), MaxBodyRetries, "Use 0 to 100 re-reads.");
         if (SpoolMemoryLimit < 64 * 1024) throw new ArgumentOutOfRangeException(nameof(SpoolMemoryLimit), SpoolMemoryLimit, "Keep at least 64 KiB in memory.");
+        if (Since is { } from && Until is { } until && until <= from)
+        {
+            throw new ArgumentException($"The upper bound {until:yyyy-MM-dd'T'HH:mm:ss'Z'} is not after the lower bound {from:yyyy-MM-dd'T'HH:mm:ss'Z'}; a date window must be at least one second long.", nameof(Until));
+        }
         if (Overlap < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(Overlap), Overlap, "The overlap cannot be negative.");
         if (ItemUri is not null && !ItemUri.Contains("{id}", StringComparison.Ordinal))
         {

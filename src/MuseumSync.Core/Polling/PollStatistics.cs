@@ -128,6 +128,15 @@ internal sealed class PollStatistics
         internal set => Volatile.Write(ref _incomplete, value);
     }
 
+    private int _untilIgnored;
+
+    /// <summary>True when an OAI-PMH repository returned a record dated after <c>until=</c> (it ignores the upper bound).</summary>
+    public bool UntilIgnored
+    {
+        get => Volatile.Read(ref _untilIgnored) != 0;
+        internal set => Volatile.Write(ref _untilIgnored, value ? 1 : 0);
+    }
+
     internal void Record(MuseumRecord record)
     {
         Interlocked.Increment(ref _records);

@@ -101,6 +101,9 @@ internal sealed class SourceProfile
     /// <summary>The modification-date filter parameter; null when the API has none.</summary>
     public string? SinceParameter { get; init; }
 
+    /// <summary>The modification-date upper-bound parameter; null when the API has none (no built-in REST profile's API has one).</summary>
+    public string? UntilParameter { get; init; }
+
     /// <summary>How the since date is written.</summary>
     public string? SinceFormat { get; init; }
 

@@ -116,6 +116,8 @@ internal static class PollSettingsResolver
             FieldMap = map,
             Since = since,
             SinceParameter = sinceParameter,
+            Until = s.Until,
+            UntilParameter = s.UntilParameter ?? profile.UntilParameter,
             SinceFormat = profile.SinceFormat,
             Overlap = s.Overlap ?? profile.Overlap,
             ResultWindow = profile.ResultWindow,
@@ -154,7 +156,7 @@ internal static class PollSettingsResolver
         var pace = r.RateLimit.RequestsPerSecond is { } rps ? $"{rps} requests/s" : r.RateLimit.RequestLimit is { } n ? $"{n} requests per {r.RateLimit.RequestWindow}" : "no client-side pace";
         if (r.RateLimit.DailyRequestBudget is { } daily) pace += string.Create(CultureInfo.InvariantCulture, $", {daily} requests per UTC day");
         return string.Create(CultureInfo.InvariantCulture,
-            $"Profile {profile.Name}: paging {r.Paging}{(r.ItemUri is null ? string.Empty : " with ID fan-out")}, page size {r.PageSize}, {pace} (rate-limit headers honoured), throttle limit {r.ThrottleLimit}, {(r.Authenticator is null ? "no credentials" : "credentials: " + r.Authenticator.GetType().Name)}{(r.Since is { } since ? $", since {since:yyyy-MM-dd'T'HH:mm:ss'Z'}" : string.Empty)}; fields: {r.FieldMap}");
+            $"Profile {profile.Name}: paging {r.Paging}{(r.ItemUri is null ? string.Empty : " with ID fan-out")}, page size {r.PageSize}, {pace} (rate-limit headers honoured), throttle limit {r.ThrottleLimit}, {(r.Authenticator is null ? "no credentials" : "credentials: " + r.Authenticator.GetType().Name)}{(r.Since is { } since ? $", since {since:yyyy-MM-dd'T'HH:mm:ss'Z'}" : string.Empty)}{(r.Until is { } until ? $", until {until:yyyy-MM-dd'T'HH:mm:ss'Z'}" : string.Empty)}; fields: {r.FieldMap}");
     }
 
     /// <summary>The authenticator the settings' credentials make (one kind at most); null when they name none.</summary>

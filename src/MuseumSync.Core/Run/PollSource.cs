@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using MuseumSync.Http;
+using MuseumSync.Paging;
 using MuseumSync.Polling;
 using MuseumSync.Resilience;
 using MuseumSync.Storage;
@@ -17,6 +18,8 @@ internal sealed class PollSource
     private readonly Func<CancellationToken, IAsyncEnumerable<MuseumRecord>> _read;
 
     private readonly Func<CancellationToken, IAsyncEnumerable<string?>>? _ids;
+
+    private Func<CancellationToken, Task<Oai.OaiRepository?>>? _identify;
 
     private PollSource(Func<CancellationToken, IAsyncEnumerable<MuseumRecord>> read, PollStatistics? statistics, object target, Func<CancellationToken, IAsyncEnumerable<string?>>? ids = null)
     {
@@ -41,6 +44,10 @@ internal sealed class PollSource
     /// <summary>An ID fan-out's id list, without the items (a scale-out list job).</summary>
     public IAsyncEnumerable<string?> ReadIdsAsync(CancellationToken cancellationToken) =>
         (_ids ?? throw new InvalidOperationException("This source is not an ID fan-out; it has no id list."))(cancellationToken);
+
+    /// <summary>An OAI-PMH source's Identify declarations (a scale-out date-window plan); null when it answers none.</summary>
+    public Task<Oai.OaiRepository?> IdentifyAsync(CancellationToken cancellationToken) =>
+        (_identify ?? throw new InvalidOperationException("This source is not OAI-PMH; it has no Identify."))(cancellationToken);
 
     /// <summary>
     /// Resolves <paramref name="settings"/> (profile, field map, checkpoint) into a source. A setting that cannot work is
@@ -76,7 +83,10 @@ internal sealed class PollSource
         var budget = request.RateLimit.Shared = Budget(request.RateLimit, settings.Source, store, time);
         var poller = new MuseumPoller(MuseumHttp.ForConcurrency(request.ThrottleLimit), time, log, SyncEventSinks.CircuitWarning(events, settings.Source));
         return new PollSource(budget is null ? ct => poller.PollAsync(request, ct) : ct => ReturningUnused(poller.PollAsync(request, ct), budget, log, ct), poller.Statistics, request.Uri,
-            request.ItemUri is null ? null : ct => poller.ListIdsAsync(request, ct));
+            request.ItemUri is null ? null : ct => poller.ListIdsAsync(request, ct))
+        {
+            _identify = request.Paging == PagingStyle.OaiPmh ? ct => poller.IdentifyAsync(request, ct) : null,
+        };
     }
 
     /// <summary>

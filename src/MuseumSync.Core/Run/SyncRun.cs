@@ -45,6 +45,9 @@ internal sealed class SyncRun : IAsyncDisposable
     /// </summary>
     public Func<CancellationToken, ValueTask>? Heartbeat { get; init; }
 
+    /// <summary>The scale-out submission this run is a feed job of; null for a plain run (which the source's unfinished submission keeps out).</summary>
+    public string? Submission { get; init; }
+
     /// <summary>The writer options the settings describe: one place for both forms of a run.</summary>
     /// <param name="settings">The settings' writing half.</param>
     /// <param name="storeDescription">Where the data goes, for messages.</param>
@@ -54,8 +57,9 @@ internal sealed class SyncRun : IAsyncDisposable
     /// <param name="shouldCommit">The -WhatIf/-Confirm question asked before each batch; null commits every batch.</param>
     /// <param name="time">The clock. The default is the system clock.</param>
     /// <param name="perRecordSource">Store each record under its own source (<c>Sync-MuseumRecord</c> without -Source) instead of <see cref="SyncSettings.Source"/>.</param>
+    /// <param name="submission">The scale-out submission the run works for (a feed job); null for a plain run.</param>
     public static SyncWriterOptions WriterOptions(SyncSettings settings, string storeDescription, ISyncEventSink events, Func<string, ComplianceRuleSet>? loadRules,
-        bool useLeases = true, Func<SyncBatch, bool>? shouldCommit = null, TimeProvider? time = null, bool perRecordSource = false)
+        bool useLeases = true, Func<SyncBatch, bool>? shouldCommit = null, TimeProvider? time = null, bool perRecordSource = false, string? submission = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var defaults = new SyncWriterOptions();
@@ -69,6 +73,7 @@ internal sealed class SyncRun : IAsyncDisposable
             MaxBatchBytes = settings.MaxBatchBytes ?? defaults.MaxBatchBytes,
             Source = perRecordSource ? null : settings.Source,
             UseLeases = useLeases,
+            Submission = submission,
             LeaseDuration = settings.LeaseTimeout ?? defaults.LeaseDuration,
             Compliance = compliance,
             StoreDescription = storeDescription,
@@ -95,7 +100,7 @@ internal sealed class SyncRun : IAsyncDisposable
         var where = _storeOptions.Describe();
         var checkpoint = _settings.NoResume || _settings.Cursor is not null ? null : await PollSource.ReadCheckpointAsync(_store, _settings.Source, where, _events, cancellationToken).ConfigureAwait(false);
         var source = PollSource.Create(_settings, checkpoint, _events, _time, _store);
-        var writer = new SyncWriter(_store, WriterOptions(_settings, where, _events, loadRules, time: _time));
+        var writer = new SyncWriter(_store, WriterOptions(_settings, where, _events, loadRules, time: _time, submission: Submission));
         Writer = writer;
         if (source.Statistics is not null) writer.MetricsFor(_settings.Source).Attach(source.Statistics);
         await writer.EnsureLeaseAsync(_settings.Source, cancellationToken).ConfigureAwait(false);

@@ -138,6 +138,12 @@ internal sealed class SyncSettings
     /// <summary>The modification-date query parameter; null: the profile's.</summary>
     public string? SinceParameter { get; set; }
 
+    /// <summary>Only records modified before then (a scale-out date-window job's upper bound); null for none.</summary>
+    public DateTimeOffset? Until { get; set; }
+
+    /// <summary>The query parameter of the modification date's upper bound (REST APIs that have one); null: the profile's.</summary>
+    public string? UntilParameter { get; set; }
+
     /// <summary>How far before this run's start the next watermark goes; null: the profile's.</summary>
     public TimeSpan? Overlap { get; set; }
 
@@ -192,6 +198,9 @@ internal sealed class SyncSettings
 
     /// <summary>Scale-out: ids per chunk job of an ID fan-out (<c>Submit-MuseumSync -IdsPerJob</c>); null: <see cref="Jobs.JobOptions.DefaultIdsPerJob"/>.</summary>
     public int? IdsPerJob { get; set; }
+
+    /// <summary>Scale-out: days per date-window job (<c>Submit-MuseumSync -WindowDays</c>); null: <see cref="Jobs.JobOptions.DefaultWindowDays"/>.</summary>
+    public int? WindowDays { get; set; }
 
     /// <summary>How long a lease lasts without a renewal; null: <see cref="Sync.SyncWriterOptions.LeaseDuration"/>'s default.</summary>
     public TimeSpan? LeaseTimeout { get; set; }

@@ -37,6 +37,9 @@ internal sealed class SyncWriterOptions
     /// <summary>Who this worker is, as the lease row says.</summary>
     public LeaseIdentity Identity { get; init; } = LeaseIdentity.Create();
 
+    /// <summary>The scale-out submission this writer works for (a feed job); null for a plain run, which an unfinished submission of its source keeps out (<see cref="Jobs.SubmissionGate"/>).</summary>
+    public string? Submission { get; init; }
+
     /// <summary>Decides each record's access tier (null: no compliance routing).</summary>
     public ComplianceEngine? Compliance { get; init; }
 
@@ -396,13 +399,29 @@ internal sealed class SyncWriter : IAsyncDisposable
         var request = new LeaseRequest { Resource = LeaseResource.For(source), Identity = _options.Identity, Duration = _options.LeaseDuration };
         var attempt = await store.TryAcquireLeaseAsync(request, cancellationToken).ConfigureAwait(false);
         if (!attempt.Acquired) throw new SyncSourceBusyException(attempt.Holder!, _options.StoreDescription);
+        var lease = attempt.Lease!;
+        try
+        {
+            await Jobs.SubmissionGate.ThrowIfHeldAsync(store, source, _options.Submission, _options.StoreDescription, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SyncSourceBusyException or SyncStoreException or OperationCanceledException)
+        {
+            try
+            {
+                await store.ReleaseLeaseAsync(lease, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (SyncStoreException)
+            {
+                // The lease expires by itself.
+            }
+            throw;
+        }
         if (attempt.TookOverFrom is { } previous)
         {
             _events.Publish(new SyncEvent(SyncEventLevel.Warning, SyncEventIds.LeaseTakenOver,
                 $"Took over the lease on '{request.Resource}' from a worker that is gone ({previous}); its last batch was rolled back, this run resumes from the checkpoint.")
             { Source = source });
         }
-        var lease = attempt.Lease!;
         if (_events.IsEnabled(SyncEventLevel.Verbose))
         {
             _events.Publish(new SyncEvent(SyncEventLevel.Verbose, SyncEventIds.LeaseTaken, string.Create(CultureInfo.InvariantCulture,

@@ -17,6 +17,8 @@ internal static class LeasedEdit
         if (!attempt.Acquired) throw new SyncSourceBusyException(attempt.Holder!, store.DisplayName);
         try
         {
+            // A checkpoint changed under an unfinished submission would be overwritten by its last job.
+            await Jobs.SubmissionGate.ThrowIfHeldAsync(store, source, null, store.DisplayName, cancellationToken).ConfigureAwait(false);
             return await edit().ConfigureAwait(false);
         }
         finally

@@ -52,6 +52,32 @@ internal sealed partial class PostgresSyncStore : IJobStore
         }, query, "read the jobs in", cancellationToken);
 
     /// <inheritdoc />
+    public Task<JobSubmission?> GetOpenSubmissionAsync(string source, CancellationToken cancellationToken) =>
+        RunAsync(static async (s, source, ct) =>
+        {
+            try
+            {
+                return await s.Jobs.OpenSubmissionAsync(await s.ConnectionAsync(ct).ConfigureAwait(false), null, source, ct).ConfigureAwait(false);
+            }
+            catch (PostgresException ex) when (IsMissingTable(ex))
+            {
+                return null;
+            }
+        }, source, $"read the open submission of '{source}' in", cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> AbandonSubmissionAsync(string submissionId, CancellationToken cancellationToken) =>
+        RunAsync(static async (s, id, ct) =>
+        {
+            var c = await s.ConnectionAsync(ct).ConfigureAwait(false);
+            var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
+            await using var txScope = tx.ConfigureAwait(false);
+            var abandoned = await s.Jobs.AbandonAsync(c, tx, id, TimeProvider.System.GetUtcNow(), ct).ConfigureAwait(false);
+            await tx.CommitAsync(ct).ConfigureAwait(false);
+            return abandoned;
+        }, submissionId, $"abandon submission {submissionId} in", cancellationToken);
+
+    /// <inheritdoc />
     public Task RecordAttemptAsync(string submissionId, string key, string state, bool started, string? error, CancellationToken cancellationToken) =>
         RunAsync(static async (s, a, ct) =>
         {

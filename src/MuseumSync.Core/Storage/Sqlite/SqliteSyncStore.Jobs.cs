@@ -45,6 +45,30 @@ internal sealed partial class SqliteSyncStore : IJobStore
         }, "read the jobs in", cancellationToken);
 
     /// <inheritdoc />
+    public Task<JobSubmission?> GetOpenSubmissionAsync(string source, CancellationToken cancellationToken) =>
+        JobWorkAsync(async ct =>
+        {
+            try
+            {
+                return await _jobs.OpenSubmissionAsync(_connection, null, source, ct).ConfigureAwait(false);
+            }
+            catch (SqliteException ex) when (IsNoSuchTable(ex))
+            {
+                return null;
+            }
+        }, $"read the open submission of '{source}' in", cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> AbandonSubmissionAsync(string submissionId, CancellationToken cancellationToken) =>
+        JobWorkAsync(async ct =>
+        {
+            using var tx = _connection.BeginTransaction(deferred: false);
+            var abandoned = await _jobs.AbandonAsync(_connection, tx, submissionId, _time.GetUtcNow(), ct).ConfigureAwait(false);
+            tx.Commit();
+            return abandoned;
+        }, $"abandon submission {submissionId} in", cancellationToken);
+
+    /// <inheritdoc />
     public Task RecordAttemptAsync(string submissionId, string key, string state, bool started, string? error, CancellationToken cancellationToken) =>
         JobWorkAsync(async ct =>
         {
