@@ -8,7 +8,8 @@ namespace MuseumSync.PowerShell.Internal;
 /// The module's own load context: MuseumSync.Core and its dependencies (Polly, SqlClient, Sqlite, Npgsql, …) load here,
 /// from the module's <c>dependencies</c> folder, so a session that already loaded other versions of them (dbatools and
 /// the SqlServer module bring their own SqlClient) does not matter. Platform-specific assemblies and native libraries
-/// come from <c>runtimes/&lt;rid&gt;/…</c>, most specific RID first.
+/// come from <c>runtimes/&lt;rid&gt;/…</c>, most specific RID first; an assembly with a ReadyToRun image for the running
+/// OS and architecture comes from <c>readytorun/&lt;rid&gt;/</c>.
 /// The one exception is <see cref="SharedAssemblyName"/>: the types users name in scripts load in the default context,
 /// where PowerShell resolves type literals, and this context leaves them there so both sides use one copy.
 /// </summary>
@@ -59,6 +60,8 @@ internal sealed class ModuleLoadContext : AssemblyLoadContext
     {
         if (string.IsNullOrEmpty(name)) return null;
         var file = name + ".dll";
+        var image = FindReadyToRun(name);
+        if (image is not null) return image;
         foreach (var rid in _rids)
         {
             var p = Path.Combine(_dependencyDir, "runtimes", rid, "lib", "net8.0", file);
@@ -66,6 +69,21 @@ internal sealed class ModuleLoadContext : AssemblyLoadContext
         }
         var plain = Path.Combine(_dependencyDir, file);
         return File.Exists(plain) ? plain : null;
+    }
+
+    /// <summary>
+    /// The ReadyToRun image of an assembly for the running OS and architecture (<c>readytorun/&lt;rid&gt;/</c>, which the
+    /// Release build fills for the RIDs it lists), or null. Only that folder is looked in: the runtime refuses an image
+    /// compiled for another OS or architecture instead of running its IL, so the portable IL copy is the fallback.
+    /// </summary>
+    internal string? FindReadyToRun(string name)
+    {
+        foreach (var rid in _rids)
+        {
+            var p = Path.Combine(_dependencyDir, "readytorun", rid, name + ".dll");
+            if (File.Exists(p)) return p;
+        }
+        return null;
     }
 
     /// <summary>
