@@ -182,6 +182,15 @@ $required = @(
     'dependencies/runtimes/win/lib/net8.0/Microsoft.Data.SqlClient.dll'
     'dependencies/Npgsql.dll'
 )
+if ($Configuration -eq 'Release') {
+    # ReadyToRun images (build/MuseumSync.ReadyToRun): PowerShell 7.4 runs .NET 8, 7.6 .NET 10; other platforms run the IL.
+    foreach ($framework in 'net8.0', 'net10.0') {
+        foreach ($rid in 'win-x64', 'linux-x64') {
+            $required += "dependencies/readytorun/$framework/$rid/MuseumSync.Core.dll"
+            $required += "dependencies/readytorun/$framework/$rid/MuseumSync.Types.dll"
+        }
+    }
+}
 $missing = @($required | Where-Object { -not [System.IO.File]::Exists([System.IO.Path]::Combine($moduleDir, $_)) })
 if ($missing.Count -gt 0) {
     throw "The module folder $moduleDir is incomplete; missing: $($missing -join ', ')."

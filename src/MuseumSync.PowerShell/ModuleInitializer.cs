@@ -40,7 +40,9 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
     {
         if (string.Equals(name.Name, ModuleLoadContext.SharedAssemblyName, StringComparison.Ordinal))
         {
-            return defaultContext.LoadFromAssemblyPath(Path.Combine(s_moduleDirectory, ModuleLoadContext.SharedAssemblyName + ".dll"));
+            // Its ReadyToRun image for this OS and architecture when the build made one (a copy of the same assembly).
+            var path = Context.FindReadyToRun(ModuleLoadContext.SharedAssemblyName) ?? Path.Combine(s_moduleDirectory, ModuleLoadContext.SharedAssemblyName + ".dll");
+            return defaultContext.LoadFromAssemblyPath(path);
         }
         // MuseumSync.Jobs (the Hangfire glue) loads beside the core, with Hangfire, in the module's context.
         if (!string.Equals(name.Name, "MuseumSync.Core", StringComparison.Ordinal) && !string.Equals(name.Name, "MuseumSync.Jobs", StringComparison.Ordinal)) return null;

@@ -14,6 +14,7 @@ using MuseumSync.Storage;
 // BenchmarkDotNet classes for both hot paths (the plain harness above is the quick mode, also spelled --quick):
 //   dotnet run -c Release --project tests/MuseumSync.Benchmarks -- --bdn [BenchmarkDotNet arguments, e.g. --filter *Parse*]
 if (args.Length > 0 && args[0] == "--bdn") return BdnEntry.Run(args[1..]);
+if (args.Length > 0 && args[0] == "--floor") return await FloorProgram.RunAsync(args[1..]); // issue #18's floor under run.sh (FloorProgram.cs)
 if (args.Length > 0 && args[0] == "--pg-copy") return await PostgresCopyBench.RunAsync(args[1..]); // the PostgreSQL store next to a raw COPY (PostgresCopyBench.cs)
 var options = BenchOptions.Parse(args);
 if (options.ParseMode)

@@ -37,11 +37,10 @@ public sealed class DependencyIsolationTests
         Assert.True(code == 0, stderr + stdout);
         Assert.Contains($"inserted={api.Collection.ValidIds.Count}", stdout, StringComparison.Ordinal);
         // Both versions are loaded side by side: the old ones in the default context, MuseumSync's in its own.
-        var deps = Path.Combine(TestPaths.ModuleDirectory, "dependencies");
         Assert.Contains($"loaded Polly.Core in Default from {oldPolly}", stdout, StringComparison.Ordinal);
-        Assert.Contains($"loaded Polly.Core in MuseumSync from {Path.Combine(deps, "Polly.Core.dll")}", stdout, StringComparison.Ordinal);
+        Assert.Contains($"loaded Polly.Core in MuseumSync from {TestPaths.ModuleAssembly(TestPaths.ModuleDirectory, "Polly.Core")}", stdout, StringComparison.Ordinal);
         Assert.Contains($"loaded Microsoft.Data.Sqlite in Default from {oldSqlite}", stdout, StringComparison.Ordinal);
-        Assert.Contains($"loaded Microsoft.Data.Sqlite in MuseumSync from {Path.Combine(deps, "Microsoft.Data.Sqlite.dll")}", stdout, StringComparison.Ordinal);
+        Assert.Contains($"loaded Microsoft.Data.Sqlite in MuseumSync from {TestPaths.ModuleAssembly(TestPaths.ModuleDirectory, "Microsoft.Data.Sqlite")}", stdout, StringComparison.Ordinal);
     }
 
     [Fact]

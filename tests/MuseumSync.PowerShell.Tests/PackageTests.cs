@@ -190,7 +190,7 @@ public sealed class PackageTests
             module: Path.Combine(versionDir, "MuseumSync.psd1")), TimeSpan.FromMinutes(2));
         Assert.True(code == 0, $"exit {code}: {stdout} {stderr}");
         Assert.Contains($"dll={Path.Combine(versionDir, "MuseumSync.dll")}", stdout, StringComparison.Ordinal);
-        Assert.Contains($"core={Path.Combine(versionDir, "dependencies", "MuseumSync.Core.dll")}", stdout, StringComparison.Ordinal);
+        Assert.Contains($"core={TestPaths.ModuleAssembly(versionDir, "MuseumSync.Core")}", stdout, StringComparison.Ordinal);
         Assert.Equal(1, SqliteInspector.Scalar(db2, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'museum_records'"));
     }
 

@@ -20,6 +20,18 @@ internal static class TestPaths
         return dir?.FullName ?? throw new InvalidOperationException($"MuseumSync.sln not found above {AppContext.BaseDirectory}.");
     }
 
+    /// <summary>
+    /// The file a module folder's load context takes an assembly from: its ReadyToRun image for this .NET version, OS
+    /// and architecture when the build made one (Release), otherwise the IL copy in dependencies/.
+    /// </summary>
+    public static string ModuleAssembly(string moduleDirectory, string name)
+    {
+        var os = OperatingSystem.IsWindows() ? "win" : OperatingSystem.IsMacOS() ? "osx" : "linux";
+        var rid = os + "-" + System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant();
+        var image = Path.Combine(moduleDirectory, "dependencies", "readytorun", $"net{Environment.Version.Major}.0", rid, name + ".dll");
+        return File.Exists(image) ? image : Path.Combine(moduleDirectory, "dependencies", name + ".dll");
+    }
+
     public static string TempDirectory()
     {
         var d = Path.Combine(Path.GetTempPath(), "museumsync-tests", Guid.NewGuid().ToString("N"));

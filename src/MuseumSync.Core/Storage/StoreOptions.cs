@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -77,8 +78,8 @@ public sealed class StoreOptions
             return Provider switch
             {
                 StoreProvider.Sqlite => SqliteFile() ?? "(no file)",
-                StoreProvider.SqlServer => Describe(new SqlConnectionStringBuilder(ConnectionString)),
-                StoreProvider.PostgreSql => Describe(new NpgsqlConnectionStringBuilder(ConnectionString)),
+                StoreProvider.SqlServer => DescribeSqlServer(),
+                StoreProvider.PostgreSql => DescribePostgreSql(),
                 _ => Provider.ToString(),
             };
         }
@@ -87,6 +88,14 @@ public sealed class StoreOptions
             return $"{Provider}: {ConnectionStringMask.Mask(ConnectionString)}";
         }
     }
+
+    // Apart, and never inlined, so that describing a SQLite store (every SQLite run does) loads neither SqlClient nor
+    // Npgsql: the JIT loads the assemblies of every type a method names when it compiles that method.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private string DescribeSqlServer() => Describe(new SqlConnectionStringBuilder(ConnectionString));
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private string DescribePostgreSql() => Describe(new NpgsqlConnectionStringBuilder(ConnectionString));
 
     /// <summary>The SQLite file: <see cref="Database"/>, or the connection string's Data Source.</summary>
     public string? SqliteFile()

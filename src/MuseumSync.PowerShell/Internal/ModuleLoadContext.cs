@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Runtime.Loader;
@@ -8,7 +9,8 @@ namespace MuseumSync.PowerShell.Internal;
 /// The module's own load context: MuseumSync.Core and its dependencies (Polly, SqlClient, Sqlite, Npgsql, …) load here,
 /// from the module's <c>dependencies</c> folder, so a session that already loaded other versions of them (dbatools and
 /// the SqlServer module bring their own SqlClient) does not matter. Platform-specific assemblies and native libraries
-/// come from <c>runtimes/&lt;rid&gt;/…</c>, most specific RID first.
+/// come from <c>runtimes/&lt;rid&gt;/…</c>, most specific RID first; an assembly with a ReadyToRun image for the running
+/// .NET version, OS and architecture comes from <c>readytorun/net&lt;major&gt;.0/&lt;rid&gt;/</c>.
 /// The one exception is <see cref="SharedAssemblyName"/>: the types users name in scripts load in the default context,
 /// where PowerShell resolves type literals, and this context leaves them there so both sides use one copy.
 /// </summary>
@@ -59,6 +61,8 @@ internal sealed class ModuleLoadContext : AssemblyLoadContext
     {
         if (string.IsNullOrEmpty(name)) return null;
         var file = name + ".dll";
+        var image = FindReadyToRun(name);
+        if (image is not null) return image;
         foreach (var rid in _rids)
         {
             var p = Path.Combine(_dependencyDir, "runtimes", rid, "lib", "net8.0", file);
@@ -66,6 +70,24 @@ internal sealed class ModuleLoadContext : AssemblyLoadContext
         }
         var plain = Path.Combine(_dependencyDir, file);
         return File.Exists(plain) ? plain : null;
+    }
+
+    /// <summary>
+    /// The ReadyToRun image of an assembly for the running .NET version, OS and architecture
+    /// (<c>readytorun/net&lt;major&gt;.0/&lt;rid&gt;/</c>, which the Release build fills), or null. Only that folder is looked
+    /// in: the runtime refuses an image compiled for another OS or architecture instead of running its IL, and ignores
+    /// one whose format it no longer reads, so the portable IL copy serves every other platform.
+    /// </summary>
+    internal string? FindReadyToRun(string name)
+    {
+        var framework = Path.Combine(_dependencyDir, "readytorun", "net" + Environment.Version.Major.ToString(CultureInfo.InvariantCulture) + ".0");
+        if (!Directory.Exists(framework)) return null;
+        foreach (var rid in _rids)
+        {
+            var p = Path.Combine(framework, rid, name + ".dll");
+            if (File.Exists(p)) return p;
+        }
+        return null;
     }
 
     /// <summary>
