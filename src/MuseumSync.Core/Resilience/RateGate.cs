@@ -33,15 +33,21 @@ internal sealed class RateGate
     {
         if (_shared is not null)
         {
-            var wait = await _shared.ReserveAsync(url, correlationId, cancellationToken).ConfigureAwait(false);
-            if (wait > TimeSpan.Zero)
+            // The request starts at its slot, not after it: one the timer woke too late for is let go and the next taken.
+            while (true)
             {
-                _stats.BudgetWait(wait);
-                if (wait >= TimeSpan.FromMilliseconds(250))
+                var slot = await _shared.TakeSlotAsync(url, correlationId, cancellationToken).ConfigureAwait(false);
+                var wait = slot - _time.GetUtcNow();
+                if (wait > TimeSpan.Zero)
                 {
-                    _log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"shared request budget: waiting {wait.TotalMilliseconds:0} ms for the next start slot; correlation {correlationId}"));
+                    _stats.BudgetWait(wait);
+                    if (wait >= TimeSpan.FromMilliseconds(250))
+                    {
+                        _log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"shared request budget: waiting {wait.TotalMilliseconds:0} ms for the next start slot; correlation {correlationId}"));
+                    }
+                    await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
                 }
-                await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+                if (_shared.IsPunctual(slot)) break;
             }
         }
         if (_budget is not null)

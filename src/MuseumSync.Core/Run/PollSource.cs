@@ -98,7 +98,8 @@ internal sealed class PollSource
         var spacing = SharedRequestBudget.Spacing(rateLimit);
         if (store is IRequestBudgetStore shared && (spacing > TimeSpan.Zero || rateLimit.DailyRequestBudget is not null))
         {
-            return new SharedRequestBudget(shared, source, spacing, rateLimit.DailyRequestBudget, $"in {store.DisplayName} for every run and worker that syncs this source there", time);
+            return new SharedRequestBudget(shared, source, spacing, rateLimit.DailyRequestBudget, $"in {store.DisplayName} for every run and worker that syncs this source there", time,
+                rateLimit.PaceJitterBound);
         }
         if (rateLimit.DailyRequestBudget is not { } daily) return null;
         return new SharedRequestBudget(new MemoryRequestBudgetStore(time), source, TimeSpan.Zero, daily,

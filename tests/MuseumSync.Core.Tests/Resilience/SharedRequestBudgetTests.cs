@@ -61,6 +61,147 @@ public sealed class SharedRequestBudgetTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Spacing_FiftyPerSecond_AtLeast97PercentAndNeverTheWholeLimitInAServerWindow()
+    {
+        var options = new RateLimitOptions { RequestsPerSecond = 50 };
+        var spacing = SharedRequestBudget.Spacing(options);
+        var window = TimeSpan.FromSeconds(1);
+
+        // 97% of the quota (the in-process pace reaches 96%; 95% was the old margin's pace).
+        Assert.True(window / spacing >= 48.5, $"{window / spacing:0.00} starts a second");
+        // Starts at their slots, each at most the jitter bound late, in the server's fixed windows wherever they begin:
+        // 49 at most (the 50th would be told "Remaining: 0" and stall every worker). Later than that by up to one more
+        // spacing: 50 at most, never a violation.
+        Assert.Equal(49, MostStartsInAWindow(spacing, window, options.PaceJitterBound));
+        Assert.Equal(50, MostStartsInAWindow(spacing, window, options.PaceJitterBound + spacing - TimeSpan.FromTicks(10)));
+    }
+
+    [Theory]
+    [InlineData(2.0)]
+    [InlineData(10.0)]
+    [InlineData(16.0)]
+    [InlineData(20.0)]
+    [InlineData(1000.0)]
+    public void Spacing_AnyRate_NeverMoreStartsInAServerWindowThanTheLimit(double rps)
+    {
+        var options = new RateLimitOptions { RequestsPerSecond = rps };
+        var spacing = SharedRequestBudget.Spacing(options);
+
+        // Never more than the limit (a violation); from 20 a second on, one fewer (never "Remaining: 0").
+        var most = MostStartsInAWindow(spacing, TimeSpan.FromSeconds(1), options.PaceJitterBound);
+        Assert.True(most <= (rps >= 20 ? rps - 1 : Math.Floor(rps)), $"{most} starts in a window of {rps}");
+        Assert.True(TimeSpan.FromSeconds(1) / spacing >= rps * 0.93, $"{TimeSpan.FromSeconds(1) / spacing:0.00} starts a second of {rps}");
+    }
+
+    /// <summary>The most starts, spaced at <paramref name="spacing"/> and each up to <paramref name="lateness"/> late, that can arrive in a window of <paramref name="window"/>.</summary>
+    private static int MostStartsInAWindow(TimeSpan spacing, TimeSpan window, TimeSpan lateness)
+    {
+        // A start at slot t can arrive anywhere in [t, t + lateness]: a window [x, x + W) can hold every slot in
+        // [x - lateness, x + W). The count only changes when a slot crosses an end, so every phase within one spacing
+        // is tried at microsecond steps.
+        long s = spacing.Ticks / 10, w = window.Ticks / 10, late = lateness.Ticks / 10, most = 0;
+        for (long x = 0; x < s; x++)
+        {
+            // Slots k*s with x - late <= k*s < x + w.
+            var first = (long)Math.Ceiling((x - late) / (double)s);
+            var last = (long)Math.Ceiling((x + w) / (double)s) - 1;
+            most = Math.Max(most, last - first + 1);
+        }
+        return (int)most;
+    }
+
+    [Fact]
+    public async Task IsPunctual_TimerWokeLaterThanTheJitterBound_SlotLetGoAndTheNextTaken()
+    {
+        var start = new DateTimeOffset(2026, 12, 5, 12, 0, 0, TimeSpan.Zero);
+        var time = new FakeTimeProvider(start);
+        var budget = Budget(await OpenAsync(time), time, TimeSpan.FromMilliseconds(20), daily: 100);
+
+        var first = await budget.TakeSlotAsync(Url, "c", CancellationToken.None);
+        Assert.True(budget.IsPunctual(first));
+        var second = await budget.TakeSlotAsync(Url, "c", CancellationToken.None);
+        Assert.Equal(start.AddMilliseconds(20), second);
+        time.Advance(TimeSpan.FromMilliseconds(30)); // the wait for the second slot ended 10 ms after it: still in time
+        Assert.True(budget.IsPunctual(second));
+        var third = await budget.TakeSlotAsync(Url, "c", CancellationToken.None);
+        time.Advance(TimeSpan.FromMilliseconds(21)); // 11 ms after the third: too late, sent now it would crowd the fourth
+
+        Assert.False(budget.IsPunctual(third));
+        Assert.Equal(start.AddMilliseconds(60), await budget.TakeSlotAsync(Url, "c", CancellationToken.None));
+        Assert.Equal(1, budget.Missed);
+        // The slot let go was never sent: it goes back to the day's budget with the ones left of the block (5 taken, 3 sent).
+        await budget.ReturnUnusedAsync(CancellationToken.None);
+        var row = Assert.Single(await ((IRequestBudgetStore)_stores[0]).GetRequestBudgetsAsync("harvard", CancellationToken.None));
+        Assert.Equal(3, row.UsedToday);
+    }
+
+    [Fact]
+    public async Task AcquireAsync_TimerWokeTooLate_StartsOnTheNextSlotNotOnTheMissedOne()
+    {
+        var start = new DateTimeOffset(2026, 12, 5, 12, 0, 0, TimeSpan.Zero);
+        var time = new FakeTimeProvider(start);
+        var budget = Budget(await OpenAsync(time), time, TimeSpan.FromMilliseconds(20));
+        var gate = new RateGate(new RateLimitOptions { Shared = budget, UseResponseHeaders = false }, time, null, new MuseumSync.Polling.PollStatistics());
+        await gate.AcquireAsync("c1", Url, CancellationToken.None);
+
+        var second = gate.AcquireAsync("c2", Url, CancellationToken.None).AsTask();
+        time.Advance(TimeSpan.FromMilliseconds(35)); // its timer fires 15 ms after its slot (20 ms)
+        await Task.Delay(100);
+        Assert.False(second.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(5)); // the next slot, 40 ms
+        await second.WaitAsync(TestTimeout);
+
+        Assert.Equal(1, budget.Missed);
+    }
+
+    [Fact]
+    public async Task TakeSlotAsync_StoreClockElsewhere_SlotsPlacedByTheFastestRoundTripNotTheLastOne()
+    {
+        var start = new DateTimeOffset(2026, 12, 5, 12, 0, 0, TimeSpan.Zero);
+        var time = new FakeTimeProvider(start);
+        // The store's clock runs 7 s ahead of this host's; its answers come back after uneven delays.
+        var store = new DelayedStore(time, TimeSpan.FromSeconds(7));
+        var budget = new SharedRequestBudget(store, "harvard", TimeSpan.FromMilliseconds(20), null, "in the test store", time);
+
+        // 1 ms there and 1 ms back: the store's clock is known to within 1 ms; its first slot is its "now", 1 ms ago here.
+        store.Delays = (TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(1));
+        var first = await budget.TakeSlotAsync(Url, "c", CancellationToken.None);
+        Assert.Equal(start.AddMilliseconds(1), first);
+        for (var i = 1; i < 5; i++) await budget.TakeSlotAsync(Url, "c", CancellationToken.None);
+        time.Advance(TimeSpan.FromMilliseconds(60));
+
+        // The next block's answer takes 30 ms to come back after the store read its clock: its slots are still placed on
+        // the store's schedule (the fast round trip's offset), not 30 ms late.
+        store.Delays = (TimeSpan.FromMilliseconds(2), TimeSpan.FromMilliseconds(30));
+        var sixth = await budget.TakeSlotAsync(Url, "c", CancellationToken.None);
+
+        Assert.Equal(first.AddMilliseconds(100), sixth);
+    }
+
+    /// <summary>A budget store on a clock of its own that answers after the given delays (there, then back), on a fake clock.</summary>
+    private sealed class DelayedStore(FakeTimeProvider time, TimeSpan skew) : IRequestBudgetStore
+    {
+        private long _next;
+
+        public (TimeSpan There, TimeSpan Back) Delays { get; set; }
+
+        public Task<BudgetGrant> ReserveRequestsAsync(BudgetAsk ask, CancellationToken cancellationToken)
+        {
+            time.Advance(Delays.There);
+            var now = MemoryRequestBudgetStore.Microseconds(time.GetUtcNow() + skew);
+            var startUs = Math.Max(_next, now);
+            _next = startUs + (ask.Count * ask.SpacingMicroseconds);
+            time.Advance(Delays.Back);
+            return Task.FromResult(new BudgetGrant(now, startUs, ask.Count, (int)(now / MemoryRequestBudgetStore.DayMicroseconds), ask.Count));
+        }
+
+        public Task ReturnRequestsAsync(string source, int day, int count, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task<IReadOnlyList<RequestBudgetRow>> GetRequestBudgetsAsync(string? source, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<RequestBudgetRow>>([]);
+    }
+
+    [Fact]
     public async Task ReserveAsync_DailyBudgetSpent_StopsWithATransientErrorThatSaysWhenAndHowToResume()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 5, 13, 20, 0, TimeSpan.Zero));

@@ -16,26 +16,60 @@ internal sealed partial class PostgresSyncStore
 
     private async Task<BatchResult> CommitAsync(PlannedSyncSession batch, SessionCompletion done, CancellationToken ct)
     {
+        // The last batch of this source found every id new (a first sync, or the new end of a feed): this one is copied
+        // straight into the table without reading stored hashes first. An id that has a row after all fails the COPY on
+        // the primary key; the transaction rolls back and the batch goes again the ordinary way, once.
+        if (_allNewSource == batch.Source)
+        {
+            try
+            {
+                return await CommitAsync(batch, done, RowPath.AllNew, ct).ConfigureAwait(false);
+            }
+            catch (PostgresException ex) when (IsRecordKeyViolation(ex))
+            {
+                _allNewSource = null;
+            }
+        }
         try
         {
-            return await CommitAsync(batch, done, copyNewRows: true, ct).ConfigureAwait(false);
+            return await CommitAsync(batch, done, RowPath.ReadHashes, ct).ConfigureAwait(false);
         }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName == "pk_museum_records")
+        catch (PostgresException ex) when (IsRecordKeyViolation(ex))
         {
             // Another writer committed one of the ids this batch found new, between the read and the COPY. The transaction
             // rolled back; the batch goes again through the upsert alone, which waits for such rows and updates them.
-            return await CommitAsync(batch, done, copyNewRows: false, ct).ConfigureAwait(false);
+            return await CommitAsync(batch, done, RowPath.Upsert, ct).ConfigureAwait(false);
         }
     }
 
+    /// <summary>Batches that read their ids' stored hashes (for tests: a batch taken to be all new reads none).</summary>
+    internal int StoredHashReads { get; private set; }
+
+    private static bool IsRecordKeyViolation(PostgresException ex) => ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName == "pk_museum_records";
+
+    /// <summary>How a batch's records reach the table.</summary>
+    private enum RowPath
+    {
+        /// <summary>Every id is taken to be new: one COPY into the table (a row already there fails it).</summary>
+        AllNew,
+
+        /// <summary>The stored hashes are read first: new ids copied, unchanged ones left out, changed ones upserted.</summary>
+        ReadHashes,
+
+        /// <summary>Every row staged and upserted.</summary>
+        Upsert,
+    }
+
     /// <summary>
-    /// Writes the batch in one transaction. With <paramref name="copyNewRows"/>, the stored hashes of the batch's ids are
+    /// Writes the batch in one transaction. On <see cref="RowPath.ReadHashes"/>, the stored hashes of the batch's ids are
     /// read first: new ids are copied straight into the table (the raw COPY's cost), rows whose hash is the same are not
-    /// sent at all, and only changed or forced rows are staged and upserted. Without it every row goes through the upsert.
+    /// sent at all, and only changed or forced rows are staged and upserted; <see cref="RowPath.AllNew"/> is that path
+    /// with no stored hash found, without asking. On <see cref="RowPath.Upsert"/> every row goes through the upsert.
     /// Either way the counts are those of the upsert over the whole batch.
     /// </summary>
-    private async Task<BatchResult> CommitAsync(PlannedSyncSession batch, SessionCompletion done, bool copyNewRows, CancellationToken ct)
+    private async Task<BatchResult> CommitAsync(PlannedSyncSession batch, SessionCompletion done, RowPath path, CancellationToken ct)
     {
+        var copyNewRows = path != RowPath.Upsert;
         var plan = batch.Plan;
         var deadPlan = DeadLetterPlan.Create(batch.DeadLetters);
         var now = Utc(done.Now);
@@ -44,15 +78,20 @@ internal sealed partial class PostgresSyncStore
         await using var txScope = tx.ConfigureAwait(false);
         int inserted = 0, updated = 0, unchanged = 0, deleted = 0, resolved = 0, deadInserted = 0;
         var stagesMade = false;
+        var allNew = false;
         // Without dead letters every count the checkpoint adds is known before anything is written (the records counted
         // are the ones added), so the checkpoint goes with the hash read: one round trip fewer per batch. A job's batch
         // writes its done-mark first, which decides whether it moves the checkpoint at all.
         var checkpointFirst = done.Job is null && copyNewRows && plan.Rows.Count > 0 && deadPlan.Rows.Count == 0;
         if (plan.Rows.Count > 0)
         {
-            var known = copyNewRows
-                ? await StoredHashesAsync(c, tx, batch, plan, checkpointFirst ? done : null, now, ct).ConfigureAwait(false)
-                : null;
+            var known = path switch
+            {
+                RowPath.ReadHashes => await StoredHashesAsync(c, tx, batch, plan, checkpointFirst ? done : null, now, ct).ConfigureAwait(false),
+                RowPath.AllNew => await NoStoredHashesAsync(c, tx, batch, checkpointFirst ? done : null, now, ct).ConfigureAwait(false),
+                _ => null,
+            };
+            allNew = known is { Count: 0 };
             var fresh = new List<PlannedRecord>();
             var write = new List<PlannedRecord>();
             // The stored hash of each repeated id that has a row (absent: no row), as RecordPlan.Count wants it.
@@ -151,6 +190,7 @@ internal sealed partial class PostgresSyncStore
         ct.ThrowIfCancellationRequested();
         await tx.CommitAsync(ct).ConfigureAwait(false);
         if (stagesMade) _stagesReady = true;
+        if (plan.Rows.Count > 0) _allNewSource = allNew ? batch.Source : null;
         return new BatchResult(inserted, updated, unchanged, dead, deadSeen) { Deleted = deleted, DeadLettersResolved = resolved };
     }
 
@@ -173,6 +213,7 @@ internal sealed partial class PostgresSyncStore
     private async Task<Dictionary<string, byte[]>> StoredHashesAsync(NpgsqlConnection c, NpgsqlTransaction tx, PlannedSyncSession batch, RecordPlan plan,
         SessionCompletion? checkpoint, DateTimeOffset now, CancellationToken ct)
     {
+        StoredHashReads++;
         var q = Command(c, checkpoint is null ? _sql.StoredHashes : _sql.StoredHashes + ";\n" + _sql.AdvanceCheckpoint, tx);
         await using var qScope = q.ConfigureAwait(false);
         q.Parameters.AddWithValue("source", batch.Source);
@@ -190,6 +231,24 @@ internal sealed partial class PostgresSyncStore
         // The checkpoint's result (none): an error of it comes out here, not later.
         if (checkpoint is not null) await r.NextResultAsync(ct).ConfigureAwait(false);
         return known;
+    }
+
+    /// <summary>
+    /// <see cref="StoredHashesAsync"/> without the read, for a batch taken to be all new: none (a row already there fails
+    /// the COPY that follows); with <paramref name="checkpoint"/>, the checkpoint update in the read's place.
+    /// </summary>
+    private async Task<Dictionary<string, byte[]>> NoStoredHashesAsync(NpgsqlConnection c, NpgsqlTransaction tx, PlannedSyncSession batch,
+        SessionCompletion? checkpoint, DateTimeOffset now, CancellationToken ct)
+    {
+        if (checkpoint is not null)
+        {
+            var cp = Command(c, _sql.AdvanceCheckpoint, tx);
+            await using var cpScope = cp.ConfigureAwait(false);
+            cp.Parameters.AddWithValue("source", batch.Source);
+            AddCheckpointParameters(cp.Parameters, checkpoint, now, (long)batch.RecordCount + checkpoint.Superseded, dead: 0);
+            await cp.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+        return new Dictionary<string, byte[]>(StringComparer.Ordinal);
     }
 
     /// <summary>The parameters of <see cref="PostgresStatements.AdvanceCheckpoint"/> but @source.</summary>
@@ -218,6 +277,12 @@ internal sealed partial class PostgresSyncStore
     }
 
     /// <summary>
+    /// The token of each value written to a record COPY: none. Npgsql registers a cancellable token anew for every value
+    /// (20 per row); the run's token is checked once per row instead, and the COPY's timeout bounds a stalled write.
+    /// </summary>
+    private static CancellationToken RowToken => CancellationToken.None;
+
+    /// <summary>
     /// New rows, straight into the table. Sorted by id, so two writers copying overlapping ids take them in one order (a
     /// deadlock the server breaks is retried like any transient error; a row the other committed first: see CommitAsync).
     /// </summary>
@@ -230,9 +295,9 @@ internal sealed partial class PostgresSyncStore
         foreach (var p in rows)
         {
             ct.ThrowIfCancellationRequested();
-            await WriteRecordAsync(w, source, p, ct).ConfigureAwait(false);
-            await w.WriteAsync(now, NpgsqlDbType.TimestampTz, ct).ConfigureAwait(false);
-            await w.WriteAsync(now, NpgsqlDbType.TimestampTz, ct).ConfigureAwait(false);
+            await WriteRecordAsync(w, source, p, RowToken).ConfigureAwait(false);
+            await w.WriteAsync(now, NpgsqlDbType.TimestampTz, RowToken).ConfigureAwait(false);
+            await w.WriteAsync(now, NpgsqlDbType.TimestampTz, RowToken).ConfigureAwait(false);
         }
         await w.CompleteAsync(ct).ConfigureAwait(false);
     }
@@ -247,11 +312,11 @@ internal sealed partial class PostgresSyncStore
         foreach (var p in rows)
         {
             ct.ThrowIfCancellationRequested();
-            await WriteRecordAsync(w, source, p, ct).ConfigureAwait(false);
-            await w.WriteAsync(p.Ordinal, NpgsqlDbType.Integer, ct).ConfigureAwait(false);
-            if (p.FirstHash is { } first) await w.WriteAsync(first, NpgsqlDbType.Bytea, ct).ConfigureAwait(false);
-            else await w.WriteNullAsync(ct).ConfigureAwait(false);
-            await w.WriteAsync(p.ForceWrite, NpgsqlDbType.Boolean, ct).ConfigureAwait(false);
+            await WriteRecordAsync(w, source, p, RowToken).ConfigureAwait(false);
+            await w.WriteAsync(p.Ordinal, NpgsqlDbType.Integer, RowToken).ConfigureAwait(false);
+            if (p.FirstHash is { } first) await w.WriteAsync(first, NpgsqlDbType.Bytea, RowToken).ConfigureAwait(false);
+            else await w.WriteNullAsync(RowToken).ConfigureAwait(false);
+            await w.WriteAsync(p.ForceWrite, NpgsqlDbType.Boolean, RowToken).ConfigureAwait(false);
         }
         await w.CompleteAsync(ct).ConfigureAwait(false);
     }

@@ -19,6 +19,9 @@ internal sealed partial class PostgresSyncStore : ISyncStore
     private NpgsqlConnection? _connection;
     private bool _stagesReady;
 
+    /// <summary>The source whose last committed batch found none of its ids stored (null: none, or not known).</summary>
+    private string? _allNewSource;
+
     private PostgresSyncStore(StoreOptions options, NpgsqlDataSource dataSource, TimeProvider time)
     {
         _dataSource = dataSource;

@@ -97,6 +97,49 @@ public sealed class PostgresBatchPathTests : IAsyncLifetime
         Assert.Equal(4L, checkpoint.RecordsCommitted);
     }
 
+    [StoreFact]
+    public async Task CommitBatch_AfterABatchOfNewIds_NextBatchCopiedWithoutReadingStoredHashes()
+    {
+        var store = (MuseumSync.Storage.PostgreSql.PostgresSyncStore)_store;
+        await CommitAsync([Rec("1", "Seal"), Rec("2", "Jar")], T1);
+        Assert.Equal(1, store.StoredHashReads);
+
+        var result = await CommitAsync([Rec("3", "Bowl"), Rec("4", "Cup"), Rec("3", "Bowl, recatalogued")], T2);
+
+        Assert.Equal(new BatchResult(2, 1, 0, 0, 0), result);
+        Assert.Equal(1, store.StoredHashReads);
+        Assert.Equal(["1", "2", "3", "4"], await AttemptsAsync());
+        Assert.Equal("Bowl, recatalogued", await ScalarAsync($"SELECT title FROM \"{_schema}\".museum_records WHERE object_id = '3'"));
+        var checkpoint = Assert.Single(await _store.GetCheckpointsAsync("met", CancellationToken.None));
+        Assert.Equal(5L, checkpoint.RecordsCommitted);
+        Assert.Equal(2L, checkpoint.Batches);
+    }
+
+    [StoreFact]
+    public async Task CommitBatch_StoredIdsInABatchTakenForNew_RolledBackAndWrittenAsRowByRow()
+    {
+        await CommitAsync([Rec("1", "Seal"), Rec("2", "Jar")], T1);
+        await CommitAsync([Rec("3", "Bowl")], T1);
+
+        // Taken for new after two batches of new ids, this one copies "1" into the table, fails on the key, rolls back and
+        // goes again reading the stored hashes: 4 is inserted, 1 updated, 2 left alone, and the checkpoint counts it once.
+        var result = await CommitAsync([Rec("4", "Cup"), Rec("1", "Seal, recatalogued"), Rec("2", "Jar")], T2);
+
+        Assert.Equal(new BatchResult(1, 1, 1, 0, 0), result);
+        Assert.Equal("Seal, recatalogued", await ScalarAsync($"SELECT title FROM \"{_schema}\".museum_records WHERE object_id = '1'"));
+        Assert.Equal(1L, await ScalarAsync($"SELECT count(*) FROM \"{_schema}\".museum_records WHERE object_id = '2' AND last_changed_utc = first_seen_utc"));
+        Assert.Equal(4L, await ScalarAsync($"SELECT count(*) FROM \"{_schema}\".museum_records"));
+        var checkpoint = Assert.Single(await _store.GetCheckpointsAsync("met", CancellationToken.None));
+        Assert.Equal(6L, checkpoint.RecordsCommitted);
+        Assert.Equal(3L, checkpoint.Batches);
+
+        // The next batch of new ids reads the stored hashes again (the last one found some).
+        var store = (MuseumSync.Storage.PostgreSql.PostgresSyncStore)_store;
+        var reads = store.StoredHashReads;
+        await CommitAsync([Rec("5", "Lamp")], T2);
+        Assert.Equal(reads + 1, store.StoredHashReads);
+    }
+
     private async Task WaitUntilBlockedAsync()
     {
         for (var i = 0; i < 200; i++)
