@@ -73,10 +73,10 @@ public sealed class DeleteGuardCmdletTests : IDisposable
 
         var error = Assert.IsType<ErrorRecord>(Assert.Single(ps.Invoke(Sync.Replace("@args_", string.Empty, StringComparison.Ordinal), server.Url("oai"), Db)).BaseObject);
 
-        // The stable id is on the exception; FullyQualifiedErrorId is still the exception's type name because
-        // SyncMuseumRecordCommand.Wait does not map this exception to an ErrorRecord (reported to the lead).
+        // The cmdlet's terminating error carries the documented id, category and exception.
+        Assert.StartsWith("SyncDeleteThreshold,", error.FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.Equal(ErrorCategory.LimitsExceeded, error.CategoryInfo.Category);
         Assert.Equal("MuseumSync.SyncDeleteThresholdException", error.Exception.GetType().FullName);
-        Assert.Equal("SyncDeleteThreshold", (string)((dynamic)error.Exception).ErrorId);
         Assert.Contains("Source 'oai': this run would delete 3 of its 10 rows", error.Exception.Message, StringComparison.Ordinal);
         Assert.Contains("-ForceDeletes", error.Exception.Message, StringComparison.Ordinal);
         Assert.Equal(s_ids, Rows());

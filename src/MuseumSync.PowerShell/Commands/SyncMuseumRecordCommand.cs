@@ -245,7 +245,7 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand
             WriteWarning(busy.Message);
             ThrowTerminatingError(ErrorRecords.FromStore(busy, StoreDescription));
         }
-        catch (Exception ex) when (ex is SyncStoreException or SyncLeaseLostException or ArgumentException)
+        catch (Exception ex) when (ex is SyncStoreException or SyncLeaseLostException or SyncDeleteThresholdException or ArgumentException)
         {
             DrainMessages(failing: true);
             ThrowTerminatingError(ErrorRecords.FromStore(ex, StoreDescription));

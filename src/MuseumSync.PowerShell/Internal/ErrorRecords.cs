@@ -27,6 +27,7 @@ internal static class ErrorRecords
             MuseumPollException p when p.StatusCode is 400 => (p.ErrorId, ErrorCategory.InvalidArgument),
             MuseumPollException { ErrorId: "MuseumPollPageTooLarge" } p => (p.ErrorId, ErrorCategory.LimitsExceeded),
             MuseumPollException p => (p.ErrorId, p.IsTransient ? ErrorCategory.ConnectionError : ErrorCategory.ReadError),
+            SyncDeleteThresholdException d => (d.ErrorId, ErrorCategory.LimitsExceeded),
             SyncStoreException s => (s.ErrorId, store && s.IsTransient ? ErrorCategory.ConnectionError : ErrorCategory.WriteError),
             MuseumSyncException m => (m.ErrorId, ErrorCategory.NotSpecified),
             ArgumentException => (store ? "SyncStoreInvalidArgument" : "MuseumSyncInvalidArgument", ErrorCategory.InvalidArgument),
