@@ -23,7 +23,10 @@ Describe 'Removing and importing the module again' {
 
         Import-Module -Name (Get-MuseumSyncModulePath) -Global -ErrorAction Stop
         @(Get-Module -Name MuseumSync).Count | Should -Be 1
-        (Get-Command -Module MuseumSync).Count | Should -Be 19 # 16, and the three scale-out cmdlets (issue #15)
+        # Every cmdlet the manifest exports is back, and nothing else: 16, the three scale-out cmdlets and the dashboard (issue #15).
+        $exported = (Import-PowerShellDataFile -LiteralPath (Get-MuseumSyncModulePath)).CmdletsToExport
+        $exported.Count | Should -Be 20
+        (Get-Command -Module MuseumSync).Name | Sort-Object | Should -Be ($exported | Sort-Object)
 
         $after = Invoke-MuseumPoll -Uri $script:Api.ObjectsUri -Source after -PageSize 5 | Sync-MuseumRecord -Source after -Database $db
         $after.GetType().FullName | Should -Be 'MuseumSync.SyncSummary'
