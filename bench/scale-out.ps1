@@ -21,7 +21,7 @@
 #>
 param(
     # At most 16 worker processes a measurement. Under -File, '-Workers 1,2,3' reaches the script as ONE string that
-    # [int] reads as 123 (commas as thousands separators): write -Workers 1 -Workers… or run it with -Command.
+    # [int] reads as 123 (commas as thousands separators): run it with -Command, as the example above does.
     [ValidateRange(1, 16)] [int[]] $Workers = @(1, 2, 3),
     [ValidateRange(1, 100000)] [int] $Records = 3000,
     [ValidateRange(1, 10000)] [int] $IdsPerJob = 100,

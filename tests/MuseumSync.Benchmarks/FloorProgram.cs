@@ -14,9 +14,10 @@ namespace MuseumSync.Benchmarks;
 /// beside the seed poller and our pwsh pipeline. It GETs the mock API's NDJSON pages with our default page size (500),
 /// parses each record's fields, hashes the payload and the fields with XxHash128 (our content hash's algorithm over the
 /// same input), and upserts into the same SQLite table (created by our own migrations: same columns, keys, indexes)
-/// with our default transaction size (1,000 records). Nothing else: no validation, no dead letters (a line that is not a JSON
+/// with our default transaction size (1,000 records). The next page is requested while the current one is stored, as
+/// our pipeline does (the one overlap a minimal program gets for free); --sequential waits for each page in turn. Nothing else: no validation, no dead letters (a line that is not a JSON
 /// object with an ObjectID and a title, which the table requires, is counted and skipped), no checkpoint, no PowerShell. Reads MS_BENCH_URL and MS_BENCH_DB as run.sh sets them.
-///   dotnet tests/MuseumSync.Benchmarks/bin/Release/net10.0/MuseumSync.Benchmarks.dll --floor [--page-size 500] [--batch 1000]
+///   dotnet tests/MuseumSync.Benchmarks/bin/Release/net10.0/MuseumSync.Benchmarks.dll --floor [--page-size 500] [--batch 1000] [--sequential]
 /// </summary>
 internal static class FloorProgram
 {
@@ -26,13 +27,15 @@ internal static class FloorProgram
     {
         var pageSize = 500;
         var batch = 1000;
+        var sequential = args.Contains("--sequential");
+        args = [.. args.Where(a => a != "--sequential")];
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             switch (args[i])
             {
                 case "--page-size": pageSize = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--batch": batch = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
-                default: Console.Error.WriteLine($"unknown option {args[i]}; usage: --floor [--page-size N] [--batch N]"); return 2;
+                default: Console.Error.WriteLine($"unknown option {args[i]}; usage: --floor [--page-size N] [--batch N] [--sequential]"); return 2;
             }
         }
         var baseUrl = Environment.GetEnvironmentVariable("MS_BENCH_URL") ?? throw new InvalidOperationException("MS_BENCH_URL is not set (run.sh sets it).");
@@ -79,14 +82,21 @@ internal static class FloorProgram
 
         var values = new string?[s_fields.Length];
         var hashInput = new ArrayBufferWriter<byte>(4096);
-        while (pages < 10_000_000)
+        async Task<(byte[] Body, string? Cursor)> FetchAsync(string? from)
         {
-            var url = $"{baseUrl}/objects?limit={pageSize}" + (cursor is null ? string.Empty : "&cursor=" + Uri.EscapeDataString(cursor));
+            var url = $"{baseUrl}/objects?limit={pageSize}" + (from is null ? string.Empty : "&cursor=" + Uri.EscapeDataString(from));
             using var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead);
             response.EnsureSuccessStatusCode();
-            var body = await response.Content.ReadAsByteArrayAsync();
-            cursor = response.Headers.TryGetValues("X-Next-Cursor", out var next) ? next.FirstOrDefault() : null;
+            var bytes = await response.Content.ReadAsByteArrayAsync();
+            return (bytes, response.Headers.TryGetValues("X-Next-Cursor", out var next) ? next.FirstOrDefault() : null);
+        }
+        Task<(byte[] Body, string? Cursor)>? ahead = FetchAsync(null);
+        while (ahead is not null && pages < 10_000_000)
+        {
+            (var body, cursor) = await ahead;
             pages++;
+            ahead = cursor is null ? null : FetchAsync(cursor);
+            if (sequential && ahead is not null) await ahead;
             var rest = body.AsSpan();
             while (!rest.IsEmpty)
             {
@@ -125,7 +135,6 @@ internal static class FloorProgram
                     pending = 0;
                 }
             }
-            if (cursor is null) break;
         }
         await tx.CommitAsync();
         await tx.DisposeAsync();
