@@ -104,13 +104,7 @@ internal sealed class JobRunner
             endpoint ??= record.SourceUrl;
             builder.Add(record);
         }
-        var batch = builder.Take(endpoint, _time.GetUtcNow());
-        var result = await CommitAsync(settings.Source, new JobMark(submissionId, job.Key), batch, ct).ConfigureAwait(false);
-        var records = batch is null ? 0 : batch.Records.Count + batch.Deletions.Count + batch.DeadLetters.Count;
-        Say(result.AlreadyDone
-            ? $"job {job.Key} of submission {submissionId} was committed by another worker meanwhile; this attempt wrote nothing"
-            : string.Create(CultureInfo.InvariantCulture, $"job {job.Key} of submission {submissionId}: inserted={result.Inserted} updated={result.Updated} unchanged={result.Unchanged} deleted={result.Deleted} dead_lettered={result.DeadLettered} dead_seen_before={result.DeadLettersSeenBefore}"));
-        return new JobOutcome(job.Key, JobKind.Chunk, result.AlreadyDone, result.AlreadyDone ? 0 : records, []);
+        return await CommitJobAsync(settings.Source, submissionId, job.Key, JobKind.Chunk, builder.Take(endpoint, _time.GetUtcNow()), ct).ConfigureAwait(false);
     }
 
     private async Task<JobOutcome> WindowsAsync(SyncSettings settings, JobSubmission submission, int windowDays, CancellationToken ct)
@@ -167,13 +161,18 @@ internal sealed class JobRunner
             builder.Add(record);
         }
         if (tooMany) return await SplitAsync(settings, submissionId, job, source, ct).ConfigureAwait(false);
-        var batch = builder.Take(endpoint, _time.GetUtcNow());
-        var result = await CommitAsync(settings.Source, new JobMark(submissionId, job.Key), batch, ct).ConfigureAwait(false);
+        return await CommitJobAsync(settings.Source, submissionId, job.Key, JobKind.Window, builder.Take(endpoint, _time.GetUtcNow()), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>A chunk's or a window's batch with its done-mark, in one transaction, and the line that says how it went.</summary>
+    private async Task<JobOutcome> CommitJobAsync(string source, string submissionId, string key, JobKind kind, SyncBatch? batch, CancellationToken ct)
+    {
+        var result = await CommitAsync(source, new JobMark(submissionId, key), batch, ct).ConfigureAwait(false);
         var records = batch is null ? 0 : batch.Records.Count + batch.Deletions.Count + batch.DeadLetters.Count;
         Say(result.AlreadyDone
-            ? $"job {job.Key} of submission {submissionId} was committed by another worker meanwhile; this attempt wrote nothing"
-            : string.Create(CultureInfo.InvariantCulture, $"job {job.Key} of submission {submissionId}: inserted={result.Inserted} updated={result.Updated} unchanged={result.Unchanged} deleted={result.Deleted} dead_lettered={result.DeadLettered} dead_seen_before={result.DeadLettersSeenBefore}"));
-        return new JobOutcome(job.Key, JobKind.Window, result.AlreadyDone, result.AlreadyDone ? 0 : records, []);
+            ? $"job {key} of submission {submissionId} was committed by another worker meanwhile; this attempt wrote nothing"
+            : string.Create(CultureInfo.InvariantCulture, $"job {key} of submission {submissionId}: inserted={result.Inserted} updated={result.Updated} unchanged={result.Unchanged} deleted={result.Deleted} dead_lettered={result.DeadLettered} dead_seen_before={result.DeadLettersSeenBefore}"));
+        return new JobOutcome(key, kind, result.AlreadyDone, result.AlreadyDone ? 0 : records, []);
     }
 
     private async Task<JobOutcome> SplitAsync(SyncSettings settings, string submissionId, PlannedJob job, PollSource source, CancellationToken ct)
