@@ -325,9 +325,10 @@ public sealed class InvokeMuseumPollCommand : AsyncCmdlet
             ThrowTerminatingError(new ErrorRecord(ex, "MuseumPollInvalidArgument", ErrorCategory.InvalidArgument, Profile));
             return;
         }
-        var checkpoint = Cursor is not null || NoResume || (Database is null && ConnectionString is null) ? null : ReadCheckpoint(pump.Events);
+        var store = Database is null && ConnectionString is null ? null : StoreOptionsOrStop();
+        var checkpoint = Cursor is not null || NoResume || store is null ? null : ReadCheckpoint(store, pump.Events);
         // With a database, the pace and the daily budget are kept in it, shared with every other run of the source there.
-        var budgetStore = Database is null && ConnectionString is null ? null : OpenBudgetStore(settings);
+        var budgetStore = store is null ? null : OnStore(store, () => PollSource.OpenBudgetStoreAsync(store, settings, CancelToken));
         try
         {
             Poll(settings, pump, checkpoint, budgetStore);
@@ -433,51 +434,40 @@ public sealed class InvokeMuseumPollCommand : AsyncCmdlet
         if (SummaryVariable is not null) SessionState.PSVariable.Set(SummaryVariable, statistics);
     }
 
-    /// <summary>The store that keeps the source's request budget (<see cref="PollSource.OpenBudgetStoreAsync"/>); null when there is none to keep.</summary>
-    private ISyncStore? OpenBudgetStore(SyncSettings settings)
+    /// <summary>The store the parameters name; a terminating MuseumPollInvalidStore error when they do not name one.</summary>
+    private StoreOptions StoreOptionsOrStop()
     {
-        StoreOptions options;
         try
         {
-            options = StoreSelection.Create(this, Database, ConnectionString, Provider, StoreCredential, Schema)!;
+            return StoreSelection.Create(this, Database, ConnectionString, Provider, StoreCredential, Schema)!;
         }
         catch (ArgumentException ex)
         {
             ThrowTerminatingError(new ErrorRecord(ex, "MuseumPollInvalidStore", ErrorCategory.InvalidArgument, Database ?? (object)"-ConnectionString"));
-            return null;
+            throw; // not reached: ThrowTerminatingError throws
         }
+    }
+
+    /// <summary>Runs <paramref name="work"/> on the store; a store error is a terminating error that names the store.</summary>
+    private T OnStore<T>(StoreOptions options, Func<Task<T>> work)
+    {
         try
         {
-            return AsyncPump.Run(() => PollSource.OpenBudgetStoreAsync(options, settings, CancelToken));
+            return AsyncPump.Run(work);
         }
         catch (SyncStoreException ex)
         {
             ThrowTerminatingError(ErrorRecords.From(ex, options.Describe()));
-            return null;
+            throw; // not reached: ThrowTerminatingError throws
         }
     }
 
     /// <summary>The stored checkpoint, read through the core (<see cref="PollSource.ReadCheckpointAsync(StoreOptions, string, ISyncEventSink, CancellationToken)"/>).</summary>
-    private SyncCheckpoint? ReadCheckpoint(QueuedEventSink events)
+    private SyncCheckpoint? ReadCheckpoint(StoreOptions options, QueuedEventSink events)
     {
-        StoreOptions options;
         try
         {
-            options = StoreSelection.Create(this, Database, ConnectionString, Provider, StoreCredential, Schema)!;
-        }
-        catch (ArgumentException ex)
-        {
-            ThrowTerminatingError(new ErrorRecord(ex, "MuseumPollInvalidStore", ErrorCategory.InvalidArgument, Database ?? (object)"-ConnectionString"));
-            return null;
-        }
-        try
-        {
-            return AsyncPump.Run(() => PollSource.ReadCheckpointAsync(options, Source, events, CancelToken));
-        }
-        catch (SyncStoreException ex)
-        {
-            ThrowTerminatingError(ErrorRecords.From(ex, options.Describe()));
-            return null;
+            return OnStore(options, () => PollSource.ReadCheckpointAsync(options, Source, events, CancelToken));
         }
         finally
         {
