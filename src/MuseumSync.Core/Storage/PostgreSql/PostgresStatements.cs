@@ -23,7 +23,6 @@ internal sealed class PostgresStatements
         Schema = s;
 
         Bootstrap = $"""
-            SELECT pg_advisory_xact_lock(hashtextextended(@lock, 0));
             CREATE SCHEMA IF NOT EXISTS {s};
             CREATE TABLE IF NOT EXISTS {s}.schema_migrations (
                 version     integer     NOT NULL CONSTRAINT pk_schema_migrations PRIMARY KEY,

@@ -12,7 +12,7 @@ public sealed class SqlServerDeleteCountsTests
     [InlineData("Mirror_2")]
     public void CountForDeleteSql_ParsesWithTSql160_AndTakesOnlyParameters(string schema)
     {
-        var sql = SqlServerSyncStore.CountForDeleteSql(SqlIdentifier.QuoteSqlServer(schema));
+        var sql = SqlServerDialect.CountForDeleteSql(SqlIdentifier.QuoteSqlServer(schema));
 
         new TSql160Parser(initialQuotedIdentifiers: true).Parse(new StringReader(sql), out var errors);
 

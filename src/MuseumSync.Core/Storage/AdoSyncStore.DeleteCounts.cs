@@ -1,7 +1,7 @@
-namespace MuseumSync.Storage.PostgreSql;
+namespace MuseumSync.Storage;
 
-/// <summary>The delete guard's counts on PostgreSQL.</summary>
-internal sealed partial class PostgresSyncStore : IDeleteCounts
+/// <summary>The delete guard's counts on a server store.</summary>
+internal abstract partial class AdoSyncStore<TStore, TConnection, TCommand> : IDeleteCounts
 {
     /// <inheritdoc />
     public Task<(long Rows, long Named)> CountForDeleteAsync(string source, IReadOnlyCollection<string> objectIds, CancellationToken cancellationToken)
@@ -10,15 +10,11 @@ internal sealed partial class PostgresSyncStore : IDeleteCounts
         ArgumentNullException.ThrowIfNull(objectIds);
         return RunAsync(static async (s, state, ct) =>
         {
-            var c = await s.ConnectionAsync(ct).ConfigureAwait(false);
-            var cmd = s.Command(c, $"""
-                SELECT (SELECT count(*) FROM {s._sql.Schema}.museum_records WHERE source = @source),
-                       (SELECT count(*) FROM {s._sql.Schema}.museum_records WHERE source = @source AND object_id = ANY(@ids))
-                """);
+            var cmd = s.Command(await s.ConnectionAsync(ct).ConfigureAwait(false), s.Sql.CountForDelete);
             await using (cmd.ConfigureAwait(false))
             {
-                cmd.Parameters.AddWithValue("source", state.source);
-                cmd.Parameters.AddWithValue("ids", state.objectIds.ToArray());
+                s.Dialect.BindSource(cmd, state.source);
+                s.Dialect.BindIds(cmd, "ids", state.objectIds);
                 var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
                 await using (reader.ConfigureAwait(false))
                 {

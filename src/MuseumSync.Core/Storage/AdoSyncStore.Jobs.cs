@@ -1,14 +1,14 @@
-using Npgsql;
+using System.Data.Common;
 using MuseumSync.Jobs;
 
-namespace MuseumSync.Storage.PostgreSql;
+namespace MuseumSync.Storage;
 
-/// <summary>The job tables on PostgreSQL (the statements are <see cref="JobTables"/>; the done-mark is committed by the session).</summary>
-internal sealed partial class PostgresSyncStore : IJobStore
+/// <summary>The job tables on a server store (the statements are <see cref="JobTables"/>; the done-mark is committed by the batch).</summary>
+internal abstract partial class AdoSyncStore<TStore, TConnection, TCommand> : IJobStore
 {
     private JobTables? _jobTables;
 
-    private JobTables Jobs => _jobTables ??= new JobTables(_sql.Schema + ".");
+    private protected JobTables Jobs => _jobTables ??= new JobTables(Sql.Schema + ".");
 
     /// <inheritdoc />
     public Task CreateSubmissionAsync(JobSubmission submission, IReadOnlyList<PlannedJob> jobs, CancellationToken cancellationToken) =>
@@ -45,7 +45,7 @@ internal sealed partial class PostgresSyncStore : IJobStore
             {
                 return await s.Jobs.ListAsync(await s.ConnectionAsync(ct).ConfigureAwait(false), q, ct).ConfigureAwait(false);
             }
-            catch (PostgresException ex) when (IsMissingTable(ex))
+            catch (DbException ex) when (s.Dialect.IsMissingTable(ex))
             {
                 return (IReadOnlyList<SyncJobInfo>)[];
             }
@@ -59,7 +59,7 @@ internal sealed partial class PostgresSyncStore : IJobStore
             {
                 return await s.Jobs.OpenSubmissionAsync(await s.ConnectionAsync(ct).ConfigureAwait(false), null, source, ct).ConfigureAwait(false);
             }
-            catch (PostgresException ex) when (IsMissingTable(ex))
+            catch (DbException ex) when (s.Dialect.IsMissingTable(ex))
             {
                 return null;
             }
