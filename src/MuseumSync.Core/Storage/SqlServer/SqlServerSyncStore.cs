@@ -6,7 +6,8 @@ namespace MuseumSync.Storage.SqlServer;
 /// The SQL Server store (Microsoft.Data.SqlClient), written the way a DBA would: each batch is SqlBulkCopy into session
 /// temp tables, one <c>MERGE … WITH (HOLDLOCK)</c> into <c>museumsync.museum_records</c> with <c>OUTPUT $action</c> for the
 /// counts, the deletions, the dead letters merged, the lease checked and the checkpoint row updated — one transaction.
-/// Deadlocks, timeouts and Azure SQL's transient errors retry the whole batch. All T-SQL is in <see cref="SqlServerStatements"/>.
+/// Deadlocks, timeouts and Azure SQL's transient errors retry the whole batch. The T-SQL is in <see cref="SqlServerStatements"/> (and, for
+/// the steps shared with PostgreSQL in <see cref="AdoSyncStore{TStore, TConnection, TCommand}"/>, <see cref="SqlServerDialect"/>).
 /// </summary>
 internal sealed partial class SqlServerSyncStore : AdoSyncStore<SqlServerSyncStore, SqlConnection, SqlCommand>, ISyncStore
 {
