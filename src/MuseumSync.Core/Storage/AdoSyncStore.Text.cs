@@ -67,7 +67,7 @@ internal abstract partial class AdoSyncStore<TStore, TConnection, TCommand> : IO
                 await using (cmd.ConfigureAwait(false))
                 {
                     s.Dialect.BindLayer(cmd, l);
-                    written += await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false) > 0 ? 1 : 0;
+                    written += await s.Dialect.AffectedAsync(cmd, ct).ConfigureAwait(false) > 0 ? 1 : 0;
                 }
             }
             foreach (var k in b.Resolved)
@@ -77,7 +77,7 @@ internal abstract partial class AdoSyncStore<TStore, TConnection, TCommand> : IO
                 {
                     s.Dialect.Add(cmd, "s", AdoType.Source, b.Source);
                     s.Dialect.Add(cmd, "h", AdoType.Hash, RecordHash.Payload(OcrDeadLetter.Payload(k.ObjectId, k.Url)));
-                    resolved += await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                    resolved += await s.Dialect.AffectedAsync(cmd, ct).ConfigureAwait(false);
                 }
             }
             foreach (var f in b.Failures)

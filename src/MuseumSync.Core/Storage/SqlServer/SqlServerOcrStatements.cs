@@ -1,6 +1,10 @@
 namespace MuseumSync.Storage.SqlServer;
 
-/// <summary>The T-SQL of the text layers (<c>{s}</c> is the quoted schema); parsed by ScriptDom in the tests, since no SQL Server runs there.</summary>
+/// <summary>
+/// The T-SQL of the text layers (<c>{s}</c> is the quoted schema); parsed by ScriptDom in the tests, since no SQL Server runs there.
+/// The statements whose row count the store reads end with <c>SELECT @@ROWCOUNT</c> (read by <c>AffectedAsync</c>), so a
+/// server or login with <c>SET NOCOUNT ON</c> still counts right.
+/// </summary>
 internal static class SqlServerOcrStatements
 {
     public static readonly string Candidates = OcrTextSql.Candidates("{s}.", "@s", "@after", "@since", "@n", string.Empty) + ";";
@@ -12,9 +16,10 @@ internal static class SqlServerOcrStatements
         USING (SELECT @source AS source, @object_id AS object_id) AS k ON t.source = k.source AND t.object_id = k.object_id
         WHEN MATCHED THEN UPDATE SET {string.Join(", ", OcrTextSql.LayerParameters.Skip(2).Select(p => $"{p} = @{p}"))}
         WHEN NOT MATCHED THEN INSERT ({OcrTextSql.LayerColumns}) VALUES ({string.Join(", ", OcrTextSql.LayerParameters.Select(p => "@" + p))});
+        SELECT @@ROWCOUNT AS affected;
         """;
 
-    public const string ResolveDeadLetter = "DELETE FROM {s}.sync_dead_letters WHERE source = @s AND payload_hash = @h;";
+    public const string ResolveDeadLetter = "DELETE FROM {s}.sync_dead_letters WHERE source = @s AND payload_hash = @h; SELECT @@ROWCOUNT AS affected;";
 
     public const string MergeDeadLetter = """
         MERGE {s}.sync_dead_letters WITH (HOLDLOCK) AS t

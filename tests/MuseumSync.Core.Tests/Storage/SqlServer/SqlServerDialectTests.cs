@@ -52,6 +52,31 @@ public sealed partial class SqlServerDialectTests
         Assert.True(sqlServer.SetEquals(postgres), $"{name}: SQL Server takes [{string.Join(", ", Sorted(sqlServer))}], PostgreSQL [{string.Join(", ", Sorted(postgres))}]");
     }
 
+    /// <summary>
+    /// The statements whose row count the shared steps read (<c>AdoDialect.AffectedAsync</c>): on SQL Server that count is
+    /// the statement's own <c>SELECT @@ROWCOUNT</c>, since <c>ExecuteNonQuery</c> answers -1 on a server or login with
+    /// <c>SET NOCOUNT ON</c>.
+    /// </summary>
+    [Theory]
+    [InlineData(nameof(AdoStatements.ResetCheckpoint))]
+    [InlineData(nameof(AdoStatements.RenewLease))]
+    [InlineData(nameof(AdoStatements.TakeOverLease))]
+    [InlineData(nameof(AdoStatements.OcrUpsertLayer))]
+    [InlineData(nameof(AdoStatements.OcrResolveDeadLetter))]
+    public void CountedStatement_EndsWithSelectRowCount(string name)
+    {
+        var sql = Text(s_sqlServer, name);
+
+        var script = (TSqlScript)new TSql160Parser(initialQuotedIdentifiers: true).Parse(new StringReader(sql), out var errors);
+
+        Assert.Empty(errors);
+        var last = script.Batches.SelectMany(b => b.Statements).Last();
+        var select = Assert.IsType<SelectStatement>(last);
+        var spec = Assert.IsType<QuerySpecification>(select.QueryExpression);
+        var column = Assert.IsType<SelectScalarExpression>(Assert.Single(spec.SelectElements));
+        Assert.Equal("@@ROWCOUNT", Assert.IsType<GlobalVariableExpression>(column.Expression).Name, ignoreCase: true);
+    }
+
     [Fact]
     public void SchemaLockAndBootstrap_BindWhatTheirStatementsTake()
     {
