@@ -27,8 +27,8 @@ namespace MuseumSync.Storage.Sqlite;
 /// </remarks>
 internal sealed class WalCheckpointer : IAsyncDisposable
 {
-    /// <summary>The longest a committed batch waits for its checkpoint (its fsync): 1 second.</summary>
-    public static readonly TimeSpan DefaultMaxDelay = TimeSpan.FromSeconds(1);
+    /// <summary>The longest a commit waits for the checkpoint that copies (and fsyncs) it: 1 second.</summary>
+    public static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(1);
 
     private readonly string _connectionString;
     private readonly object _lock = new();
@@ -41,21 +41,17 @@ internal sealed class WalCheckpointer : IAsyncDisposable
     private bool _disposed;
 
     /// <summary>A checkpointer for the database of <paramref name="connectionString"/>, whose pages are <paramref name="pageSize"/> bytes.</summary>
-    public WalCheckpointer(string connectionString, int pageSize, TimeProvider time, TimeSpan? maxDelay = null)
+    public WalCheckpointer(string connectionString, int pageSize, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(time);
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 512);
         _connectionString = connectionString;
         ThresholdBytes = pageSize * 500L;
-        MaxDelay = maxDelay ?? DefaultMaxDelay;
         _timer = time.CreateTimer(static state => ((WalCheckpointer)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>The bytes committed that start a checkpoint at once: half of SQLite's automatic checkpoint, 500 pages (8 MiB with 16 KiB pages).</summary>
     public long ThresholdBytes { get; }
-
-    /// <summary>The longest a commit waits for the checkpoint that copies (and fsyncs) it.</summary>
-    public TimeSpan MaxDelay { get; }
 
     /// <summary>Checkpoints that ran, for tests and diagnostics.</summary>
     public int Completed { get; private set; }

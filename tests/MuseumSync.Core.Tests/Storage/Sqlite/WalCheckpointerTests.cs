@@ -49,12 +49,12 @@ public sealed class WalCheckpointerTests : IAsyncLifetime
         await Task.Delay(200);
         Assert.Equal(0, checkpointer.Completed);
 
-        time.Advance(WalCheckpointer.DefaultMaxDelay);
+        time.Advance(WalCheckpointer.MaxDelay);
         Assert.True(await EventuallyAsync(() => checkpointer.Completed == 1), "the commits waited past the delay without a checkpoint");
 
         // The delay counts from the first commit nothing has copied: one after the checkpoint waits a whole delay again.
         checkpointer.Committed(10);
-        time.Advance(WalCheckpointer.DefaultMaxDelay - TimeSpan.FromMilliseconds(1));
+        time.Advance(WalCheckpointer.MaxDelay - TimeSpan.FromMilliseconds(1));
         await Task.Delay(200);
         Assert.Equal(1, checkpointer.Completed);
         time.Advance(TimeSpan.FromMilliseconds(1));
