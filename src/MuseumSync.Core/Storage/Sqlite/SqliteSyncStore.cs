@@ -13,8 +13,8 @@ namespace MuseumSync.Storage.Sqlite;
 /// through the OS) before <see cref="ISyncSession.CompleteAsync"/> returns, so it survives the process being killed at any
 /// point; what NORMAL gives up against FULL is an fsync per commit, so after an OS crash or power loss the last
 /// batches before the crash may be lost (the database stays consistent, and the checkpoint rolls back with them, so
-/// a rerun fetches them again). The WAL is fsynced at each checkpoint; checkpoints run on a connection and thread of
-/// their own (<see cref="WalCheckpointer"/>), so a commit never waits for one. New files use 16 KiB pages. <c>cache_size</c> is 16 MiB (allocated as
+/// a rerun fetches them again). The WAL is fsynced at each checkpoint, at most a second after a commit; checkpoints run on a
+/// connection and thread of their own (<see cref="WalCheckpointer"/>), so a commit never waits for one. New files use 16 KiB pages. <c>cache_size</c> is 16 MiB (allocated as
 /// used), so a batch of 5,000 1 KB rows does not spill its dirty pages mid-transaction, and the process stays well
 /// under 200 MB however large the database grows (a larger cache was no faster: docs/guide/performance.md).
 /// </remarks>
@@ -91,6 +91,7 @@ internal sealed partial class SqliteSyncStore : ISyncStore
             DefaultTimeout = 30,
         }.ToString();
         var connection = new SqliteConnection(cs);
+        int pageBytes;
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -98,13 +99,17 @@ internal sealed partial class SqliteSyncStore : ISyncStore
             // page_size only takes effect on a new, empty file: 16 KiB pages hold a dozen 1 KB records each, so a batch
             // writes fewer pages than with 4 KiB (figures in docs/guide/performance.md); an existing database keeps the size it was made with.
             await ExecAsync(connection, "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON; PRAGMA cache_size=-16384;", cancellationToken).ConfigureAwait(false);
+            using var pageSize = connection.CreateCommand();
+            pageSize.CommandText = "PRAGMA page_size;";
+            pageBytes = Convert.ToInt32(await pageSize.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
         }
         catch (SqliteException ex)
         {
             await connection.DisposeAsync().ConfigureAwait(false);
             throw new SyncStoreException($"Could not open the SQLite database '{full}': {ex.Message}", ex.IsTransient, ex);
         }
-        return new SqliteSyncStore(full, connection, new WalCheckpointer(cs), time ?? TimeProvider.System);
+        time ??= TimeProvider.System;
+        return new SqliteSyncStore(full, connection, new WalCheckpointer(cs, pageBytes, time), time);
     }
 
     /// <inheritdoc />
@@ -300,6 +305,7 @@ internal sealed partial class SqliteSyncStore : ISyncStore
         PrepareCommands();
         var now = Iso(done.Now);
         int inserted = 0, updated = 0, unchanged = 0, dead = 0, deadSeen = 0, deleted = 0, resolved = 0;
+        long written = 0; // about the bytes this transaction adds to the WAL: when the next checkpoint is due
         try
         {
             using var tx = _connection.BeginTransaction(deferred: false);
@@ -310,7 +316,7 @@ internal sealed partial class SqliteSyncStore : ISyncStore
 
             if (batch.Rows.Count > 0)
             {
-                (inserted, updated, unchanged) = Upsert(batch.Source, batch.Rows, now, cancellationToken);
+                (inserted, updated, unchanged, written) = Upsert(batch.Source, batch.Rows, now, cancellationToken);
             }
 
             foreach (var r in batch.Deletions)
@@ -326,6 +332,7 @@ internal sealed partial class SqliteSyncStore : ISyncStore
                 cancellationToken.ThrowIfCancellationRequested();
                 var p = _deadInsert.Parameters;
                 var payload = DeadLetterPayload.Stored(r);
+                written += payload.Length;
                 var payloadHash = RecordHash.Payload(payload);
                 p[0].Value = batch.Source;
                 p[1].Value = (object?)r.ObjectId ?? DBNull.Value;
@@ -383,7 +390,7 @@ internal sealed partial class SqliteSyncStore : ISyncStore
 
             cancellationToken.ThrowIfCancellationRequested();
             tx.Commit();
-            _walCheckpointer.Request();
+            _walCheckpointer.Committed(written);
         }
         catch (SqliteException ex)
         {
@@ -399,7 +406,7 @@ internal sealed partial class SqliteSyncStore : ISyncStore
     /// query for the whole batch (the ids as a JSON array joined to the key index); only new and changed records are
     /// bound and written.
     /// </summary>
-    private (int Inserted, int Updated, int Unchanged) Upsert(string source, CompactRecords rows, string now, CancellationToken cancellationToken)
+    private (int Inserted, int Updated, int Unchanged, long Written) Upsert(string source, CompactRecords rows, string now, CancellationToken cancellationToken)
     {
         const int H = RecordHash.Size;
         var n = rows.Count;
@@ -446,9 +453,16 @@ internal sealed partial class SqliteSyncStore : ISyncStore
         }
 
         int inserted = 0, updated = 0, unchanged = 0;
+        long written = 0;
         var latest = work.Latest;
         var upsert = _upsert!;
         var update = _update!;
+        // The batch's source and time, bound once: SQLite keeps a statement's bindings across its resets.
+        foreach (var statement in (ReadOnlySpan<RawStatement>)[upsert, update])
+        {
+            statement.Text(1, source);
+            statement.Text(16, now);
+        }
         for (var i = 0; i < n; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -480,7 +494,8 @@ internal sealed partial class SqliteSyncStore : ISyncStore
             else if (current.SequenceEqual(hash)) { unchanged++; continue; }
             else updated++;
             var u = exists ? update : upsert;
-            Bind(u, rows, i, source, now);
+            written += rows.TextBytes(i);
+            Bind(u, rows, i);
             u.Blob(12, hash);
             if (exists)
             {
@@ -493,13 +508,12 @@ internal sealed partial class SqliteSyncStore : ISyncStore
                 work.RowIds[i] = upsert.LastInsertRowId();
             }
         }
-        return (inserted, updated, unchanged);
+        return (inserted, updated, unchanged, written);
     }
 
-    /// <summary>Binds parameters 1-11, 13-18 and 20-22 of row <paramref name="i"/> (12 is the hash, 19 the rowid of an update).</summary>
-    private static void Bind(RawStatement u, CompactRecords rows, int i, string source, string now)
+    /// <summary>Binds parameters 2-11, 13-15, 17, 18 and 20-22 of row <paramref name="i"/> (1 and 16 are the batch's, 12 is the hash, 19 the rowid of an update).</summary>
+    private static void Bind(RawStatement u, CompactRecords rows, int i)
     {
-        u.Text(1, source);
         Text(u, 2, rows, i, CompactRecords.Field.ObjectId);
         Text(u, 3, rows, i, CompactRecords.Field.AccessionNumber);
         Text(u, 4, rows, i, CompactRecords.Field.Title);
@@ -513,7 +527,6 @@ internal sealed partial class SqliteSyncStore : ISyncStore
         Text(u, 13, rows, i, CompactRecords.Field.Position);
         Text(u, 14, rows, i, CompactRecords.Field.SourceUrl);
         Text(u, 15, rows, i, CompactRecords.Field.CorrelationId);
-        u.Text(16, now);
         if (rows.AssignedAccessTier(i) is { } assigned) u.Utf8(17, TierUtf8(assigned));
         else u.Text(17, null);
         Text(u, 18, rows, i, CompactRecords.Field.TierRule);
