@@ -3,10 +3,9 @@ using MuseumSync.SampleApi;
 namespace MuseumSync.PowerShell.Tests;
 
 /// <summary>Get-MuseumAccessTier and Get-MuseumComplianceRule, with the built-in rules and with .psd1 rule files.</summary>
-public sealed class ComplianceCmdletTests : IAsyncLifetime
+public sealed class ComplianceCmdletTests : TempFolderTests, IAsyncLifetime
 {
     private SampleMuseumApi _api = null!;
-    private readonly string _dir = TestPaths.TempDirectory();
 
     public async Task InitializeAsync() => _api = await SampleMuseumApi.StartAsync(new SampleApiOptions { RecordCount = 150, DefaultPageSize = 50 });
 

@@ -5,12 +5,8 @@ namespace MuseumSync.PowerShell.Tests;
 /// Sync-MuseumRecord parameter a source may set is a key, refused out of its ValidateRange and ValidateSet with those
 /// very limits (the config maps onto the core settings through its own key table, which must not drift from the cmdlets).
 /// </summary>
-public sealed class ConfigKeyParityTests : IDisposable
+public sealed class ConfigKeyParityTests : TempFolderTests
 {
-    private readonly string _dir = TestPaths.TempDirectory();
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     [Fact]
     public void InvokeMuseumSync_EveryParameterAsAConfigKey_AcceptedWithTheParametersOwnLimits()
     {

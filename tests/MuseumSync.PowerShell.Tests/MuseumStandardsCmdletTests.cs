@@ -9,10 +9,9 @@ using MuseumSync.SampleApi;
 namespace MuseumSync.PowerShell.Tests;
 
 /// <summary>Test-LidoRecord, Test-IiifManifest, ConvertTo-IiifManifest and ConvertTo-LidoXml as a user runs them, on the built module.</summary>
-public sealed class MuseumStandardsCmdletTests : IAsyncLifetime
+public sealed class MuseumStandardsCmdletTests : TempFolderTests, IAsyncLifetime
 {
     private SampleMuseumApi _api = null!;
-    private readonly string _dir = TestPaths.TempDirectory();
 
     private static string Fixtures => Path.Combine(TestPaths.SharedDirectory, "fixtures");
 

@@ -2,16 +2,13 @@ using MuseumSync.SampleApi;
 
 namespace MuseumSync.PowerShell.Tests;
 
-public sealed class SyncPipelineTests : IAsyncLifetime
+public sealed class SyncPipelineTests : TempFolderTests, IAsyncLifetime
 {
     private SampleMuseumApi _api = null!;
-    private readonly string _dir = TestPaths.TempDirectory();
 
     public async Task InitializeAsync() => _api = await SampleMuseumApi.StartAsync(new SampleApiOptions { RecordCount = 500, DefaultPageSize = 50 });
 
     public async Task DisposeAsync() => await _api.DisposeAsync();
-
-    private string Db => Path.Combine(_dir, "museum.db");
 
     private const string Pipeline = """
         param($uri, $db, $pageSize, $batchSize)
