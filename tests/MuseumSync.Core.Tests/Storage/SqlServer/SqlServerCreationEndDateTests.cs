@@ -14,8 +14,7 @@ public sealed class SqlServerCreationEndDateTests
     [InlineData("Mirror_2")]
     public void Migration10_AddsTheEndDateAndItsSortKey_NullableOnExistingRows(string schema)
     {
-        var statements = new SqlServerStatements(schema);
-        var all = TSqlAssert.Statements(statements.Migration(SqlServerSchema.Migrations.Single(m => m.Version == 10).Sql));
+        var all = TSqlAssert.Migration(schema, 10);
 
         var alter = Assert.IsType<AlterTableAddTableElementStatement>(Assert.Single(all));
         Assert.Equal(schema, alter.SchemaObjectName.SchemaIdentifier.Value);

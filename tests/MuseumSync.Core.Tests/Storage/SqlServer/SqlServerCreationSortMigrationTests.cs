@@ -14,8 +14,7 @@ public sealed class SqlServerCreationSortMigrationTests
     [InlineData("Mirror_2")]
     public void Migration9_CopiesTheComputedValuesIntoAPlainColumnOfTheSameName(string schema)
     {
-        var statements = new SqlServerStatements(schema);
-        var all = TSqlAssert.Statements(statements.Migration(SqlServerSchema.Migrations.Single(m => m.Version == 9).Sql));
+        var all = TSqlAssert.Migration(schema, 9);
 
         var added = Assert.Single(all.OfType<AlterTableAddTableElementStatement>()).Definition.ColumnDefinitions.Single();
         Assert.Equal("creation_sort_kept", added.ColumnIdentifier.Value);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.SqlServer.TransactSql.ScriptDom;
+using MuseumSync.Storage.SqlServer;
 
 namespace MuseumSync.Core.Tests.Storage.SqlServer;
 
@@ -32,6 +33,10 @@ internal static class TSqlAssert
     /// <summary>The statements of every batch of <paramref name="sql"/>, after <see cref="Parses"/>.</summary>
     public static IReadOnlyList<TSqlStatement> Statements(string sql, string name = "statement") =>
         Parses(sql, name).Batches.SelectMany(b => b.Statements).ToList();
+
+    /// <summary>The statements of migration <paramref name="version"/> as the store runs it in <paramref name="schema"/>, after <see cref="Parses"/>.</summary>
+    public static IReadOnlyList<TSqlStatement> Migration(string schema, int version) =>
+        Statements(new SqlServerStatements(schema).Migration(SqlServerSchema.Migrations.Single(m => m.Version == version).Sql), $"{schema}.Migration{version}");
 
     private static string Describe(string name, string sql, string problem)
     {
