@@ -8,17 +8,8 @@ namespace MuseumSync.PowerShell.Tests;
 /// Tab completion of -Source, -Provider and -Profile, through TabExpansion2 in a real session (what PSReadLine and the
 /// editors call), on the built module.
 /// </summary>
-public sealed class ArgumentCompleterTests
+public sealed class ArgumentCompleterTests : TempFolderTests
 {
-    /// <summary>
-    /// The cmdlets whose -Source/-Profile/-Provider the lead wires (their files are being rewritten on another branch).
-    /// Once they carry the completers this set can be emptied: the test then checks them like every other cmdlet.
-    /// </summary>
-    
-    private readonly string _dir = TestPaths.TempDirectory();
-
-    private string Db => Path.Combine(_dir, "museum.db");
-
     /// <summary>A store with five sources, two of them names that need quotes.</summary>
     private PowerShellSession SessionWithSources()
     {

@@ -5,23 +5,8 @@ using Microsoft.AspNetCore.Http;
 namespace MuseumSync.PowerShell.Tests;
 
 /// <summary>The resource bounds as a user meets them through the built module: parameters, sync.psd1 keys, error ids, dead letters.</summary>
-public sealed class BoundedResourceTests : IDisposable
+public sealed class BoundedResourceTests : TempFolderTests
 {
-    private readonly string _dir = TestPaths.TempDirectory();
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
-
-    private string Db => Path.Combine(_dir, "museum.db");
-
     private static string Line(string id) => $$"""{"ObjectID":"{{id}}","title":"Object {{id}}","creation_date_iso":"1889-06-15","rights_statement":"https://creativecommons.org/publicdomain/zero/1.0/"}""";
 
     private static async Task WriteNdjsonAsync(HttpContext ctx, byte[] body)

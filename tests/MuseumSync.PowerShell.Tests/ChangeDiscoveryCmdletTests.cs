@@ -8,12 +8,8 @@ namespace MuseumSync.PowerShell.Tests;
 /// <c>IiifChangeDiscovery</c> profile, and <c>Invoke-MuseumPoll -Paging ChangeDiscovery | Sync-MuseumRecord</c>. The
 /// manifests are the real IIIF cookbook fixtures in ../shared/fixtures/iiif.
 /// </summary>
-public sealed class ChangeDiscoveryCmdletTests : IDisposable
+public sealed class ChangeDiscoveryCmdletTests : TempFolderTests
 {
-    private readonly string _dir = TestPaths.TempDirectory();
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     private static string Recipe(string name) =>
         File.ReadAllText(Path.Combine(TestPaths.SharedDirectory, "fixtures", "iiif", "valid", "cookbook-recipes", name, "manifest.json"));
 

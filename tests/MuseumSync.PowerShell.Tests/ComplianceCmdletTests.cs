@@ -3,15 +3,8 @@ using MuseumSync.SampleApi;
 namespace MuseumSync.PowerShell.Tests;
 
 /// <summary>Get-MuseumAccessTier and Get-MuseumComplianceRule, with the built-in rules and with .psd1 rule files.</summary>
-public sealed class ComplianceCmdletTests : IAsyncLifetime
+public sealed class ComplianceCmdletTests() : SampleApiTests(new SampleApiOptions { RecordCount = 150, DefaultPageSize = 50 })
 {
-    private SampleMuseumApi _api = null!;
-    private readonly string _dir = TestPaths.TempDirectory();
-
-    public async Task InitializeAsync() => _api = await SampleMuseumApi.StartAsync(new SampleApiOptions { RecordCount = 150, DefaultPageSize = 50 });
-
-    public async Task DisposeAsync() => await _api.DisposeAsync();
-
     [Fact]
     public void GetMuseumAccessTier_SampleFeed_EveryValidRecordClassifiedAndInCopyrightNeverPublic()
     {

@@ -6,27 +6,18 @@ namespace MuseumSync.PowerShell.Tests;
 /// Issue 13 through the built module: credentials stay with their origin. Two Kestrel servers on two 127.0.0.1 ports;
 /// the foreign one counts every request and every credential (header, query, bearer) that reaches it.
 /// </summary>
-public sealed class CredentialOriginTests : IDisposable
+public sealed class CredentialOriginTests : TempFolderTests
 {
     private const string Token = "bearer-TOKEN-5e4d3c2b1a";
     private const string TokenVariable = "MUSEUMSYNC_TEST_ORIGIN_TOKEN";
-    private readonly string _dir = TestPaths.TempDirectory();
 
     public CredentialOriginTests() => Environment.SetEnvironmentVariable(TokenVariable, Token);
 
-    public void Dispose()
+    protected override void Dispose(bool disposing)
     {
         Environment.SetEnvironmentVariable(TokenVariable, null);
-        try
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        base.Dispose(disposing);
     }
-
-    private string Db => Path.Combine(_dir, "museum.db");
 
     private static string Record(string id) =>
         $$"""{"ObjectID":"{{id}}","title":"Object {{id}}","creation_date_iso":"1889-06-15","rights_statement":"https://creativecommons.org/publicdomain/zero/1.0/"}""";

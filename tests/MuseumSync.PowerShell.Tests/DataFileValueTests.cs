@@ -1,12 +1,8 @@
 namespace MuseumSync.PowerShell.Tests;
 
 /// <summary>Config and rule files (.psd1) are data: a value that is code is refused with its key and line, before anything runs.</summary>
-public sealed class DataFileValueTests : IDisposable
+public sealed class DataFileValueTests : TempFolderTests
 {
-    private readonly string _dir = TestPaths.TempDirectory();
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     [Theory]
     [InlineData("Uri = { Get-Process }", "'Sources.Uri' on line 4 is a script block")]
     [InlineData("Uri = (1 | ForEach-Object {$_})", "'Sources.Uri' on line 4 is a pipeline")]

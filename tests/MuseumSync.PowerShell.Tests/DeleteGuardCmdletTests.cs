@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using System.Xml.Linq;
 using Microsoft.AspNetCore.Http;
+using static MuseumSync.PowerShell.Tests.OaiXml;
 
 namespace MuseumSync.PowerShell.Tests;
 
@@ -10,44 +11,18 @@ namespace MuseumSync.PowerShell.Tests;
 /// deleted, under <c>$ErrorActionPreference = 'Stop'</c>, unless <c>-ForceDeletes</c>, <c>-MaxDeletePercent</c> or the
 /// config keys of the same names let it through.
 /// </summary>
-public sealed class DeleteGuardCmdletTests : IDisposable
+public sealed class DeleteGuardCmdletTests : TempFolderTests
 {
-    private static readonly XNamespace Oai = "http://www.openarchives.org/OAI/2.0/";
-    private static readonly XNamespace Dc = "http://purl.org/dc/elements/1.1/";
-    private static readonly XNamespace OaiDc = "http://www.openarchives.org/OAI/2.0/oai_dc/";
     private static readonly string[] s_ids = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"];
-    private readonly string _dir = TestPaths.TempDirectory();
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
-
-    private string Db => Path.Combine(_dir, "museum.db");
-
-    private static string Envelope(string verb, XElement body) => new XDocument(new XElement(Oai + "OAI-PMH",
-        new XElement(Oai + "responseDate", "2025-05-01T00:00:00Z"), new XElement(Oai + "request", new XAttribute("verb", verb), "https://example.org/oai"), body)).ToString();
-
-    private static XElement Record(string id, bool deleted) => deleted
-        ? new(Oai + "record", new XElement(Oai + "header", new XAttribute("status", "deleted"), new XElement(Oai + "identifier", id), new XElement(Oai + "datestamp", "2024-03-02")))
-        : new(Oai + "record",
-            new XElement(Oai + "header", new XElement(Oai + "identifier", id), new XElement(Oai + "datestamp", "2024-03-01")),
-            new XElement(Oai + "metadata", new XElement(OaiDc + "dc", new XAttribute(XNamespace.Xmlns + "oai_dc", OaiDc), new XAttribute(XNamespace.Xmlns + "dc", Dc),
-                new XElement(Dc + "title", "Object " + id), new XElement(Dc + "rights", "https://creativecommons.org/publicdomain/zero/1.0/"))));
+    private static XElement Record(string id, bool deleted) => deleted ? Deleted(id) : OaiXml.Record(id);
 
     /// <summary>A repository of ten records (deletedRecord persistent); once <paramref name="lost"/>() is true it reports h, i and j deleted.</summary>
     private static Func<HttpContext, Task> Repository(Func<bool> lost) => async ctx =>
     {
         ctx.Response.ContentType = "text/xml";
         var body = ctx.Request.Query["verb"] == "Identify"
-            ? Envelope("Identify", new XElement(Oai + "Identify", new XElement(Oai + "repositoryName", "Test"), new XElement(Oai + "baseURL", "https://example.org/oai"),
-                new XElement(Oai + "protocolVersion", "2.0"), new XElement(Oai + "earliestDatestamp", "2000-01-01"), new XElement(Oai + "deletedRecord", "persistent"), new XElement(Oai + "granularity", "YYYY-MM-DD")))
+            ? Envelope("Identify", Identify("persistent"))
             : Envelope("ListRecords", new XElement(Oai + "ListRecords", s_ids.Select(id => Record(id, lost() && id is "h" or "i" or "j"))));
         await ctx.Response.WriteAsync(body);
     };

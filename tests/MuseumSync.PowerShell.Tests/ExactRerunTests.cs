@@ -6,22 +6,8 @@ namespace MuseumSync.PowerShell.Tests;
 /// Issue 13, exact reruns: the sample API re-sends revisions of earlier records; re-reading the unchanged feed from its
 /// first page (no checkpoint, or after Reset-SyncCheckpoint) updates nothing and leaves every row as it was.
 /// </summary>
-public sealed class ExactRerunTests : IAsyncLifetime
+public sealed class ExactRerunTests() : SampleApiTests(new SampleApiOptions { RecordCount = 500, DefaultPageSize = 50, DuplicateRate = 0.05 })
 {
-    private SampleMuseumApi _api = null!;
-    private readonly string _dir = TestPaths.TempDirectory();
-
-    public async Task InitializeAsync() => _api = await SampleMuseumApi.StartAsync(new SampleApiOptions { RecordCount = 500, DefaultPageSize = 50, DuplicateRate = 0.05 });
-
-    public async Task DisposeAsync()
-    {
-        await _api.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
-    }
-
-    private string Db => Path.Combine(_dir, "museum.db");
-
     [Theory]
     [InlineData("Invoke-MuseumPoll -Uri $args[0] -Source demo -PageSize 50 | Sync-MuseumRecord -Source demo -Database $args[1] -ErrorAction SilentlyContinue")]
     [InlineData("Reset-SyncCheckpoint demo -Database $args[1] | Out-Null; Invoke-MuseumPoll -Uri $args[0] -Source demo -Database $args[1] -PageSize 50 | Sync-MuseumRecord -Source demo -Database $args[1] -ErrorAction SilentlyContinue")]

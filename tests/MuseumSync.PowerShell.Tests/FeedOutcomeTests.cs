@@ -8,12 +8,8 @@ namespace MuseumSync.PowerShell.Tests;
 /// and the Met's department list (../shared/fixtures/api/met-collection-api/department3.json, a real answer) given
 /// without the fan-out is one clear failure, not thousands of dead letters.
 /// </summary>
-public sealed class FeedOutcomeTests : IDisposable
+public sealed class FeedOutcomeTests : TempFolderTests
 {
-    private readonly string _dir = TestPaths.TempDirectory();
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     private string WriteConfig(string source)
     {
         var path = Path.Combine(_dir, "sync.psd1");

@@ -9,17 +9,8 @@ namespace MuseumSync.PowerShell.Tests;
 /// preference, the dead letters are said (as a bounded list of warnings, or with -EnableException as errors) only once
 /// committed, and -WhatIf says what would happen.
 /// </summary>
-public sealed class InvalidRecordOutcomeTests : IAsyncLifetime
+public sealed class InvalidRecordOutcomeTests() : SampleApiTests(new SampleApiOptions { RecordCount = 500, DefaultPageSize = 50 })
 {
-    private SampleMuseumApi _api = null!;
-    private readonly string _dir = TestPaths.TempDirectory();
-
-    public async Task InitializeAsync() => _api = await SampleMuseumApi.StartAsync(new SampleApiOptions { RecordCount = 500, DefaultPageSize = 50 });
-
-    public async Task DisposeAsync() => await _api.DisposeAsync();
-
-    private string Db => Path.Combine(_dir, "museum.db");
-
     private const string Pipeline = "Invoke-MuseumPoll -Uri $args[0] -Source demo -Database $args[1] -PageSize 50 | Sync-MuseumRecord -Source demo -Database $args[1] -BatchSize 64";
 
     private string WriteConfig(string sourceKeys = "")

@@ -7,17 +7,8 @@ using MuseumSync.SampleApi;
 namespace MuseumSync.PowerShell.Tests;
 
 /// <summary>Invoke-MuseumSync -ConfigPath: the one-call path for scheduled tasks, on the same core as the two-cmdlet pipeline.</summary>
-public sealed class InvokeMuseumSyncTests : IAsyncLifetime
+public sealed class InvokeMuseumSyncTests() : SampleApiTests(new SampleApiOptions { RecordCount = 500, DefaultPageSize = 50 })
 {
-    private SampleMuseumApi _api = null!;
-    private readonly string _dir = TestPaths.TempDirectory();
-
-    public async Task InitializeAsync() => _api = await SampleMuseumApi.StartAsync(new SampleApiOptions { RecordCount = 500, DefaultPageSize = 50 });
-
-    public async Task DisposeAsync() => await _api.DisposeAsync();
-
-    private string Db => Path.Combine(_dir, "museum.db");
-
     private string WriteConfig(string sources, string extra = "", string name = "sync.psd1")
     {
         var path = Path.Combine(_dir, name);

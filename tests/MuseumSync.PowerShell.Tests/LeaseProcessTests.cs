@@ -40,38 +40,52 @@ public sealed class LeaseProcessTests
     [MemberData(nameof(Stores))]
     public async Task SecondWorker_WhileTheFirstSyncs_SaysBusyNamesTheHolderFetchesNothingExitsOne(string store)
     {
-        // 60 pages at 600 ms: the first worker is still syncing while the other pwsh processes start (2 s each on an idle
-        // machine, over 10 s on a loaded one) and give up.
-        await using var slow = await SampleMuseumApi.StartAsync(new SampleApiOptions { RecordCount = 3000, DefaultPageSize = 50, PageLatency = TimeSpan.FromMilliseconds(600) });
+        // The first worker holds still (its lease taken, its LeaseKeeper renewing it) at a gate in its own pipeline after
+        // its first records, and says so; it goes on only when the test opens the gate, after the other workers have
+        // ended. So it is still syncing while they run, however long pwsh takes to start on a loaded machine.
+        await using var slow = await SampleMuseumApi.StartAsync(new SampleApiOptions { RecordCount = 3000, DefaultPageSize = 50 });
         await using var other = await SampleMuseumApi.StartAsync(new SampleApiOptions { RecordCount = 1500, DefaultPageSize = 50 });
         using var t = new Target(store);
-        using var first = PwshProcess.StartScript(Command(slow.ObjectsUri, t));
-        await WaitAsync(() => slow.PagesServed >= 3 || first.HasExited, TimeSpan.FromSeconds(60));
-        Assert.False(first.HasExited, "the first worker ended before the second one started; raise PageLatency\n" + first.StdErr);
+        var gate = TestPaths.TempDirectory();
+        var (holding, open) = (Path.Combine(gate, "holding"), Path.Combine(gate, "open"));
+        var gated = Command(slow.ObjectsUri, t).Replace("| Sync-MuseumRecord", "| ForEach-Object -Begin { $n = 0 } -Process { " +
+            $"if (++$n -eq 100) {{ [IO.File]::WriteAllText('{holding}', 'held'); $until = [DateTime]::UtcNow.AddSeconds(300); " +
+            $"while (-not [IO.File]::Exists('{open}') -and [DateTime]::UtcNow -lt $until) {{ Start-Sleep -Milliseconds 50 }} }}; $_ }} | Sync-MuseumRecord", StringComparison.Ordinal);
+        using var first = PwshProcess.StartScript(gated);
+        try
+        {
+            await WaitAsync(() => File.Exists(holding) || first.HasExited, TimeSpan.FromSeconds(120));
+            Assert.True(File.Exists(holding), "the first worker did not reach its gate\n" + first.StdErr);
 
-        // Each says when its script began, after pwsh's own start-up (seconds on a loaded machine, not the module's time).
-        const string Began = "[Console]::Out.WriteLine('began ' + [DateTime]::UtcNow.ToString('o')); ";
-        using var plain = PwshProcess.StartScript(Began + Command(other.ObjectsUri, t));
-        using var strict = PwshProcess.StartScript(Began + "$ErrorActionPreference = 'Stop'; " + Command(other.ObjectsUri, t));
-        // pwsh writes warnings to stdout and errors to stderr.
-        var (code, stderr) = (plain.WaitForExit(TimeSpan.FromSeconds(120)), plain.StdOut + plain.StdErr);
-        var (strictCode, strictErr) = (strict.WaitForExit(TimeSpan.FromSeconds(120)), strict.StdErr);
+            // Each says when its script began, after pwsh's own start-up (seconds on a loaded machine, not the module's time).
+            const string Began = "[Console]::Out.WriteLine('began ' + [DateTime]::UtcNow.ToString('o')); ";
+            using var plain = PwshProcess.StartScript(Began + Command(other.ObjectsUri, t));
+            using var strict = PwshProcess.StartScript(Began + "$ErrorActionPreference = 'Stop'; " + Command(other.ObjectsUri, t));
+            // pwsh writes warnings to stdout and errors to stderr.
+            var (code, stderr) = (plain.WaitForExit(TimeSpan.FromSeconds(120)), plain.StdOut + plain.StdErr);
+            var (strictCode, strictErr) = (strict.WaitForExit(TimeSpan.FromSeconds(120)), strict.StdErr);
 
-        Assert.Equal(0, code);
-        Assert.Contains("WARNING: Source 'demo' is busy", stderr, StringComparison.Ordinal); // said even under -ErrorAction SilentlyContinue
-        Assert.Contains($"host {Environment.MachineName}, pid ", stderr, StringComparison.Ordinal);
-        Assert.Contains("changed nothing", stderr, StringComparison.Ordinal);
-        Assert.Equal(1, strictCode);
-        Assert.Contains("Source 'demo' is busy", strictErr, StringComparison.Ordinal);
-        Assert.Equal(0, other.PagesServed); // stopped in BeginProcessing: the second API was never called
-        Assert.True(plain.RunTime < TimeSpan.FromSeconds(40), $"{plain.RunTime}");
-        Assert.True(strict.RunTime < TimeSpan.FromSeconds(40), $"{strict.RunTime}");
-        Assert.False(first.HasExited, "the first worker ended while the others ran; raise PageLatency");
+            Assert.Equal(0, code);
+            Assert.Contains("WARNING: Source 'demo' is busy", stderr, StringComparison.Ordinal); // said even under -ErrorAction SilentlyContinue
+            Assert.Contains($"host {Environment.MachineName}, pid ", stderr, StringComparison.Ordinal);
+            Assert.Contains("changed nothing", stderr, StringComparison.Ordinal);
+            Assert.Equal(1, strictCode);
+            Assert.Contains("Source 'demo' is busy", strictErr, StringComparison.Ordinal);
+            Assert.Equal(0, other.PagesServed); // stopped in BeginProcessing: the second API was never called
+            Assert.True(plain.RunTime < TimeSpan.FromSeconds(40), $"{plain.RunTime}");
+            Assert.True(strict.RunTime < TimeSpan.FromSeconds(40), $"{strict.RunTime}");
+            Assert.False(first.HasExited, "the first worker ended while the others ran\n" + first.StdErr);
+        }
+        finally
+        {
+            File.WriteAllText(open, "go");
+        }
 
         Assert.Equal(0, first.WaitForExit(TimeSpan.FromSeconds(120)));
         Assert.Equal(slow.Collection.ValidIds.Count, t.Count("museum_records"));
         Assert.Equal(slow.Collection.InvalidLines.Count, t.Count("sync_dead_letters"));
         Assert.Equal(0, t.Count("sync_leases"));
+        Directory.Delete(gate, recursive: true);
     }
 
     [Theory]

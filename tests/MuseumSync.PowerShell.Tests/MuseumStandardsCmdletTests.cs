@@ -9,18 +9,11 @@ using MuseumSync.SampleApi;
 namespace MuseumSync.PowerShell.Tests;
 
 /// <summary>Test-LidoRecord, Test-IiifManifest, ConvertTo-IiifManifest and ConvertTo-LidoXml as a user runs them, on the built module.</summary>
-public sealed class MuseumStandardsCmdletTests : IAsyncLifetime
+public sealed class MuseumStandardsCmdletTests() : SampleApiTests(new SampleApiOptions { RecordCount = 120, DefaultPageSize = 50 })
 {
-    private SampleMuseumApi _api = null!;
-    private readonly string _dir = TestPaths.TempDirectory();
-
     private static string Fixtures => Path.Combine(TestPaths.SharedDirectory, "fixtures");
 
     private static string LidoSchema => Path.Combine(Fixtures, "lido", "schema");
-
-    public async Task InitializeAsync() => _api = await SampleMuseumApi.StartAsync(new SampleApiOptions { RecordCount = 120, DefaultPageSize = 50 });
-
-    public async Task DisposeAsync() => await _api.DisposeAsync();
 
     /// <summary>Valid lines of the feed (duplicates included: each arrives as its own record).</summary>
     private int ValidRecords => _api.Collection.Lines.Count - _api.Collection.InvalidLines.Count;

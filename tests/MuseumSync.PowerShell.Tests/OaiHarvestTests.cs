@@ -1,5 +1,6 @@
 using System.Xml.Linq;
 using Microsoft.AspNetCore.Http;
+using static MuseumSync.PowerShell.Tests.OaiXml;
 
 namespace MuseumSync.PowerShell.Tests;
 
@@ -8,36 +9,9 @@ namespace MuseumSync.PowerShell.Tests;
 /// resumptionToken in the checkpoint (mloesch/sickle#19, bloomonkey/oai-harvest#30) and Identify's deletedRecord
 /// (https://www.openarchives.org/OAI/openarchivesprotocol.html#Identify) are warnings, never failures.
 /// </summary>
-public sealed class OaiHarvestTests : IDisposable
+public sealed class OaiHarvestTests : TempFolderTests
 {
-    private static readonly XNamespace Oai = "http://www.openarchives.org/OAI/2.0/";
-    private static readonly XNamespace Dc = "http://purl.org/dc/elements/1.1/";
-    private static readonly XNamespace OaiDc = "http://www.openarchives.org/OAI/2.0/oai_dc/";
-    private readonly string _dir = TestPaths.TempDirectory();
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
-
-    private string Db => Path.Combine(_dir, "museum.db");
-
-    private static string Envelope(string verb, XElement body) => new XDocument(new XElement(Oai + "OAI-PMH",
-        new XElement(Oai + "responseDate", "2025-05-01T00:00:00Z"), new XElement(Oai + "request", new XAttribute("verb", verb), "https://example.org/oai"), body)).ToString();
-
-    private static XElement Record(string id) => new(Oai + "record",
-        new XElement(Oai + "header", new XElement(Oai + "identifier", id), new XElement(Oai + "datestamp", "2024-03-01")),
-        new XElement(Oai + "metadata", new XElement(OaiDc + "dc", new XAttribute(XNamespace.Xmlns + "oai_dc", OaiDc), new XAttribute(XNamespace.Xmlns + "dc", Dc),
-            new XElement(Dc + "title", "Object " + id), new XElement(Dc + "date", "1899-05-01"), new XElement(Dc + "rights", "https://creativecommons.org/publicdomain/zero/1.0/"))));
-
-    private static XElement Deleted(string id) => new(Oai + "record",
-        new XElement(Oai + "header", new XAttribute("status", "deleted"), new XElement(Oai + "identifier", id), new XElement(Oai + "datestamp", "2024-03-02")));
+    private static XElement Record(string id) => OaiXml.Record(id, new XElement(Dc + "date", "1899-05-01"));
 
     /// <summary>A repository of a, b, c in two pages (the token <paramref name="token"/>() names the second); <paramref name="expired"/> tokens answer badResumptionToken; <paramref name="gone"/> adds a deletion of b.</summary>
     private static Func<HttpContext, Task> Repository(string deletedRecord, Func<string, bool> expired, Func<string> token, bool gone = false) => async ctx =>
@@ -47,8 +21,7 @@ public sealed class OaiHarvestTests : IDisposable
         var asked = ctx.Request.Query["resumptionToken"].FirstOrDefault();
         if (ctx.Request.Query["verb"] == "Identify")
         {
-            body = Envelope("Identify", new XElement(Oai + "Identify", new XElement(Oai + "repositoryName", "Test"), new XElement(Oai + "baseURL", "https://example.org/oai"),
-                new XElement(Oai + "protocolVersion", "2.0"), new XElement(Oai + "earliestDatestamp", "2000-01-01"), new XElement(Oai + "deletedRecord", deletedRecord), new XElement(Oai + "granularity", "YYYY-MM-DD")));
+            body = Envelope("Identify", Identify(deletedRecord));
         }
         else if (asked is not null && expired(asked))
         {

@@ -7,12 +7,8 @@ namespace MuseumSync.PowerShell.Tests;
 /// The compositions users type, on the built module: checkpoints into the checkpoint and dead-letter cmdlets, files
 /// (from Get-ChildItem: FileInfo with PSPath) into the validators and the store cmdlets, strings by value.
 /// </summary>
-public sealed class PipelineBindingTests
+public sealed class PipelineBindingTests : TempFolderTests
 {
-    private readonly string _dir = TestPaths.TempDirectory();
-
-    private string Db => Path.Combine(_dir, "museum.db");
-
     private static List<dynamic> Objects(IEnumerable<PSObject> output) => output.Select(o => (dynamic)o.BaseObject).ToList();
 
     private static void Checkpoints(PowerShellSession ps, string db)

@@ -5,23 +5,8 @@ using Microsoft.AspNetCore.Http;
 namespace MuseumSync.PowerShell.Tests;
 
 /// <summary>Invoke-MuseumPoll as a user runs it, through the built module: fan-out, profiles, secrets, dumps, the summary variable.</summary>
-public sealed class PollPipelineTests : IDisposable
+public sealed class PollPipelineTests : TempFolderTests
 {
-    private readonly string _dir = TestPaths.TempDirectory();
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
-
-    private string Db => Path.Combine(_dir, "museum.db");
-
     private static string Record(string id, string? tier = null) =>
         $$"""{"ObjectID":"{{id}}","title":"Object {{id}}","creation_date_iso":"1889-06-15","rights_statement":"https://creativecommons.org/publicdomain/zero/1.0/"{{(tier is null ? "" : $",\"access_tier\":\"{tier}\"")}}}""";
 

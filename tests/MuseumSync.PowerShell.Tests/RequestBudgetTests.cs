@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Data.Sqlite;
+using MuseumSync.Core.Tests.Polling;
 
 namespace MuseumSync.PowerShell.Tests;
 
@@ -9,24 +10,8 @@ namespace MuseumSync.PowerShell.Tests;
 /// at the same time stay under the server's quota together, and a daily budget stops the next run cleanly, says when it
 /// resets, and lets the run after the reset resume from the checkpoint.
 /// </summary>
-public sealed class RequestBudgetTests : IDisposable
+public sealed class RequestBudgetTests : TempFolderTests
 {
-    private readonly string _dir = TestPaths.TempDirectory();
-
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
-
-    private string Db => Path.Combine(_dir, "museum.db");
-
     private static string Line(string id) =>
         $$"""{"ObjectID":"{{id}}","title":"Object {{id}}","creation_date_iso":"1889-06-15","rights_statement":"https://creativecommons.org/publicdomain/zero/1.0/"}""";
 
@@ -53,7 +38,7 @@ public sealed class RequestBudgetTests : IDisposable
     {
         // The server allows 10 requests a second (a fixed window, like the bench's API); each run is told 8 a second, so
         // two runs that kept their paces apart would send 16.
-        var quota = new FixedWindowQuota(limit: 10);
+        var quota = new QuotaServer(TimeProvider.System, limit: 10, window: TimeSpan.FromSeconds(1));
         await using var server = await PollTestServer.StartAsync(async ctx =>
         {
             if (await quota.AdmitAsync(ctx)) await PageAsync(ctx, 8);
@@ -156,55 +141,5 @@ public sealed class RequestBudgetTests : IDisposable
         Assert.Contains("daily request budget of source 'demo' is spent: 2 of 2", (string)summary.Error, StringComparison.Ordinal);
         Assert.Equal(4L, (long)summary.Inserted);
         Assert.Equal(2, server.Requests.Count);
-    }
-
-    /// <summary>
-    /// A fixed window of one second with X-RateLimit headers, as the bench's API counts it: a violation is a request that
-    /// arrives in a window after an answer carrying Remaining: 0 was sent; over the limit it answers 429.
-    /// </summary>
-    private sealed class FixedWindowQuota(int limit)
-    {
-        private readonly object _lock = new();
-        private readonly long _start = Environment.TickCount64;
-        private long _window = -1;
-        private int _count;
-        private bool _exhaustedSent;
-
-        public int Violations { get; private set; }
-
-        public int TooMany { get; private set; }
-
-        public async Task<bool> AdmitAsync(HttpContext ctx)
-        {
-            int remaining;
-            long reset;
-            bool limited;
-            lock (_lock)
-            {
-                var now = Environment.TickCount64 - _start;
-                var w = now / 1000;
-                if (w != _window)
-                {
-                    _window = w;
-                    _count = 0;
-                    _exhaustedSent = false;
-                }
-                if (_exhaustedSent) Violations++;
-                _count++;
-                remaining = Math.Max(0, limit - _count);
-                reset = Math.Max(1, (long)Math.Ceiling(((w + 1) * 1000 - now) / 1000.0));
-                limited = _count > limit;
-                if (remaining == 0) _exhaustedSent = true;
-                if (limited) TooMany++;
-            }
-            ctx.Response.Headers["X-RateLimit-Limit"] = limit.ToString(CultureInfo.InvariantCulture);
-            ctx.Response.Headers["X-RateLimit-Remaining"] = remaining.ToString(CultureInfo.InvariantCulture);
-            ctx.Response.Headers["X-RateLimit-Reset"] = reset.ToString(CultureInfo.InvariantCulture);
-            if (!limited) return true;
-            ctx.Response.StatusCode = 429;
-            ctx.Response.Headers.RetryAfter = reset.ToString(CultureInfo.InvariantCulture);
-            await ctx.Response.WriteAsync("{\"error\":\"rate limit exceeded\"}", ctx.RequestAborted);
-            return false;
-        }
     }
 }

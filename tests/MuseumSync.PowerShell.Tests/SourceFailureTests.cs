@@ -6,25 +6,10 @@ namespace MuseumSync.PowerShell.Tests;
 /// A source that fails at page N, or sends the poll in a circle: the complete pages before the failure are committed
 /// with their checkpoint, in the pipeline and in Invoke-MuseumSync, and the error says how far the run got (issue 13).
 /// </summary>
-public sealed class SourceFailureTests : IDisposable
+public sealed class SourceFailureTests : TempFolderTests
 {
     /// <summary>The old poller followed a circle until the server gave up; every server here gives up well after the guard.</summary>
     private const int ServerGivesUpAfter = 60;
-
-    private readonly string _dir = TestPaths.TempDirectory();
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
-
-    private string Db => Path.Combine(_dir, "museum.db");
 
     private static string Line(string id) =>
         $$"""{"ObjectID":"{{id}}","title":"Object {{id}}","creation_date_iso":"1889-06-15","rights_statement":"https://creativecommons.org/publicdomain/zero/1.0/"}""";

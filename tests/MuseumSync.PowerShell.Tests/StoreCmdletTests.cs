@@ -4,12 +4,8 @@ using MuseumSync.SampleApi;
 namespace MuseumSync.PowerShell.Tests;
 
 /// <summary>Initialize-SyncDatabase, Set-/Reset-/Get-SyncCheckpoint and the store parameters, as a user runs them.</summary>
-public sealed class StoreCmdletTests
+public sealed class StoreCmdletTests : TempFolderTests
 {
-    private readonly string _dir = TestPaths.TempDirectory();
-
-    private string Db => Path.Combine(_dir, "museum.db");
-
     [Fact]
     public void InitializeSyncDatabase_NewSqliteFile_AppliesEveryMigrationThenNothing()
     {

@@ -1,6 +1,6 @@
 # Invoke-MuseumOcr, Get-MuseumRecordText and ConvertTo-IiifManifest -IncludeText in real pwsh, as a scheduled script runs
-# them ($ErrorActionPreference = 'Stop'). Images with known text are rendered and served from 127.0.0.1 by OcrImages.psm1;
-# Tesseract with English data must be installed (.ci/run does it).
+# them ($ErrorActionPreference = 'Stop'). Images with known text are rendered by OcrImages.psm1 and served from 127.0.0.1
+# by TestSupport.psm1's Start-ImageServer; Tesseract with English data must be installed (.ci/run does it).
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestSupport.psm1') -Force

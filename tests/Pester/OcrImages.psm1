@@ -1,5 +1,6 @@
 # Images with known text for the OCR tests and the OCR benchmark (bench/ocr.ps1): rendered with SkiaSharp from the NuGet
-# cache the test projects restore (fonts: Debian's fonts-dejavu-core), served from 127.0.0.1 by a small HttpListener server.
+# cache the test projects restore (fonts: Debian's fonts-dejavu-core); TestSupport.psm1's Start-ImageServer serves them
+# from 127.0.0.1.
 
 function Initialize-Skia {
     if ('SkiaSharp.SKBitmap' -as [type]) { return }
@@ -39,15 +40,11 @@ function Get-WordRecall {
     @($wanted | Where-Object { $found -contains $_ }).Count / $wanted.Count
 }
 
-if (-not ('MuseumSyncPester.ImageServer' -as [type])) {
+if (-not ('MuseumSyncPester.NativeResolver' -as [type])) {
     Add-Type -TypeDefinition @'
 using System;
-using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
 using System.Reflection;
 using System.Runtime.InteropServices;
-using System.Threading.Tasks;
 
 namespace MuseumSyncPester
 {
@@ -60,68 +57,8 @@ public static class NativeResolver
         NativeLibrary.SetDllImportResolver(assembly, (name, a, p) => handle);
     }
 }
-
-/// <summary>Serves bytes by path on 127.0.0.1 (404 for unknown paths); a test can replace them between runs.</summary>
-public sealed class ImageServer : IDisposable
-{
-    private readonly HttpListener _listener = new HttpListener();
-    private readonly Task _loop;
-    public readonly ConcurrentDictionary<string, byte[]> Content = new ConcurrentDictionary<string, byte[]>();
-
-    public ImageServer()
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            _listener.Prefixes.Clear();
-            _listener.Prefixes.Add("http://127.0.0.1:" + port + "/");
-            try { _listener.Start(); BaseUri = "http://127.0.0.1:" + port + "/"; break; }
-            catch (Exception) when (attempt < 20) { }
-        }
-        _loop = Task.Run(async () =>
-        {
-            while (_listener.IsListening)
-            {
-                HttpListenerContext context;
-                try { context = await _listener.GetContextAsync().ConfigureAwait(false); }
-                catch (Exception) { return; }
-                byte[] body;
-                var response = context.Response;
-                try
-                {
-                    if (Content.TryGetValue(context.Request.Url.AbsolutePath, out body))
-                    {
-                        response.ContentType = "image/png";
-                        response.ContentLength64 = body.Length;
-                        await response.OutputStream.WriteAsync(body, 0, body.Length).ConfigureAwait(false);
-                    }
-                    else response.StatusCode = 404;
-                    response.Close();
-                }
-                catch (Exception) { try { response.Abort(); } catch (Exception) { } }
-            }
-        });
-    }
-
-    public string BaseUri { get; private set; }
-
-    public void Dispose()
-    {
-        try { _listener.Stop(); _listener.Close(); } catch (ObjectDisposedException) { }
-        _loop.Wait(TimeSpan.FromSeconds(5));
-    }
-}
 }
 '@
 }
 
-
-function Start-ImageServer {
-    <# Serves $server.Content[path] = bytes on 127.0.0.1 (404 otherwise); stop it with $server.Dispose(). #>
-    [MuseumSyncPester.ImageServer]::new()
-}
-
-Export-ModuleMember -Function New-TextImage, Get-WordRecall, Start-ImageServer
+Export-ModuleMember -Function New-TextImage, Get-WordRecall

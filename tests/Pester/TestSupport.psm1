@@ -144,9 +144,10 @@ function Wait-Until {
 }
 
 # ---------------------------------------------------------------------------------------------------------------
-# A tiny NDJSON feed server with a request log (what the sample API does not expose over HTTP).
+# Small HttpListener servers on 127.0.0.1: an NDJSON feed with a request log (what the sample API does not expose over
+# HTTP) and the OCR tests' images (OcrImages.psm1 renders them). One compiled assembly holds both.
 
-$script:FeedServerSource = @'
+$script:LoopbackServerSource = @'
 using System;
 using System.Collections.Concurrent;
 using System.Linq;
@@ -158,18 +159,17 @@ using System.Threading.Tasks;
 
 namespace MuseumSyncPester
 {
-    /// <summary>Serves fixed NDJSON lines on 127.0.0.1 in pages (?page=N, Link rel=next) and logs every request.</summary>
-    public sealed class FeedServer : IDisposable
+    /// <summary>An HttpListener on 127.0.0.1 at a free port; each request is answered by HandleAsync on the thread pool.</summary>
+    public abstract class LoopbackServer : IDisposable
     {
         private readonly HttpListener _listener = new HttpListener();
-        private readonly string[] _lines;
-        private readonly int _pageSize;
-        private readonly Task _loop;
+        private Task _loop = Task.CompletedTask;
 
-        public FeedServer(string[] lines, int pageSize)
+        public string BaseUri { get; private set; }
+
+        /// <summary>Binds a free port (another process may take the probed one first: then the next) and starts serving.</summary>
+        protected void Start()
         {
-            _lines = lines;
-            _pageSize = pageSize;
             for (var attempt = 0; ; attempt++)
             {
                 var probe = new TcpListener(IPAddress.Loopback, 0);
@@ -184,15 +184,8 @@ namespace MuseumSyncPester
             _loop = Task.Run(LoopAsync);
         }
 
-        public string BaseUri { get; private set; }
-        public string ObjectsUri { get { return BaseUri + "objects"; } }
-        public int Pages { get { return (_lines.Length + _pageSize - 1) / _pageSize; } }
-
-        /// <summary>One entry per request: the path and query, then each header as "Name: value", tab-separated.</summary>
-        public ConcurrentQueue<string> Requests { get; } = new ConcurrentQueue<string>();
-
-        /// <summary>Delay before each page is written (milliseconds).</summary>
-        public int DelayMs { get; set; }
+        /// <summary>Writes the response; the base class closes it, or aborts it when this throws.</summary>
+        protected abstract Task HandleAsync(HttpListenerContext context);
 
         private async Task LoopAsync()
         {
@@ -201,27 +194,16 @@ namespace MuseumSyncPester
                 HttpListenerContext context;
                 try { context = await _listener.GetContextAsync().ConfigureAwait(false); }
                 catch (Exception) { return; }
-                _ = Task.Run(() => HandleAsync(context));
+                _ = Task.Run(() => RespondAsync(context));
             }
         }
 
-        private async Task HandleAsync(HttpListenerContext context)
+        private async Task RespondAsync(HttpListenerContext context)
         {
-            var request = context.Request;
             var response = context.Response;
             try
             {
-                Requests.Enqueue(request.Url.PathAndQuery + "\t" +
-                    string.Join("\t", request.Headers.AllKeys.Select(k => k + ": " + request.Headers[k])));
-                int page;
-                if (!int.TryParse(request.QueryString["page"] ?? "1", out page) || page < 1) page = 1;
-                if (DelayMs > 0) await Task.Delay(DelayMs).ConfigureAwait(false);
-                var body = string.Concat(_lines.Skip((page - 1) * _pageSize).Take(_pageSize).Select(l => l + "\n"));
-                if (page < Pages) response.AddHeader("Link", "<" + ObjectsUri + "?page=" + (page + 1) + ">; rel=\"next\"");
-                response.ContentType = "application/x-ndjson; charset=utf-8";
-                var bytes = Encoding.UTF8.GetBytes(body);
-                response.ContentLength64 = bytes.Length;
-                await response.OutputStream.WriteAsync(bytes, 0, bytes.Length).ConfigureAwait(false);
+                await HandleAsync(context).ConfigureAwait(false);
                 response.Close();
             }
             catch (Exception)
@@ -236,8 +218,83 @@ namespace MuseumSyncPester
             _loop.Wait(TimeSpan.FromSeconds(5));
         }
     }
+
+    /// <summary>Serves fixed NDJSON lines in pages (?page=N, Link rel=next) and logs every request.</summary>
+    public sealed class FeedServer : LoopbackServer
+    {
+        private readonly string[] _lines;
+        private readonly int _pageSize;
+
+        public FeedServer(string[] lines, int pageSize)
+        {
+            _lines = lines;
+            _pageSize = pageSize;
+            Start();
+        }
+
+        public string ObjectsUri { get { return BaseUri + "objects"; } }
+        public int Pages { get { return (_lines.Length + _pageSize - 1) / _pageSize; } }
+
+        /// <summary>One entry per request: the path and query, then each header as "Name: value", tab-separated.</summary>
+        public ConcurrentQueue<string> Requests { get; } = new ConcurrentQueue<string>();
+
+        /// <summary>Delay before each page is written (milliseconds).</summary>
+        public int DelayMs { get; set; }
+
+        protected override async Task HandleAsync(HttpListenerContext context)
+        {
+            var request = context.Request;
+            var response = context.Response;
+            Requests.Enqueue(request.Url.PathAndQuery + "\t" +
+                string.Join("\t", request.Headers.AllKeys.Select(k => k + ": " + request.Headers[k])));
+            int page;
+            if (!int.TryParse(request.QueryString["page"] ?? "1", out page) || page < 1) page = 1;
+            if (DelayMs > 0) await Task.Delay(DelayMs).ConfigureAwait(false);
+            var body = string.Concat(_lines.Skip((page - 1) * _pageSize).Take(_pageSize).Select(l => l + "\n"));
+            if (page < Pages) response.AddHeader("Link", "<" + ObjectsUri + "?page=" + (page + 1) + ">; rel=\"next\"");
+            response.ContentType = "application/x-ndjson; charset=utf-8";
+            var bytes = Encoding.UTF8.GetBytes(body);
+            response.ContentLength64 = bytes.Length;
+            await response.OutputStream.WriteAsync(bytes, 0, bytes.Length).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Serves Content[path] as a PNG (404 for other paths); a test can replace the bytes between runs.</summary>
+    public sealed class ImageServer : LoopbackServer
+    {
+        public readonly ConcurrentDictionary<string, byte[]> Content = new ConcurrentDictionary<string, byte[]>();
+
+        public ImageServer() { Start(); }
+
+        protected override async Task HandleAsync(HttpListenerContext context)
+        {
+            byte[] body;
+            var response = context.Response;
+            if (Content.TryGetValue(context.Request.Url.AbsolutePath, out body))
+            {
+                response.ContentType = "image/png";
+                response.ContentLength64 = body.Length;
+                await response.OutputStream.WriteAsync(body, 0, body.Length).ConfigureAwait(false);
+            }
+            else response.StatusCode = 404;
+        }
+    }
 }
 '@
+
+function Import-LoopbackServerType {
+    if ('MuseumSyncPester.LoopbackServer' -as [type]) { return }
+    # Compiling takes seconds on a busy machine: keep the assembly in the temp folder, named by the source's hash.
+    $hash = [System.Convert]::ToHexString([System.Security.Cryptography.SHA256]::HashData(
+            [System.Text.Encoding]::UTF8.GetBytes($script:LoopbackServerSource + $PSVersionTable.PSVersion))).Substring(0, 16)
+    $assembly = [System.IO.Path]::Combine([System.IO.Path]::GetTempPath(), "MuseumSyncPester.LoopbackServer-$hash.dll")
+    if (-not [System.IO.File]::Exists($assembly)) {
+        $partial = "$assembly.$PID.tmp"
+        Add-Type -TypeDefinition $script:LoopbackServerSource -OutputAssembly $partial -OutputType Library
+        [System.IO.File]::Move($partial, $assembly, $true)
+    }
+    Add-Type -LiteralPath $assembly
+}
 
 function New-FeedLine {
     <# NDJSON lines of valid records (F-0001, F-0002, ...) that the built-in compliance rules classify. #>
@@ -250,19 +307,14 @@ function New-FeedLine {
 function Start-FeedServer {
     <# Starts a FeedServer (see above) serving -Line in pages of -PageSize; stop it with $server.Dispose(). #>
     param([Parameter(Mandatory)] [string[]] $Line, [int] $PageSize = 10)
-    if (-not ('MuseumSyncPester.FeedServer' -as [type])) {
-        # Compiling takes seconds on a busy machine: keep the assembly in the temp folder, named by the source's hash.
-        $hash = [System.Convert]::ToHexString([System.Security.Cryptography.SHA256]::HashData(
-                [System.Text.Encoding]::UTF8.GetBytes($script:FeedServerSource + $PSVersionTable.PSVersion))).Substring(0, 16)
-        $assembly = [System.IO.Path]::Combine([System.IO.Path]::GetTempPath(), "MuseumSyncPester.FeedServer-$hash.dll")
-        if (-not [System.IO.File]::Exists($assembly)) {
-            $partial = "$assembly.$PID.tmp"
-            Add-Type -TypeDefinition $script:FeedServerSource -OutputAssembly $partial -OutputType Library
-            [System.IO.File]::Move($partial, $assembly, $true)
-        }
-        Add-Type -LiteralPath $assembly
-    }
+    Import-LoopbackServerType
     [MuseumSyncPester.FeedServer]::new($Line, $PageSize)
+}
+
+function Start-ImageServer {
+    <# Serves $server.Content[path] = bytes on 127.0.0.1 (404 otherwise); stop it with $server.Dispose(). #>
+    Import-LoopbackServerType
+    [MuseumSyncPester.ImageServer]::new()
 }
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -340,4 +392,4 @@ function Start-MockMuseumApi {
 }
 
 Export-ModuleMember -Function Start-MockMuseumApi, Get-RepoRoot, Get-MuseumSyncModulePath, Import-MuseumSyncModule, Get-SampleApiPath, Start-SampleApi,
-    Stop-TestProcess, Get-PwshStartInfo, Invoke-Pwsh, Wait-Until, New-FeedLine, Start-FeedServer, Invoke-SqliteQuery, Invoke-PostgresCommand, Get-StoredRecord
+    Stop-TestProcess, Get-PwshStartInfo, Invoke-Pwsh, Wait-Until, New-FeedLine, Start-FeedServer, Start-ImageServer, Invoke-SqliteQuery, Invoke-PostgresCommand, Get-StoredRecord

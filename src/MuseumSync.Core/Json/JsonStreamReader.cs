@@ -283,25 +283,12 @@ internal sealed class JsonStreamReader : IDisposable
 
     private async ValueTask FillAsync(CancellationToken cancellationToken)
     {
-        if (_start > 0)
+        var dropped = ReadBuffer.Compact(_buffer, ref _start, ref _end);
+        _bufferOffset += dropped;
+        _startBeforeToken -= dropped;
+        if (_end == _buffer.Length && !ReadBuffer.TryGrow(ref _buffer, _end, MaxElementBytes))
         {
-            Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
-            _bufferOffset += _start;
-            _end -= _start;
-            _startBeforeToken -= _start;
-            _start = 0;
-        }
-        if (_end == _buffer.Length)
-        {
-            if (_buffer.Length > MaxElementBytes)
-            {
-                throw new InvalidDataException($"One JSON element is larger than {MaxElementBytes / (1024 * 1024)} MiB (at byte {_bufferOffset}); it is not read.");
-            }
-            // Room for one byte more than the largest element, so an element of exactly MaxElementBytes is still read whole.
-            var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(MaxElementBytes + 1, _buffer.Length * 2));
-            Buffer.BlockCopy(_buffer, 0, bigger, 0, _end);
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = bigger;
+            throw new InvalidDataException($"One JSON element is larger than {MaxElementBytes / (1024 * 1024)} MiB (at byte {_bufferOffset}); it is not read.");
         }
         var n = await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
         if (n == 0) _eof = true;

@@ -127,23 +127,10 @@ internal sealed class NdjsonReader : IDisposable
 
     private async ValueTask FillAsync(CancellationToken cancellationToken)
     {
-        if (_start > 0)
+        ReadBuffer.Compact(_buffer, ref _start, ref _end);
+        if (_end == _buffer.Length && !ReadBuffer.TryGrow(ref _buffer, _end, MaxLineBytes))
         {
-            Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
-            _end -= _start;
-            _start = 0;
-        }
-        if (_end == _buffer.Length)
-        {
-            // Room for one byte more than the longest line, so a line of exactly MaxLineBytes is still read whole.
-            if (_buffer.Length > MaxLineBytes)
-            {
-                throw new InvalidDataException($"A line is longer than {Bytes.Describe(MaxLineBytes)}; this is not newline-delimited JSON.");
-            }
-            var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(MaxLineBytes + 1, _buffer.Length * 2));
-            Buffer.BlockCopy(_buffer, 0, bigger, 0, _end);
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = bigger;
+            throw new InvalidDataException($"A line is longer than {Bytes.Describe(MaxLineBytes)}; this is not newline-delimited JSON.");
         }
         var n = await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
         if (n == 0) _eof = true;

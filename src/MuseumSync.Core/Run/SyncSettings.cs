@@ -11,7 +11,7 @@ namespace MuseumSync.Run;
 /// <see cref="Resilience.HttpResilienceOptions"/>, <see cref="Polling.PageLimitOptions"/>, <see cref="Sync.SyncWriterOptions"/>).
 /// <see cref="PollSettingsResolver"/> turns the poll half into a request; <see cref="SyncRun"/> runs the whole.
 /// </summary>
-internal sealed class SyncSettings
+internal sealed partial class SyncSettings
 {
     /// <summary>The source name records are stored under.</summary>
     public required string Source { get; set; }

@@ -80,7 +80,7 @@ public sealed class InvokeMuseumPollCommand : AsyncCmdlet
 
     /// <summary>Records per page (the limit query parameter); for ID fan-out, ids per checkpointed chunk.</summary>
     [Parameter]
-    [ValidateRange(1, 100_000)]
+    [ValidateRange(SyncSettings.PageSizeMin, SyncSettings.PageSizeMax)]
     public int PageSize { get; set; }
 
     /// <summary>Start at this position (cursor, next-page URL, page number, offset, resumptionToken) instead of the checkpoint.</summary>
@@ -94,42 +94,42 @@ public sealed class InvokeMuseumPollCommand : AsyncCmdlet
 
     /// <summary>Stop after this many pages.</summary>
     [Parameter]
-    [ValidateRange(1, int.MaxValue)]
+    [ValidateRange(SyncSettings.MaxPagesMin, SyncSettings.MaxPagesMax)]
     public int MaxPages { get; set; }
 
     /// <summary>Stop with a MuseumPollNoProgress error after this many empty pages in a row that still name a next page (20).</summary>
     [Parameter(ParameterSetName = UriParameterSet)]
-    [ValidateRange(1, 1_000_000)]
+    [ValidateRange(SyncSettings.MaxEmptyPagesMin, SyncSettings.MaxEmptyPagesMax)]
     public int MaxEmptyPages { get; set; }
 
     /// <summary>Retries per request after the first attempt.</summary>
     [Parameter(ParameterSetName = UriParameterSet)]
-    [ValidateRange(0, 100)]
+    [ValidateRange(SyncSettings.MaxRetriesMin, SyncSettings.MaxRetriesMax)]
     public int MaxRetries { get; set; }
 
     /// <summary>Seconds one request may take to answer (and the longest silence inside a body).</summary>
     [Parameter(ParameterSetName = UriParameterSet)]
-    [ValidateRange(1, 86_400)]
+    [ValidateRange(SyncSettings.TimeoutSecMin, SyncSettings.TimeoutSecMax)]
     public int TimeoutSec { get; set; }
 
     /// <summary>Seconds the whole run may take; none by default.</summary>
     [Parameter(ParameterSetName = UriParameterSet)]
-    [ValidateRange(1, int.MaxValue)]
+    [ValidateRange(SyncSettings.RunTimeoutSecMin, SyncSettings.RunTimeoutSecMax)]
     public int RunTimeoutSec { get; set; }
 
     /// <summary>The most bytes one page body may hold once decompressed; a larger page fails the run (MuseumPollPageTooLarge). The default is 256 MiB.</summary>
     [Parameter(ParameterSetName = UriParameterSet)]
-    [ValidateRange(64L * 1024, long.MaxValue)]
+    [ValidateRange(SyncSettings.MaxPageBytesMin, SyncSettings.MaxPageBytesMax)]
     public long MaxPageBytes { get; set; }
 
     /// <summary>The most bytes one record may hold; a larger one is dead-lettered with its first 64 KiB and its true size. The default is 16 MiB.</summary>
     [Parameter(ParameterSetName = UriParameterSet)]
-    [ValidateRange(1024, 1024 * 1024 * 1024)]
+    [ValidateRange(SyncSettings.MaxRecordBytesMin, SyncSettings.MaxRecordBytesMax)]
     public int MaxRecordBytes { get; set; }
 
     /// <summary>Seconds one page's body may take to arrive, summed over its reads; a slower page is read again, then fails the run (MuseumPollPageTimeout). The default is 600.</summary>
     [Parameter(ParameterSetName = UriParameterSet)]
-    [ValidateRange(1, 86_400)]
+    [ValidateRange(SyncSettings.PageTimeoutSecMin, SyncSettings.PageTimeoutSecMax)]
     public int PageTimeoutSec { get; set; }
 
     /// <summary>The JSON path of the next cursor or URL in the body (pagination.next_url, info.next, next_cursor, …).</summary>
@@ -179,37 +179,37 @@ public sealed class InvokeMuseumPollCommand : AsyncCmdlet
 
     /// <summary>Requests in flight at once (ID fan-out), also the connections opened to the server.</summary>
     [Parameter(ParameterSetName = UriParameterSet)]
-    [ValidateRange(1, 256)]
+    [ValidateRange(SyncSettings.ThrottleLimitMin, SyncSettings.ThrottleLimitMax)]
     public int ThrottleLimit { get; set; }
 
     /// <summary>A client-side pace for APIs that publish a limit but send no rate-limit headers.</summary>
     [Parameter(ParameterSetName = UriParameterSet)]
-    [ValidateRange(0.001, 100_000)]
+    [ValidateRange(SyncSettings.RequestsPerSecondMin, SyncSettings.RequestsPerSecondMax)]
     public double RequestsPerSecond { get; set; }
 
     /// <summary>At most this many requests per -RequestWindowSec (hourly or daily quotas).</summary>
     [Parameter(ParameterSetName = UriParameterSet)]
-    [ValidateRange(1, 10_000_000)]
+    [ValidateRange(SyncSettings.RequestLimitMin, SyncSettings.RequestLimitMax)]
     public int RequestLimit { get; set; }
 
     /// <summary>The window of -RequestLimit, in seconds (1).</summary>
     [Parameter(ParameterSetName = UriParameterSet)]
-    [ValidateRange(0.001, 31_622_400)]
+    [ValidateRange(SyncSettings.RequestWindowSecMin, SyncSettings.RequestWindowSecMax)]
     public double RequestWindowSec { get; set; }
 
     /// <summary>At most this many requests per UTC day, counted in -Database/-ConnectionString across runs and workers (HarvardArtMuseums: 2,500).</summary>
     [Parameter(ParameterSetName = UriParameterSet)]
-    [ValidateRange(1L, 100_000_000L)]
+    [ValidateRange(SyncSettings.DailyRequestBudgetMin, SyncSettings.DailyRequestBudgetMax)]
     public long DailyRequestBudget { get; set; }
 
     /// <summary>Seconds a failing source pauses once its circuit opens (60).</summary>
     [Parameter(ParameterSetName = UriParameterSet)]
-    [ValidateRange(1, 86_400)]
+    [ValidateRange(SyncSettings.CircuitBreakSecMin, SyncSettings.CircuitBreakSecMax)]
     public int CircuitBreakSec { get; set; }
 
     /// <summary>Seconds to cool down after a firewall/CDN throttle page (60; capped by the 60 s maximum delay).</summary>
     [Parameter(ParameterSetName = UriParameterSet)]
-    [ValidateRange(0, 3600)]
+    [ValidateRange(SyncSettings.ThrottleCooldownSecMin, SyncSettings.ThrottleCooldownSecMax)]
     public int ThrottleCooldownSec { get; set; }
 
     /// <summary>Field mapping overrides: @{ ObjectId = 'objectID'; Title = 'title | objectName'; MediaUrl = 'images[0].url' }.</summary>

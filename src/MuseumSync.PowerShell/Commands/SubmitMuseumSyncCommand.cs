@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using MuseumSync.Jobs;
 using MuseumSync.PowerShell.Internal;
+using MuseumSync.Run;
 using MuseumSync.Storage;
 using MuseumSync.Storage.Leases;
 
@@ -19,12 +20,12 @@ public sealed class SubmitMuseumSyncCommand : JobCommand
 
     /// <summary>Ids per chunk job of an ID fan-out; the default is the source's IdsPerJob key, else 500.</summary>
     [Parameter(ParameterSetName = SubmitSet)]
-    [ValidateRange(1, JobOptions.MaxIdsPerJob)]
+    [ValidateRange(SyncSettings.IdsPerJobMin, SyncSettings.IdsPerJobMax)]
     public int IdsPerJob { get; set; }
 
     /// <summary>Days per date-window job of a source whose API bounds the date at both ends (OAI-PMH, a REST API with SinceParameter and UntilParameter); the default is the source's WindowDays key, else 7.</summary>
     [Parameter(ParameterSetName = SubmitSet)]
-    [ValidateRange(1, JobOptions.MaxWindowDays)]
+    [ValidateRange(SyncSettings.WindowDaysMin, SyncSettings.WindowDaysMax)]
     public int WindowDays { get; set; }
 
     /// <summary>The Hangfire queue the jobs wait in. The default is museumsync.</summary>

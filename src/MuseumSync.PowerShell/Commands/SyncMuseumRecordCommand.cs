@@ -41,12 +41,12 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand
 
     /// <summary>Records per transaction.</summary>
     [Parameter]
-    [ValidateRange(1, 1_000_000)]
+    [ValidateRange(SyncSettings.BatchSizeMin, SyncSettings.BatchSizeMax)]
     public int BatchSize { get; set; }
 
     /// <summary>The payload bytes one transaction may collect; a batch of large records is committed before BatchSize records. The default is 64 MiB.</summary>
     [Parameter]
-    [ValidateRange(1024L, 64L * 1024 * 1024 * 1024)]
+    [ValidateRange(SyncSettings.MaxBatchBytesMin, SyncSettings.MaxBatchBytesMax)]
     public long MaxBatchBytes { get; set; }
 
     /// <summary>The profile whose field map re-validates piped dead letters (Met, ArtInstituteOfChicago, …); the default is Generic.</summary>
@@ -57,7 +57,7 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand
 
     /// <summary>Seconds the lease lasts without a renewal (renewed by every batch and every third of this while idle); a dead worker's lease frees itself after this.</summary>
     [Parameter]
-    [ValidateRange(5, 86_400)]
+    [ValidateRange(SyncSettings.LeaseTimeoutSecMin, SyncSettings.LeaseTimeoutSecMax)]
     public int LeaseTimeoutSec { get; set; }
 
     /// <summary>A compliance rule file (.psd1, see the README, "Compliance routing") whose rules decide each record's assigned access tier before the built-in rules; without it the built-in rules decide. Records the rules cannot classify are dead-lettered.</summary>
@@ -81,7 +81,7 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand
 
     /// <summary>Invalid records listed one by one per run, as warnings written after their batch is committed; the rest are counted in one closing warning. 0 writes only that warning.</summary>
     [Parameter]
-    [ValidateRange(0, 1_000_000)]
+    [ValidateRange(SyncSettings.MaxInvalidWarningsMin, SyncSettings.MaxInvalidWarningsMax)]
     public int MaxInvalidWarnings { get; set; }
 
     /// <summary>Write every invalid record as a non-terminating MuseumRecordInvalid error (after its batch is committed) instead of the warnings: under -ErrorAction Stop the first one stops the run, with that batch committed.</summary>
@@ -90,7 +90,7 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand
 
     /// <summary>The share of the source's rows (percent) one run may delete; the run stops with a SyncDeleteThreshold error before the batch that would delete more. The default is 10.</summary>
     [Parameter]
-    [ValidateRange(0.0, 100.0)]
+    [ValidateRange(SyncSettings.MaxDeletePercentMin, SyncSettings.MaxDeletePercentMax)]
     public double MaxDeletePercent { get; set; }
 
     /// <summary>Delete every record the source reports deleted, however large a share of the rows that is (-MaxDeletePercent does not apply).</summary>

@@ -9,14 +9,8 @@ namespace MuseumSync.PowerShell.Commands;
 /// <summary>Validates IIIF Presentation 3.0 Manifests and Collections (help: docs/Test-IiifManifest.md).</summary>
 [Cmdlet(VerbsDiagnostic.Test, "IiifManifest", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(IiifValidationResult))]
-public sealed class TestIiifManifestCommand : AsyncCmdlet
+public sealed class TestIiifManifestCommand : StandardsFileCommand
 {
-    /// <summary>Files by path, wildcards allowed.</summary>
-    public const string PathSet = "Path";
-
-    /// <summary>Files by literal path.</summary>
-    public const string LiteralPathSet = "LiteralPath";
-
     /// <summary>Documents by URL.</summary>
     public const string UriSet = "Uri";
 
@@ -25,18 +19,6 @@ public sealed class TestIiifManifestCommand : AsyncCmdlet
 
     private const long MaxDownloadBytes = 32L * 1024 * 1024;
     private readonly IiifValidator _validator = new();
-
-    /// <summary>Manifest or Collection files; wildcards allowed. Binds from the pipeline by property name (Path).</summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
-    [SupportsWildcards]
-    [ValidateNotNullOrEmpty]
-    public string[] Path { get; set; } = null!;
-
-    /// <summary>Files, taken literally (no wildcards). Get-ChildItem output binds here (PSPath), as do FileInfo objects (FullName).</summary>
-    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LP", "FullName")]
-    [ValidateNotNullOrEmpty]
-    public string[] LiteralPath { get; set; } = null!;
 
     /// <summary>Manifest or Collection URLs, fetched with a GET.</summary>
     [Parameter(Mandatory = true, ParameterSetName = UriSet, ValueFromPipelineByPropertyName = true)]
@@ -65,7 +47,7 @@ public sealed class TestIiifManifestCommand : AsyncCmdlet
                 foreach (var uri in Uri) Fetch(uri);
                 break;
             default:
-                foreach (var file in StandardsPaths.Files(this, ParameterSetName == LiteralPathSet ? LiteralPath : Path, ParameterSetName == LiteralPathSet))
+                foreach (var file in Files())
                 {
                     try
                     {

@@ -9,14 +9,8 @@ namespace MuseumSync.PowerShell.Commands;
 /// <summary>Validates LIDO records against the official LIDO XSD (1.0 or 1.1) and MuseumSync's quality rules (help: docs/Test-LidoRecord.md).</summary>
 [Cmdlet(VerbsDiagnostic.Test, "LidoRecord", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(LidoValidationResult))]
-public sealed class TestLidoRecordCommand : AsyncCmdlet
+public sealed class TestLidoRecordCommand : StandardsFileCommand
 {
-    /// <summary>Files by path, wildcards allowed.</summary>
-    public const string PathSet = "Path";
-
-    /// <summary>Files by literal path.</summary>
-    public const string LiteralPathSet = "LiteralPath";
-
     /// <summary>XML text.</summary>
     public const string XmlSet = "Xml";
 
@@ -24,18 +18,6 @@ public sealed class TestLidoRecordCommand : AsyncCmdlet
     public const string RecordSet = "InputObject";
 
     private LidoValidator _validator = null!;
-
-    /// <summary>LIDO files; wildcards allowed. Binds from the pipeline by property name (Path).</summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
-    [SupportsWildcards]
-    [ValidateNotNullOrEmpty]
-    public string[] Path { get; set; } = null!;
-
-    /// <summary>LIDO files, taken literally (no wildcards). Get-ChildItem output binds here (PSPath), as do FileInfo objects (FullName, e.g. ConvertTo-LidoXml -OutFile).</summary>
-    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LP", "FullName")]
-    [ValidateNotNullOrEmpty]
-    public string[] LiteralPath { get; set; } = null!;
 
     /// <summary>LIDO XML text; strings piped in (ConvertTo-LidoXml output) bind here.</summary>
     [Parameter(Mandatory = true, ParameterSetName = XmlSet, ValueFromPipeline = true)]
@@ -118,7 +100,7 @@ public sealed class TestLidoRecordCommand : AsyncCmdlet
                 Write(() => _validator.ValidateXml(LidoWriter.ToXml(InputObject), name, CancelToken), InputObject);
                 break;
             default:
-                foreach (var file in StandardsPaths.Files(this, ParameterSetName == LiteralPathSet ? LiteralPath : Path, ParameterSetName == LiteralPathSet))
+                foreach (var file in Files())
                 {
                     Write(() => _validator.ValidateFile(file, CancelToken), file);
                 }

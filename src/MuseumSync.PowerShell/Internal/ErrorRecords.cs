@@ -18,8 +18,8 @@ internal static class ErrorRecords
     {
         var (id, category) = ex switch
         {
-            // One id for every busy source: a lease another worker holds, or a scale-out submission that holds the source.
-            SyncSourceBusyException when store => ("SyncSourceBusy", ErrorCategory.ResourceBusy),
+            // One id for every busy source (a lease another worker holds, or a scale-out submission that holds the source): the exception's own.
+            SyncSourceBusyException busy when store => (busy.ErrorId, ErrorCategory.ResourceBusy),
             SyncLeaseLostException lost when store => (lost.ErrorId, ErrorCategory.ResourceBusy),
             MuseumPollException p when p.ErrorId is MuseumSync.Http.OriginPolicy.ErrorId or MuseumSync.Http.OriginPolicy.CredentialInPositionErrorId => (p.ErrorId, ErrorCategory.SecurityError),
             MuseumPollException p when p.StatusCode is 401 or 403 => (p.ErrorId, ErrorCategory.PermissionDenied),

@@ -49,4 +49,28 @@ public class JsonStreamReaderTests
         Assert.True(await items.ReadAsync(default));
         await Assert.ThrowsAnyAsync<JsonException>(async () => await items.ReadAsync(default));
     }
+
+    [Fact]
+    public async Task JsonStreamReader_BufferGrowsToTheLargestElement_OffsetsStayRight_AndAnElementBeyondTheLimitThrows()
+    {
+        // A 16-byte first buffer, refilled one byte at a time: it is compacted and doubled (16, 32, 64, 128 bytes) on the way.
+        var exact = "\"" + new string('x', 62) + "\""; // 64 bytes: exactly the largest element read
+        var json = "[1, " + exact + ", 2]";
+        using (var reader = new JsonStreamReader(new TrickleStream(Encoding.UTF8.GetBytes(json)), initialBufferBytes: 16, maxElementBytes: 64))
+        {
+            var tokens = new List<(JsonTokenType Type, long Offset, string Raw)>();
+            while (await reader.ReadAsync(default)) tokens.Add((reader.TokenType, reader.TokenOffset, Encoding.UTF8.GetString(reader.Raw)));
+
+            var text = Assert.Single(tokens, t => t.Type == JsonTokenType.String);
+            Assert.Equal((json.IndexOf(exact, StringComparison.Ordinal), exact), (text.Offset, text.Raw));
+            Assert.Equal(json.LastIndexOf('2'), tokens.Single(t => t.Raw == "2").Offset);
+        }
+
+        // The buffer stops growing once it holds more than the limit (128 bytes here): an element that fills it is refused.
+        var tooLarge = "[1, \"" + new string('x', 200) + "\"]";
+        using var small = new JsonStreamReader(new TrickleStream(Encoding.UTF8.GetBytes(tooLarge)), initialBufferBytes: 16, maxElementBytes: 64);
+        var ex = await Assert.ThrowsAsync<InvalidDataException>(async () => { while (await small.ReadAsync(default)) { } });
+        Assert.Contains("larger than", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("(at byte ", ex.Message, StringComparison.Ordinal);
+    }
 }

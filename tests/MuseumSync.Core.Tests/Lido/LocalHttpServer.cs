@@ -1,40 +1,31 @@
 using System.Collections.Concurrent;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using MuseumSync.Tests.Shared;
 
 namespace MuseumSync.Core.Tests.Lido;
 
-/// <summary>A Kestrel server on 127.0.0.1 (ephemeral port) that records every request path: schema downloads, and proof that hostile documents fetch nothing.</summary>
+/// <summary>A Kestrel server on 127.0.0.1 (<see cref="LoopbackServer"/>) that records every request path: schema downloads, and proof that hostile documents fetch nothing.</summary>
 internal sealed class LocalHttpServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly ConcurrentQueue<string> _paths = new();
+    private LoopbackServer _server = null!;
 
-    private LocalHttpServer(WebApplication app) => _app = app;
+    private LocalHttpServer()
+    {
+    }
 
-    public Uri BaseUri { get; private set; } = null!;
+    public Uri BaseUri => _server.BaseUri;
 
     public IReadOnlyList<string> Paths => _paths.ToArray();
 
     public static async Task<LocalHttpServer> StartAsync(Func<HttpContext, Task> handler)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        app.Urls.Add("http://127.0.0.1:0");
-        var server = new LocalHttpServer(app);
-        app.Run(async ctx =>
+        var server = new LocalHttpServer();
+        server._server = await LoopbackServer.StartAsync(async ctx =>
         {
             server._paths.Enqueue(ctx.Request.Path + ctx.Request.QueryString);
             await handler(ctx);
         });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        server.BaseUri = new Uri(address.TrimEnd('/') + "/");
         return server;
     }
 
@@ -56,9 +47,5 @@ internal sealed class LocalHttpServer : IAsyncDisposable
         ctx.Response.StatusCode = 404;
     });
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }

@@ -1,6 +1,6 @@
-using Microsoft.Data.Sqlite;
 using MuseumSync.Storage;
 using MuseumSync.Core.Tests.Storage;
+using MuseumSync.Core.Tests.Storage.Sqlite;
 using MuseumSync.Storage.Sqlite;
 
 namespace MuseumSync.Core.Tests.Ocr;
@@ -8,19 +8,15 @@ namespace MuseumSync.Core.Tests.Ocr;
 /// <summary>A SQLite store in a folder of its own, with records committed as a sync would.</summary>
 internal sealed class OcrTestStore : IAsyncDisposable
 {
-    private readonly string _dir = TestPaths.TempDirectory();
+    private readonly SqliteTestDatabase _db;
 
-    public SqliteSyncStore Store { get; private set; } = null!;
+    private OcrTestStore(SqliteTestDatabase db) => _db = db;
 
-    public string Path => System.IO.Path.Combine(_dir, "ocr.db");
+    public SqliteSyncStore Store => _db.Store;
 
-    public static async Task<OcrTestStore> CreateAsync()
-    {
-        var s = new OcrTestStore();
-        s.Store = await SqliteSyncStore.OpenAsync(s.Path, create: true, CancellationToken.None);
-        await s.Store.InitializeAsync(CancellationToken.None);
-        return s;
-    }
+    public string Path => _db.Path;
+
+    public static async Task<OcrTestStore> CreateAsync() => new(await SqliteTestDatabase.CreateAsync("ocr.db"));
 
     public static MuseumRecord Record(string id, string? media, string? manifest = null, string source = "ocr") => new()
     {
@@ -46,10 +42,5 @@ internal sealed class OcrTestStore : IAsyncDisposable
     public async Task<IReadOnlyList<DeadLetter>> DeadLettersAsync(string source = "ocr") =>
         await Store.GetDeadLettersAsync(new DeadLetterQuery { Source = source }, CancellationToken.None);
 
-    public async ValueTask DisposeAsync()
-    {
-        await Store.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
-    }
+    public ValueTask DisposeAsync() => _db.DisposeAsync();
 }

@@ -1,32 +1,27 @@
 using System.Collections.Concurrent;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
+using MuseumSync.Tests.Shared;
 
 namespace MuseumSync.Core.Tests.Polling;
 
 /// <summary>One request as the server saw it.</summary>
 internal sealed record SeenRequest(int Number, string PathAndQuery, string? Cursor, string? Limit, string? CorrelationId, string Accept);
 
-/// <summary>A real Kestrel server on 127.0.0.1 with an ephemeral port, answering with a test's handler.</summary>
+/// <summary>A real Kestrel server on 127.0.0.1 with an ephemeral port (<see cref="LoopbackServer"/>), answering with a test's handler and recording each request.</summary>
 internal sealed class TestApiServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly ConcurrentQueue<SeenRequest> _requests = new();
+    private LoopbackServer _server = null!;
     private int _count;
 
-    private TestApiServer(WebApplication app, Uri baseUri)
+    private TestApiServer()
     {
-        _app = app;
-        BaseUri = baseUri;
     }
 
     /// <summary>The server's root, for example http://127.0.0.1:41234/.</summary>
-    public Uri BaseUri { get; }
+    public Uri BaseUri => _server.BaseUri;
 
     public IReadOnlyList<SeenRequest> Requests => _requests.ToArray();
 
@@ -37,14 +32,9 @@ internal sealed class TestApiServer : IAsyncDisposable
     /// <summary>Starts a server; <paramref name="handler"/> gets the context and the 1-based request number.</summary>
     public static async Task<TestApiServer> StartAsync(Func<HttpContext, int, Task> handler)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        app.Urls.Add("http://127.0.0.1:0");
-        TestApiServer? server = null;
-        app.Run(async ctx =>
+        var s = new TestApiServer();
+        s._server = await LoopbackServer.StartAsync(async ctx =>
         {
-            var s = server!;
             var n = Interlocked.Increment(ref s._count);
             var q = ctx.Request.Query;
             s._requests.Enqueue(new SeenRequest(
@@ -56,10 +46,7 @@ internal sealed class TestApiServer : IAsyncDisposable
                 ctx.Request.Headers.Accept.ToString()));
             await handler(ctx, n);
         });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        server = new TestApiServer(app, new Uri(address.TrimEnd('/') + "/"));
-        return server;
+        return s;
     }
 
     /// <summary>Waits until the client goes away or the server stops: a server that never answers.</summary>
@@ -87,17 +74,5 @@ internal sealed class TestApiServer : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        try
-        {
-            await _app.StopAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            // a handler still blocked on a cancelled test; the disposal below tears it down.
-        }
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }

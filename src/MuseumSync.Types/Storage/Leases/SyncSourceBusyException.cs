@@ -1,20 +1,26 @@
 namespace MuseumSync;
 
-/// <summary>Another worker holds the lease on the source (or partition): this run did nothing and should end.</summary>
+/// <summary>
+/// Another worker holds the lease on the source (or partition), or a scale-out submission holds the source: this run did
+/// nothing and should end. Every instance carries the error id <c>SyncSourceBusy</c> and is transient (the source is free
+/// again once the holder ends).
+/// </summary>
 public sealed class SyncSourceBusyException : MuseumSyncException
 {
-    /// <summary>Creates the exception.</summary>
-    public SyncSourceBusyException() { }
+    private const string Id = "SyncSourceBusy";
 
     /// <summary>Creates the exception.</summary>
-    public SyncSourceBusyException(string message) : base(message) { }
+    public SyncSourceBusyException() : this("The source is busy: another worker or a scale-out submission holds it.") { }
 
     /// <summary>Creates the exception.</summary>
-    public SyncSourceBusyException(string message, Exception? inner) : base(message, inner) { }
+    public SyncSourceBusyException(string message) : base(message, Id, isTransient: true) { }
+
+    /// <summary>Creates the exception.</summary>
+    public SyncSourceBusyException(string message, Exception? inner) : base(message, Id, isTransient: true, inner) { }
 
     /// <summary>Creates the exception for <paramref name="holder"/>.</summary>
     public SyncSourceBusyException(SyncLeaseHolder holder, string database)
-        : base(Describe(holder, database), "SyncSourceBusy", isTransient: true)
+        : base(Describe(holder, database), Id, isTransient: true)
     {
         Holder = holder;
     }

@@ -158,6 +158,7 @@ public abstract partial class StoreContractTests
         var writer = new SyncWriter(Store, new SyncWriterOptions { Source = "met", StoreDescription = "the test store" });
         var busy = await Assert.ThrowsAsync<SyncSourceBusyException>(async () => await writer.EnsureLeaseAsync("met"));
         Assert.Contains("held by scale-out submission g1", busy.Message, StringComparison.Ordinal);
+        Assert.Equal("SyncSourceBusy", busy.ErrorId);
         Assert.Contains("1 of 2 jobs done", busy.Message, StringComparison.Ordinal);
         Assert.Contains("Get-MuseumSyncJob -Submission g1", busy.Message, StringComparison.Ordinal);
         Assert.Contains("Submit-MuseumSync -ConfigPath <your sync.psd1> -Abandon g1", busy.Message, StringComparison.Ordinal);

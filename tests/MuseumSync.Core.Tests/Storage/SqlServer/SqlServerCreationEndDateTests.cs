@@ -14,10 +14,9 @@ public sealed class SqlServerCreationEndDateTests
     [InlineData("Mirror_2")]
     public void Migration10_AddsTheEndDateAndItsSortKey_NullableOnExistingRows(string schema)
     {
-        var statements = new SqlServerStatements(schema);
-        var script = Parse(statements.Migration(SqlServerSchema.Migrations.Single(m => m.Version == 10).Sql));
+        var all = TSqlAssert.Migration(schema, 10);
 
-        var alter = Assert.IsType<AlterTableAddTableElementStatement>(Assert.Single(script.Batches.SelectMany(b => b.Statements)));
+        var alter = Assert.IsType<AlterTableAddTableElementStatement>(Assert.Single(all));
         Assert.Equal(schema, alter.SchemaObjectName.SchemaIdentifier.Value);
         Assert.Equal("museum_records", alter.SchemaObjectName.BaseIdentifier.Value);
         var columns = alter.Definition.ColumnDefinitions.Select(c => (c.ColumnIdentifier.Value, Type: ((SqlDataTypeReference)c.DataType).Name.BaseIdentifier.Value.ToLowerInvariant(),
@@ -30,12 +29,12 @@ public sealed class SqlServerCreationEndDateTests
     {
         var sql = new SqlServerStatements("museumsync");
 
-        var stage = Parse(sql.CreateStages).Batches.SelectMany(b => b.Statements).OfType<IfStatement>().Select(i => i.ThenStatement).OfType<CreateTableStatement>().First();
+        var stage = TSqlAssert.Statements(sql.CreateStages).OfType<IfStatement>().Select(i => i.ThenStatement).OfType<CreateTableStatement>().First();
         var staged = stage.Definition.ColumnDefinitions.Select(c => c.ColumnIdentifier.Value).ToList();
         Assert.Contains("creation_end_date", staged);
         Assert.Contains("creation_end_sort", staged);
 
-        var merge = Parse(sql.MergeRecords).Batches.SelectMany(b => b.Statements).OfType<MergeStatement>().Single();
+        var merge = TSqlAssert.Statements(sql.MergeRecords).OfType<MergeStatement>().Single();
         var actions = merge.MergeSpecification.ActionClauses.Select(a => a.Action).ToList();
         var update = actions.OfType<UpdateMergeAction>().Single();
         var set = update.SetClauses.OfType<AssignmentSetClause>().ToDictionary(c => c.Column.MultiPartIdentifier.Identifiers[^1].Value,
@@ -48,12 +47,5 @@ public sealed class SqlServerCreationEndDateTests
         Assert.Equal(insertColumns.Count, values.Count);
         Assert.Equal("s.creation_end_date", values[insertColumns.IndexOf("creation_end_date")]);
         Assert.Equal("s.creation_end_sort", values[insertColumns.IndexOf("creation_end_sort")]);
-    }
-
-    private static TSqlScript Parse(string sql)
-    {
-        var script = (TSqlScript)new TSql160Parser(initialQuotedIdentifiers: true).Parse(new StringReader(sql), out var errors);
-        Assert.True(errors.Count == 0, string.Join("; ", errors.Select(e => $"line {e.Line}, column {e.Column}: {e.Message}")));
-        return script;
     }
 }

@@ -14,9 +14,7 @@ public sealed class SqlServerCreationSortMigrationTests
     [InlineData("Mirror_2")]
     public void Migration9_CopiesTheComputedValuesIntoAPlainColumnOfTheSameName(string schema)
     {
-        var statements = new SqlServerStatements(schema);
-        var script = Parse(statements.Migration(SqlServerSchema.Migrations.Single(m => m.Version == 9).Sql));
-        var all = script.Batches.SelectMany(b => b.Statements).ToList();
+        var all = TSqlAssert.Migration(schema, 9);
 
         var added = Assert.Single(all.OfType<AlterTableAddTableElementStatement>()).Definition.ColumnDefinitions.Single();
         Assert.Equal("creation_sort_kept", added.ColumnIdentifier.Value);
@@ -26,7 +24,7 @@ public sealed class SqlServerCreationSortMigrationTests
         // The copy runs through EXEC (the batch is compiled before the new column exists): that text is a valid UPDATE too.
         var exec = all.OfType<ExecuteStatement>().Select(e => e.ExecuteSpecification.ExecutableEntity).ToList();
         var copy = Assert.Single(exec.OfType<ExecutableStringList>());
-        var update = Assert.Single(Parse(string.Concat(copy.Strings.OfType<StringLiteral>().Select(s => s.Value))).Batches.SelectMany(b => b.Statements).OfType<UpdateStatement>());
+        var update = Assert.Single(TSqlAssert.Statements(string.Concat(copy.Strings.OfType<StringLiteral>().Select(s => s.Value))).OfType<UpdateStatement>());
         Assert.Equal(schema, ((NamedTableReference)update.UpdateSpecification.Target).SchemaObject.SchemaIdentifier.Value);
 
         var drop = Assert.Single(all.OfType<AlterTableDropTableElementStatement>()).AlterTableDropTableElements.Single();
@@ -46,12 +44,5 @@ public sealed class SqlServerCreationSortMigrationTests
         Assert.Contains("creation_sort     bigint        NULL", sql.CreateStages, StringComparison.Ordinal);
         Assert.Contains("creation_sort = s.creation_sort", sql.MergeRecords, StringComparison.Ordinal);
         Assert.Contains("s.creation_sort)", sql.MergeRecords, StringComparison.Ordinal);
-    }
-
-    private static TSqlScript Parse(string sql)
-    {
-        var script = (TSqlScript)new TSql160Parser(initialQuotedIdentifiers: true).Parse(new StringReader(sql), out var errors);
-        Assert.True(errors.Count == 0, string.Join("; ", errors.Select(e => $"line {e.Line}, column {e.Column}: {e.Message}")));
-        return script;
     }
 }

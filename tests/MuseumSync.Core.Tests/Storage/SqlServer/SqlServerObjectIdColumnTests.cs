@@ -28,10 +28,8 @@ public sealed class SqlServerObjectIdColumnTests
         var visitor = new ObjectIdColumns();
         foreach (var (name, sql) in new SqlServerStatements("museumsync").All())
         {
-            var fragment = new TSql160Parser(initialQuotedIdentifiers: true).Parse(new StringReader(sql), out var errors);
-            Assert.Empty(errors);
             visitor.Statement = name;
-            fragment.Accept(visitor);
+            TSqlAssert.Parses(sql, name).Accept(visitor);
         }
 
         Assert.True(visitor.Found.Count >= 4, $"Only {visitor.Found.Count} object_id columns found.");

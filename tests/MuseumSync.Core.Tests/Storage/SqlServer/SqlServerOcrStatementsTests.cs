@@ -24,22 +24,14 @@ public sealed class SqlServerOcrStatementsTests
 
     [Theory]
     [MemberData(nameof(Statements))]
-    public void Statement_ParsesWithTSql160_WithoutErrors(string name, string sql)
-    {
-        var fragment = new TSql160Parser(initialQuotedIdentifiers: true).Parse(new StringReader(sql), out var errors);
-
-        Assert.True(errors.Count == 0, $"{name}: " + string.Join("; ", errors.Select(e => $"line {e.Line}, column {e.Column}: {e.Message}")));
-        Assert.DoesNotContain("{s}", sql, StringComparison.Ordinal);
-        Assert.NotNull(fragment);
-    }
+    public void Statement_ParsesWithTSql160_WithoutErrors(string name, string sql) => TSqlAssert.Parses(sql, name);
 
     [Fact]
     public void Candidates_AreBoundedByTop()
     {
-        var script = (TSqlScript)new TSql160Parser(true).Parse(new StringReader(new SqlServerStatements("museumsync").Migration(SqlServerOcrStatements.Candidates)), out var errors);
-        Assert.Empty(errors);
+        var statements = TSqlAssert.Statements(new SqlServerStatements("museumsync").Migration(SqlServerOcrStatements.Candidates));
 
-        var select = Assert.IsType<SelectStatement>(Assert.Single(script.Batches.SelectMany(b => b.Statements)));
+        var select = Assert.IsType<SelectStatement>(Assert.Single(statements));
         Assert.NotNull(((QuerySpecification)select.QueryExpression).TopRowFilter);
     }
 }

@@ -24,23 +24,13 @@ public sealed class SqlServerRequestBudgetStatementsTests
 
     [Theory]
     [MemberData(nameof(Statements))]
-    public void Statement_ParsesWithTSql160_WithoutErrors(string name, string sql)
-    {
-        var fragment = new TSql160Parser(initialQuotedIdentifiers: true).Parse(new StringReader(sql), out var errors);
-
-        Assert.True(errors.Count == 0, $"{name}: " + string.Join("; ", errors.Select(e => $"line {e.Line}, column {e.Column}: {e.Message}")));
-        Assert.DoesNotContain("{s}", sql, StringComparison.Ordinal);
-        Assert.NotNull(fragment);
-    }
+    public void Statement_ParsesWithTSql160_WithoutErrors(string name, string sql) => TSqlAssert.Parses(sql, name);
 
     [Fact]
     public void Reserve_IsOneUpdateOfTheLockedRow_WithOutput()
     {
         var sql = RequestBudgetSql.SqlServerReserve("[museumsync]");
-        var script = (TSqlScript)new TSql160Parser(true).Parse(new StringReader(sql), out var errors);
-        Assert.Empty(errors);
-
-        var update = Assert.Single(script.Batches.SelectMany(b => b.Statements).OfType<UpdateStatement>());
+        var update = Assert.Single(TSqlAssert.Statements(sql).OfType<UpdateStatement>());
         Assert.NotNull(update.UpdateSpecification.OutputClause);
         Assert.Contains("WITH (UPDLOCK, ROWLOCK)", sql, StringComparison.Ordinal);
         Assert.Contains("SYSUTCDATETIME()", sql, StringComparison.Ordinal);

@@ -22,16 +22,7 @@ public sealed partial class SqlServerStatementsTests
 
     [Theory]
     [MemberData(nameof(Statements))]
-    public void Statement_ParsesWithTSql160_WithoutErrors(string name, string sql)
-    {
-        var parser = new TSql160Parser(initialQuotedIdentifiers: true);
-
-        using var reader = new StringReader(sql);
-        var fragment = parser.Parse(reader, out var errors);
-
-        Assert.True(errors.Count == 0, $"{name}: " + string.Join("; ", errors.Select(e => $"line {e.Line}, column {e.Column}: {e.Message}")));
-        Assert.NotNull(fragment);
-    }
+    public void Statement_ParsesWithTSql160_WithoutErrors(string name, string sql) => TSqlAssert.Parses(sql, name);
 
     [Fact]
     public void All_CoversEveryStatementAndMigration()
@@ -48,10 +39,7 @@ public sealed partial class SqlServerStatementsTests
     public void MergeRecords_IsOneMergeWithHoldlockAndOutputAction()
     {
         var sql = new SqlServerStatements("museumsync").MergeRecords;
-        var script = (TSqlScript)new TSql160Parser(true).Parse(new StringReader(sql), out var errors);
-        Assert.Empty(errors);
-
-        var merge = Assert.Single(script.Batches.SelectMany(b => b.Statements).OfType<MergeStatement>());
+        var merge = Assert.Single(TSqlAssert.Statements(sql).OfType<MergeStatement>());
         Assert.Contains("WITH (HOLDLOCK)", sql, StringComparison.Ordinal);
         Assert.Contains("OUTPUT $action INTO @actions", sql, StringComparison.Ordinal);
         Assert.Contains("t.content_hash <> s.content_hash", sql, StringComparison.Ordinal); // unchanged rows are not rewritten

@@ -8,27 +8,10 @@ namespace MuseumSync.Core.Tests.Storage.Sqlite;
 /// The set-based lookup and the UTF-8 binding of the SQLite batch upsert: text round-trips exactly, and every record is
 /// counted as a row-by-row store counts it, repeats within a batch included.
 /// </summary>
-public sealed class SqliteBatchUpsertTests : IAsyncLifetime
+public sealed class SqliteBatchUpsertTests : SqliteStoreTestBase
 {
     private static readonly DateTimeOffset s_t1 = new(2025, 1, 1, 10, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset s_t2 = new(2025, 1, 2, 10, 0, 0, TimeSpan.Zero);
-
-    private readonly string _dir = TestPaths.TempDirectory();
-    private string DbPath => Path.Combine(_dir, "sync.db");
-    private SqliteSyncStore _store = null!;
-
-    public async Task InitializeAsync()
-    {
-        _store = await SqliteSyncStore.OpenAsync(DbPath, create: true, CancellationToken.None);
-        await _store.InitializeAsync(CancellationToken.None);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _store.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
-    }
 
     private static MuseumRecord Rec(string id, string title = "Seal", string? accession = null, string? raw = null) => new()
     {

@@ -6,29 +6,13 @@ using MuseumSync.Storage.Sqlite;
 
 namespace MuseumSync.Core.Tests.Storage.Sqlite;
 
-public sealed class SqliteSyncStoreTests : IAsyncLifetime
+public sealed class SqliteSyncStoreTests : SqliteStoreTestBase
 {
     private static readonly long SqliteSchemaVersions = MuseumSync.Storage.Sqlite.SqliteSchema.Migrations.Length;
 
     private static readonly DateTimeOffset s_t1 = new(2025, 1, 1, 10, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset s_t2 = new(2025, 1, 2, 10, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset s_t3 = new(2025, 1, 3, 10, 0, 0, TimeSpan.Zero);
-
-    private readonly string _dir = TestPaths.TempDirectory();
-    private string DbPath => Path.Combine(_dir, "sync.db");
-    private SqliteSyncStore _store = null!;
-
-    public async Task InitializeAsync()
-    {
-        _store = await SqliteSyncStore.OpenAsync(DbPath, create: true, CancellationToken.None);
-        await _store.InitializeAsync(CancellationToken.None);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _store.DisposeAsync();
-        Directory.Delete(_dir, recursive: true);
-    }
 
     private static MuseumRecord Rec(string id, string title = "Seal", string? raw = null, bool valid = true)
         => new()
