@@ -13,7 +13,7 @@ public sealed class SqlServerDeleteCountsTests
     {
         var sql = SqlServerDialect.CountForDeleteSql(SqlIdentifier.QuoteSqlServer(schema));
 
-        TSqlAssert.Parses(sql, nameof(SqlServerSyncStore.CountForDeleteSql));
+        TSqlAssert.Parses(sql, nameof(SqlServerDialect.CountForDeleteSql));
 
         Assert.Contains("@source", sql, StringComparison.Ordinal);
         Assert.Contains("OPENJSON(@ids)", sql, StringComparison.Ordinal);
