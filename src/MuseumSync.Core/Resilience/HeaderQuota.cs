@@ -6,26 +6,28 @@ namespace MuseumSync.Resilience;
 /// With several requests in flight the server does not count them in the order they started, and their answers do not
 /// come back in the order it counted them. So the figures of a window rest on one answer, the <em>basis</em>: the one
 /// counted last as far as this client can tell. What may still start is the basis's <c>Remaining</c>, less every request
-/// that may be counted after it: those still in flight, and those that completed while the basis was in flight (or
-/// after it) without saying they were counted before it. A request that completed before the basis started was counted
-/// before it: its answer reached this client first.
+/// that may be counted after it: those still in flight, and those that completed after the basis started without saying
+/// they were counted before it. (A request that completed before the basis started was counted before it.)
 /// </para>
 /// <para>
-/// An answer with less left than the basis (from a request started after the window began) becomes the basis: the
-/// count only grows within a window. An answer with more left was counted earlier, and only frees its own slot. The
-/// figures start again (a new window; the allowance rises) only when the server shows that a window has passed:
+/// Within a window the count only grows. An answer with less left than the basis, from a request started after the
+/// window began, becomes the basis. An answer with as much left or more was counted earlier: it frees its own slot and
+/// raises nothing else, however late it comes. The figures start again (a new window, a higher allowance) only when the
+/// server shows that a window has passed:
 /// <list type="bullet">
-/// <item>an answer from a request started after the basis (or an earlier figure of the window) arrived, with more left
-/// than that figure: the server counted it later, yet its count is lower, so the window reset between the two;</item>
-/// <item>an answer whose reset lies wholly after the basis's, give or take the second a reset in whole seconds may
-/// have been rounded by, and the time the request took (an absolute epoch reset, or a relative one of a long window);</item>
-/// <item>the clock passing the basis's reset, with every request that completed after the basis started counted
-/// against the new window (it may have been counted after the reset).</item>
+/// <item>an answer from a request started after an earlier answer of the window arrived, with more left than that one
+/// had: the server counted it later, yet found more left, so the window reset in between (on a rolling window: slots
+/// freed);</item>
+/// <item>an answer whose reset lies wholly after the basis's, allowing for the second by which a reset in whole seconds
+/// may have been rounded and for the time the request took: an epoch reset, or the relative reset of a long window
+/// (two answers of a one-second window, saying "1 s" 300 ms apart, name the same window as far as this can tell);</item>
+/// <item>the clock passing the basis's reset, with every request that completed after the basis started counted against
+/// the new window (the server may have counted it after the reset).</item>
 /// </list>
-/// An answer whose reset lies wholly before the basis's belongs to a window already over and changes nothing; so does an
-/// answer with as little left as the basis or less from a request that started before the window began (it may have
-/// been counted before the reset): it stays counted against the new window, but neither lowers the figures nor blocks.
-/// A failure (no answer, or one without <c>Remaining</c>) stays counted too: the server may have counted it.
+/// An answer whose reset lies wholly before the basis's belongs to a window already over and changes nothing. An answer
+/// with less left from a request started before the window began may be a stale one of the window before: it stays
+/// counted, but neither lowers the figures nor blocks. A failure (no answer, or one without <c>Remaining</c>) stays
+/// counted too: the server may have counted it. Where no window can be told apart, the figures only ever err low.
 /// </para>
 /// <para>
 /// A rolling window (api.data.gov: <c>X-RateLimit-Limit</c> and <c>-Remaining</c>, no reset, an hour that rolls) never
@@ -343,7 +345,7 @@ internal sealed class HeaderQuota
         /// <summary>Counted after the basis in its window: the answer becomes the basis.</summary>
         CountedLater,
 
-        /// <summary>Counted before the basis: it frees its own slot and changes nothing else.</summary>
+        /// <summary>Counted before the basis (as much left or more): it frees its own slot and changes nothing else.</summary>
         CountedEarlier,
 
         /// <summary>Counted in a window already over: it counts against nothing now.</summary>
