@@ -53,6 +53,9 @@ internal sealed class HeaderQuota
     /// <summary>A reset in whole seconds may have been rounded (up, down or to the nearest) by up to this much.</summary>
     private static readonly TimeSpan s_resetRounding = TimeSpan.FromSeconds(1);
 
+    /// <summary>The shortest wait for an answer on its way.</summary>
+    private static readonly TimeSpan s_minRetry = TimeSpan.FromMilliseconds(1);
+
     private readonly object _lock = new();
     private readonly TimeSpan? _rollingWindow;
     private readonly Dictionary<long, Flight> _inFlight = new();
@@ -74,6 +77,7 @@ internal sealed class HeaderQuota
     private bool _blocked;
     private TimeSpan _spacing;
     private DateTimeOffset _nextStart = DateTimeOffset.MinValue;
+    private TimeSpan _roundTrip = s_minRetry;
 
     /// <summary>A quota whose window resets when the server says (or, when it names no reset, rolls over <paramref name="rollingWindow"/>).</summary>
     public HeaderQuota(TimeSpan? rollingWindow = null) => _rollingWindow = rollingWindow;
@@ -130,6 +134,14 @@ internal sealed class HeaderQuota
                 if (a <= 0)
                 {
                     sequence = -1;
+                    if (_remaining > 0 && _unplaced > 0 && _inFlight.Count > 0)
+                    {
+                        // The server said there is room; what fills it here is, in part, requests that completed with no
+                        // known place in its count. An answer on its way may place them (before it): ask again after
+                        // about one round trip rather than wait for the reset.
+                        wait = _resetBy is { } until && until - now < _roundTrip ? until - now : _roundTrip;
+                        return false;
+                    }
                     if (_resetBy is { } by)
                     {
                         // Spent until the basis's window resets (RollOverIfDue saw it has not yet).
@@ -161,6 +173,7 @@ internal sealed class HeaderQuota
             RollOverIfDue(now);
             if (!_inFlight.Remove(sequence, out var flight)) return null;
             var index = _completions++;
+            _roundTrip = TimeSpan.FromTicks(Math.Clamp((now - flight.Admitted).Ticks, s_minRetry.Ticks, DefaultReset.Ticks));
             if (info?.Limit is { } l) _limit = l;
             var place = Unplaced;
             var rebased = false;
