@@ -78,6 +78,7 @@ internal sealed class HeaderQuota
     private TimeSpan _spacing;
     private DateTimeOffset _nextStart = DateTimeOffset.MinValue;
     private TimeSpan _roundTrip = s_minRetry;
+    private DateTimeOffset _latest = DateTimeOffset.MinValue;
 
     /// <summary>A quota whose window resets when the server says (or, when it names no reset, rolls over <paramref name="rollingWindow"/>).</summary>
     public HeaderQuota(TimeSpan? rollingWindow = null) => _rollingWindow = rollingWindow;
@@ -108,6 +109,7 @@ internal sealed class HeaderQuota
     {
         lock (_lock)
         {
+            now = Latest(now);
             RollOverIfDue(now);
             if (_blocked)
             {
@@ -170,6 +172,7 @@ internal sealed class HeaderQuota
     {
         lock (_lock)
         {
+            now = Latest(now);
             RollOverIfDue(now);
             if (!_inFlight.Remove(sequence, out var flight)) return null;
             var index = _completions++;
@@ -264,6 +267,16 @@ internal sealed class HeaderQuota
             _blocked = false;
         }
         _marks.Add(new Mark(_nextSequence, remaining));
+    }
+
+    /// <summary>
+    /// The later of <paramref name="now"/> and the latest time seen: a caller that read the clock and then waited for the
+    /// lock while others moved on must not reckon its waits from the past (they would reach past the reset).
+    /// </summary>
+    private DateTimeOffset Latest(DateTimeOffset now)
+    {
+        if (now > _latest) _latest = now;
+        return _latest;
     }
 
     /// <summary>Starts the next window when the clock has passed the basis's reset.</summary>
