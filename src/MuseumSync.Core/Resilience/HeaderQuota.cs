@@ -27,7 +27,9 @@ namespace MuseumSync.Resilience;
 /// An answer whose reset lies wholly before the basis's belongs to a window already over and changes nothing. An answer
 /// with less left from a request started before the window began may be a stale one of the window before: it stays
 /// counted, but neither lowers the figures nor blocks. A failure (no answer, or one without <c>Remaining</c>) stays
-/// counted too: the server may have counted it. Where no window can be told apart, the figures only ever err low.
+/// counted too: the server may have counted it. Where no window can be told apart, the figures only ever err low; and
+/// when only such requests of unknown place fill what the server said is left, a request asks again after about one
+/// round trip (an answer on its way may place them) instead of waiting for the reset.
 /// </para>
 /// <para>
 /// A rolling window (api.data.gov: <c>X-RateLimit-Limit</c> and <c>-Remaining</c>, no reset, an hour that rolls) never
@@ -59,20 +61,20 @@ internal sealed class HeaderQuota
     private readonly object _lock = new();
     private readonly TimeSpan? _rollingWindow;
     private readonly Dictionary<long, Flight> _inFlight = new();
-    private readonly Queue<Done> _done = new();
-    private readonly List<Mark> _marks = new();
+    private readonly Queue<Done> _done = new();          // recent completions, to place later answers against
+    private readonly List<Mark> _marks = new();          // the figures of this window, for the causal test
     private long _nextSequence;
-    private long _completions;
-    private long _forgottenBefore;
+    private long _completions;                           // completions so far: the index of the next one
+    private long _forgottenBefore;                       // completions before this index were let go of _done
     private long? _limit;
     private long? _allowance;
-    private long? _remaining;
-    private long _unplaced;
-    private long _basisFrom;
-    private long _basisIndex = -1;
-    private DateTimeOffset? _resetFrom;
+    private long? _remaining;                            // the basis's Remaining (null: no figures yet)
+    private long _unplaced;                              // completions that may be counted after the basis
+    private long _basisFrom;                             // completions before the basis started (a rollover counts from here)
+    private long _basisIndex = -1;                       // the basis's own completion index
+    private DateTimeOffset? _resetFrom;                  // the basis's reset lies between these two instants
     private DateTimeOffset? _resetBy;
-    private long _windowStart;
+    private long _windowStart;                           // requests numbered below started before this window was known
     private DateTimeOffset _blockedUntil = DateTimeOffset.MinValue;
     private bool _blocked;
     private TimeSpan _spacing;
