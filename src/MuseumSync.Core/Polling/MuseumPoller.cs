@@ -389,7 +389,7 @@ internal sealed class MuseumPoller
     }
 
     internal static bool IsBodyFailure(Exception ex, CancellationToken token) =>
-        !token.IsCancellationRequested && ex is IOException or HttpRequestException or TimeoutException or OperationCanceledException;
+        !token.IsCancellationRequested && ex is IOException or HttpRequestException or TimeoutException or OperationCanceledException or System.Net.Sockets.SocketException;
 
     internal static string Describe(string? next) => next is null ? "(none: last page)" : next.Length <= 80 ? next : next[..77] + "...";
 

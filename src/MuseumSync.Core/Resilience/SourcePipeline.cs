@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.Sockets;
 using MuseumSync.Auth;
 using MuseumSync.Http;
 using MuseumSync.Polling;
@@ -108,7 +109,7 @@ internal sealed class SourcePipeline
                 $"Could not reach {Mask(url)}: {ConnectFailure.Cause(ex)} (correlation {correlationId}). No request of this run has reached the source, and this is not a failure that passes in seconds, so the run stops at once instead of retrying: check the URL (-Uri), the host name, the firewall and the TLS certificate. The run resumes from its checkpoint next time.",
                 "MuseumPollUnreachable", isTransient: true, Strip(url), null, correlationId, ex);
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException or TimeoutRejectedException)
+        catch (Exception ex) when (ex is HttpRequestException or IOException or TimeoutRejectedException or SocketException)
         {
             throw new MuseumPollException(
                 $"Could not read {Mask(url)}: {ConnectFailure.Cause(ex)} (correlation {correlationId}). Check that the endpoint is up and reachable; the run resumes from its checkpoint next time.",
@@ -330,7 +331,8 @@ internal sealed class SourcePipeline
             return ex switch
             {
                 HttpRequestException h => !FailsFast(h),
-                TimeoutRejectedException or IOException => true,
+                // A socket error the handler did not wrap (SocketsHttpHandler wraps its own; a handler or stream in between may not).
+                TimeoutRejectedException or IOException or SocketException => true,
                 MuseumPollException m => m.IsTransient && m.ErrorId is not ("MuseumPollQuotaExhausted" or SharedRequestBudget.SpentErrorId),
                 _ => false,
             };

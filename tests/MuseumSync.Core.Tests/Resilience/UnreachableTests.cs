@@ -44,6 +44,31 @@ public sealed class UnreachableTests : IDisposable
         Assert.DoesNotContain("SECRET", ex.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>A socket error that reaches the pipeline unwrapped (a handler in between that does not wrap it): a transient
+    /// failure, retried, then MuseumPollUnreachable naming the URL, never a bare SocketException.</summary>
+    [Fact]
+    public async Task PollAsync_UnwrappedSocketError_RetriedThenUnreachableNamingTheUrl()
+    {
+        var time = new InstantTime();
+        using var http = new HttpClient(new ThrowingHandler(() => new SocketException((int)SocketError.ConnectionReset)));
+        var poller = Poller(http, time);
+        var request = new PollRequest { Uri = new Uri("http://127.0.0.1:9/objects?api_key=SECRET"), Source = "down", Resilience = FastResilience(retries: 2) };
+
+        var ex = await Assert.ThrowsAsync<MuseumPollException>(() => PollAllAsync(poller, request));
+
+        Assert.Equal("MuseumPollUnreachable", ex.ErrorId);
+        Assert.True(ex.IsTransient);
+        Assert.Equal(3, poller.Statistics.Requests); // the first attempt and two retries
+        Assert.IsType<SocketException>(ex.InnerException);
+        Assert.Contains("http://127.0.0.1:9/objects", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("SECRET", ex.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class ThrowingHandler(Func<Exception> failure) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) => Task.FromException<HttpResponseMessage>(failure());
+    }
+
     [Fact]
     public async Task PollAsync_UnknownHostBeforeAnyResponse_FailsAtOnce()
     {
