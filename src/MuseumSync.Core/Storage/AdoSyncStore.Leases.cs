@@ -86,17 +86,7 @@ internal abstract partial class AdoSyncStore<TStore, TConnection, TCommand>
         var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
         await using var rScope = r.ConfigureAwait(false);
         if (!await r.ReadAsync(ct).ConfigureAwait(false)) return null;
-        return new SyncLeaseHolder
-        {
-            Resource = r.GetString(0),
-            HolderId = r.GetString(1),
-            Host = r.GetString(2),
-            ProcessId = r.GetInt32(3),
-            ProcessStarted = r.IsDBNull(4) ? null : Dialect.ReadTime(r, 4),
-            AcquiredAt = Dialect.ReadTime(r, 5),
-            RenewedAt = Dialect.ReadTime(r, 6),
-            ExpiresAt = Dialect.ReadTime(r, 7),
-        };
+        return LeaseRows.ReadHolder(r, Dialect.ReadTime);
     }
 
     private void BindClaim(DbCommand cmd, LeaseRequest req)

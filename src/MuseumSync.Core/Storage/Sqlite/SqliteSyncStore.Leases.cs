@@ -134,17 +134,7 @@ internal sealed partial class SqliteSyncStore
         cmd.Parameters.AddWithValue("$resource", resource);
         using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
         if (!await r.ReadAsync(ct).ConfigureAwait(false)) return null;
-        return new SyncLeaseHolder
-        {
-            Resource = r.GetString(0),
-            HolderId = r.GetString(1),
-            Host = r.GetString(2),
-            ProcessId = r.GetInt32(3),
-            ProcessStarted = r.IsDBNull(4) ? null : ParseIso(r.GetString(4)),
-            AcquiredAt = ParseIso(r.GetString(5)),
-            RenewedAt = ParseIso(r.GetString(6)),
-            ExpiresAt = ParseIso(r.GetString(7)),
-        };
+        return LeaseRows.ReadHolder(r, static (row, i) => ParseIso(row.GetString(i)));
     }
 
     private static void AddLeaseParameters(SqliteCommand cmd, string resource, LeaseIdentity me, TimeSpan duration)
