@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using MuseumSync.Benchmarks;
+using MuseumSync.Benchmarks.Floor;
 using MuseumSync.Storage;
 
 // Batch upsert throughput and peak memory per store, at 100,000 rows by default:

@@ -65,3 +65,38 @@ Describe 'The benchmark scripts against the harness mock API' -Skip:([bool]$scri
         (Get-Counts $db).Rows | Should -Be $expected.rows
     }
 }
+
+Describe 'The floor scripts (issue #18 yardsticks, not MuseumSync) against the harness mock API' -Skip:([bool]$script:SkipReason) {
+    BeforeAll {
+        # build.ps1 -Test builds the solution, the benchmark harness with it; a Debug-only build is used when that is all there is.
+        $harness = Join-Path (Get-RepoRoot) 'tests/MuseumSync.Benchmarks/bin'
+        $script:FloorDll = @('Release', 'Debug') | ForEach-Object { [System.IO.Path]::Combine($harness, $_, 'net10.0', 'MuseumSync.Benchmarks.dll') } |
+            Where-Object { [System.IO.File]::Exists($_) } | Select-Object -First 1
+        if (-not $script:FloorDll) { throw "The benchmark harness is not built under ${harness}: run 'dotnet build tests/MuseumSync.Benchmarks -c Release' first." }
+    }
+
+    It 'floor-pipeline.ps1 upserts every storable line of the feed through Invoke-FloorPoll | Sync-FloorRecord' {
+        $db = Join-Path $TestDrive 'floor.db'
+        $env:MS_FLOOR_DLL = $script:FloorDll
+        try { $run = Invoke-BenchScript -Name 'floor-pipeline.ps1' -Database $db }
+        finally { Remove-Item Env:MS_FLOOR_DLL -ErrorAction Ignore }
+        $run.ExitCode | Should -Be 0 -Because "stderr: $($run.StdErr)"
+        $run.StdOut -match 'floor pipeline: (\d+) records upserted' | Should -BeTrue -Because "stdout: $($run.StdOut)"
+        $upserted = [long]$Matches[1]
+        $rows = (Get-Counts $db).Rows
+        # The floor validates nothing: it stores every valid record and the invalid ones that still have an id and a
+        # title, and upserts a repeated object once per line.
+        $rows | Should -BeGreaterOrEqual $script:Api.Expected.objects.rows
+        $upserted | Should -BeGreaterOrEqual $rows
+        $upserted | Should -BeLessOrEqual 3000
+    }
+
+    It 'floor-pipeline-only.ps1 passes the records it is asked for through the pipeline and stores nothing' {
+        $env:MS_FLOOR_DLL = $script:FloorDll
+        $env:MS_FLOOR_RECORDS = '1234'
+        try { $run = Invoke-Pwsh -ArgumentList @('-File', (Join-Path $script:Bench 'floor-pipeline-only.ps1')) -TimeoutSec 300 }
+        finally { Remove-Item Env:MS_FLOOR_DLL, Env:MS_FLOOR_RECORDS -ErrorAction Ignore }
+        $run.ExitCode | Should -Be 0 -Because "stderr: $($run.StdErr)"
+        $run.StdOut | Should -Match 'pipeline only: 1234 records taken'
+    }
+}
