@@ -89,7 +89,7 @@ public sealed class InvokeFloorPollCommand : PSCmdlet, IDisposable
             {
                 var position = cursor ?? string.Empty;
                 var page = new List<FloorRecord>(PageSize);
-                FloorPages.ForEachLine(body, line =>
+                FloorPages.ForEachLine(body.Span, line =>
                 {
                     var values = new string?[FloorParser.Fields.Length];
                     if (FloorParser.TryParse(line, values, out var objectId)) page.Add(new FloorRecord(objectId, values, line.ToArray(), position));

@@ -43,7 +43,7 @@ internal static class FloorProgram
         {
             pages++;
             var position = cursor ?? string.Empty;
-            FloorPages.ForEachLine(body, line =>
+            FloorPages.ForEachLine(body.Span, line =>
             {
                 if (FloorParser.TryParse(line, values, out var objectId)) sink.Add(objectId, values, line, position);
                 else malformed++;
