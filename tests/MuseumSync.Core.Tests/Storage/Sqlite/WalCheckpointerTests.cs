@@ -94,8 +94,11 @@ public sealed class WalCheckpointerTests : IAsyncLifetime
                 var records = Enumerable.Range(0, 100).Select(i => Rec("s", $"{b}-{i}", new string('x', 5_000))).ToList();
                 await store.CommitBatchAsync(new SyncBatch { Source = "s", Records = records, DeadLetters = [], Now = time.GetUtcNow() }, CancellationToken.None);
             }
-            Assert.True(await EventuallyAsync(() => store.WalCheckpoints >= 2));
-            Assert.InRange(store.WalCheckpoints, 2, 3);
+            // About 20 MiB crosses the 8 MiB threshold twice; when the machine is busy, the second crossing can come
+            // while the first checkpoint is still queued, and the two are one checkpoint (as designed): 1 to 3 in all,
+            // far fewer than the 20 commits.
+            Assert.True(await EventuallyAsync(() => store.WalCheckpoints >= 1), $"checkpoints: {store.WalCheckpoints}");
+            Assert.InRange(store.WalCheckpoints, 1, 3);
         }
         finally
         {
