@@ -178,7 +178,7 @@ internal sealed class MuseumPoller
                     // from= the checkpoint's watermark. What was committed is upserted again; nothing is missed.
                     expired.TokenExpired = false;
                     expired.Restarts++;
-                    run.Warning?.Invoke($"{PollWarnings.OaiPrefix} the repository answered badResumptionToken to {masked}: the token has expired; starting the list over{(request.Since is { } s ? " from from=" + expired.From(s) : " from the beginning")} (restart {expired.Restarts} of at most {request.MaxOaiListRestarts}); records read again are upserted; correlation {correlationId}");
+                    run.Warning?.Invoke(PageTexts.OaiRestart(request, expired, masked, correlationId));
                     restart = true;
                     break;
                 }
@@ -195,7 +195,7 @@ internal sealed class MuseumPoller
                     // Not readable as the page's format at all: one dead letter says so; paging goes on only if the headers say where.
                     next = run.Pager.Next(position, facts);
                     var resume = run.ResumeAfter(position, next);
-                    run.Verbose?.Invoke($"GET {masked} -> {(int)response.StatusCode}: the body is not readable ({unreadable.Message}); correlation {correlationId}; next {Describe(next)}");
+                    run.Verbose?.Invoke(PageTexts.Unreadable(masked, response, unreadable, correlationId, next));
                     var problem = Malformed(run, origin with { LineNumber = 1 }, masked, 0, unreadable, resume);
                     problem.EndOfPage = true;
                     problem.EndOfFeed = next is null;
@@ -211,8 +211,7 @@ internal sealed class MuseumPoller
                         facts = reader.Facts;
                         var provisionalNext = run.Pager.Next(position, facts);
                         var provisionalResume = run.ResumeAfter(position, provisionalNext);
-                        run.Verbose?.Invoke(string.Create(CultureInfo.InvariantCulture,
-                            $"GET {masked} -> {(int)response.StatusCode} in {Stopwatch.GetElapsedTime(started).TotalMilliseconds:0} ms ({reader.Format}); correlation {correlationId}; next {(reader.CountKnown || !run.Pager.CountDecides ? Describe(provisionalNext) : "after the page")}"));
+                        run.Verbose?.Invoke(PageTexts.Read(run, masked, response, started, reader, correlationId, provisionalNext));
                         MuseumRecord? held = null;
                         var line = 0;
                         Exception? malformed = null;
@@ -269,7 +268,7 @@ internal sealed class MuseumPoller
                                     yield return held;
                                     yielded++;
                                 }
-                                run.Verbose?.Invoke($"the body of {masked} is not valid after record {line} ({malformed.Message}); the rest of the page is dead-lettered; correlation {correlationId}");
+                                run.Verbose?.Invoke(PageTexts.MalformedAfter(masked, line, malformed, correlationId));
                                 held = Malformed(run, origin with { LineNumber = line + 1 }, masked, line, malformed, resume);
                             }
                             else if (held is not null && !string.Equals(resume, provisionalResume, StringComparison.Ordinal))
@@ -284,7 +283,7 @@ internal sealed class MuseumPoller
                             }
                             if (reader.Facts.Count is null && run.Pager.CountDecides)
                             {
-                                run.Verbose?.Invoke($"page {pageNumber} of {masked} held {line} records; next {Describe(next)}; correlation {correlationId}");
+                                run.Verbose?.Invoke(PageTexts.Counted(pageNumber, masked, line, next, correlationId));
                             }
                             break;
                         }
@@ -293,21 +292,9 @@ internal sealed class MuseumPoller
 
                 bodyFailures++;
                 run.Stats.BodyBreak();
-                if (bodyFailures > request.MaxBodyRetries && broken is PageTimeoutException slow)
-                {
-                    throw new MuseumPollException(
-                        $"{slow.Message} It was read {bodyFailures} times; correlation {correlationId}. The page's records before the cut were returned; run again to resume from the checkpoint.",
-                        "MuseumPollPageTimeout", isTransient: true, UrlMasker.Strip(url, run.Pipeline.SecretNames), (int)response.StatusCode, correlationId, broken);
-                }
-                if (bodyFailures > request.MaxBodyRetries)
-                {
-                    throw new MuseumPollException(
-                        $"The response body of {masked} broke off {bodyFailures} times (last: {broken!.Message}); correlation {correlationId}. The page's records before the break were returned; run again to resume from the checkpoint.",
-                        "MuseumPollBodyBroken", isTransient: true, UrlMasker.Strip(url, run.Pipeline.SecretNames), (int)response.StatusCode, correlationId, broken);
-                }
+                if (bodyFailures > request.MaxBodyRetries) throw PageTexts.BodyFailed(run, url, masked, response, bodyFailures, broken!, correlationId);
                 var delay = jitter.Next();
-                run.Verbose?.Invoke(string.Create(CultureInfo.InvariantCulture,
-                    $"the body of {masked} broke off after {yielded} records ({broken!.GetType().Name}: {broken.Message}); reading the page again from its position in {delay.TotalMilliseconds:0} ms (attempt {bodyFailures + 1}); correlation {correlationId}"));
+                run.Verbose?.Invoke(PageTexts.Rereading(masked, yielded, broken!, delay, bodyFailures, correlationId));
                 await Task.Delay(delay, run.Time, token).ConfigureAwait(false);
             }
 

@@ -26,20 +26,21 @@ internal sealed class BreakerGate
     public void Closed() => Interlocked.Exchange(ref _reopenAtTicks, 0);
 
     /// <summary>Waits out an open circuit; <paramref name="atLeast"/> is the break Polly still reports (when it rejected a call).</summary>
-    public async ValueTask WaitAsync(string correlationId, TimeSpan? atLeast, CancellationToken cancellationToken)
+    public ValueTask WaitAsync(string correlationId, TimeSpan? atLeast, CancellationToken cancellationToken)
     {
+        // Not async: the usual call (the circuit is closed) waits for nothing, so no state machine runs or gets compiled (issue #18).
         var now = _time.GetUtcNow();
         var until = Interlocked.Read(ref _reopenAtTicks);
         var wait = until > now.UtcTicks ? TimeSpan.FromTicks(until - now.UtcTicks) : TimeSpan.Zero;
         if (atLeast is { } a && a > wait) wait = a;
         if (wait <= TimeSpan.Zero)
         {
-            if (atLeast is null) return;
+            if (atLeast is null) return ValueTask.CompletedTask;
             // Rejected while another request is the trial: give it a moment.
             wait = TimeSpan.FromMilliseconds(50);
         }
         _stats.CircuitWait(wait);
         _log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"circuit open: waiting {wait.TotalMilliseconds:0} ms before a trial request; correlation {correlationId}"));
-        await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+        return new ValueTask(Task.Delay(wait, _time, cancellationToken));
     }
 }

@@ -29,7 +29,21 @@ internal sealed class RateGate
     }
 
     /// <summary>Waits until a request may start; returns its ticket for <see cref="Complete"/>.</summary>
-    public async ValueTask<long> AcquireAsync(string correlationId, Uri url, CancellationToken cancellationToken)
+    public ValueTask<long> AcquireAsync(string correlationId, Uri url, CancellationToken cancellationToken)
+    {
+        // The usual request waits for nothing: no budget to pace by, and the quota (if any) admits it at once. That path
+        // is not async, so its state machine is neither run nor compiled once per page (issue #18).
+        if (_shared is null && _budget is null)
+        {
+            if (_quota is null) return new ValueTask<long>(-1L);
+            return _quota.TryAdmit(_time.GetUtcNow(), out var ticket, out var wait)
+                ? new ValueTask<long>(ticket)
+                : WaitForQuotaAsync(correlationId, url, wait, cancellationToken);
+        }
+        return AcquireAfterBudgetsAsync(correlationId, url, cancellationToken);
+    }
+
+    private async ValueTask<long> AcquireAfterBudgetsAsync(string correlationId, Uri url, CancellationToken cancellationToken)
     {
         if (_shared is not null)
         {
@@ -64,14 +78,21 @@ internal sealed class RateGate
             }
         }
         if (_quota is null) return -1;
+        if (_quota.TryAdmit(_time.GetUtcNow(), out var ticket, out var quotaWait)) return ticket;
+        return await WaitForQuotaAsync(correlationId, url, quotaWait, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The quota refused a start that would have come after <paramref name="wait"/>: waits and asks again until it admits one.</summary>
+    private async ValueTask<long> WaitForQuotaAsync(string correlationId, Uri url, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var quota = _quota!;
         while (true)
         {
-            if (_quota.TryAdmit(_time.GetUtcNow(), out var ticket, out var wait)) return ticket;
-            var pacing = _quota.Spacing > TimeSpan.Zero;
+            var pacing = quota.Spacing > TimeSpan.Zero;
             if (wait > _options.MaxQuotaWait && pacing)
             {
                 throw new MuseumPollException(
-                    string.Create(CultureInfo.InvariantCulture, $"The rolling quota of {Http.UrlMasker.Mask(url)} is nearly spent ({_quota.Allowance} requests left in its {_options.RollingWindow?.TotalMinutes:0.#}-minute window): the next request would wait {wait.TotalMinutes:0.#} minutes, longer than the {_options.MaxQuotaWait.TotalMinutes:0.#} minutes a run waits (correlation {correlationId}). Run again later; the sync resumes from its checkpoint."),
+                    string.Create(CultureInfo.InvariantCulture, $"The rolling quota of {Http.UrlMasker.Mask(url)} is nearly spent ({quota.Allowance} requests left in its {_options.RollingWindow?.TotalMinutes:0.#}-minute window): the next request would wait {wait.TotalMinutes:0.#} minutes, longer than the {_options.MaxQuotaWait.TotalMinutes:0.#} minutes a run waits (correlation {correlationId}). Run again later; the sync resumes from its checkpoint."),
                     "MuseumPollQuotaExhausted", isTransient: true, url, 429, correlationId);
             }
             if (wait > _options.MaxQuotaWait)
@@ -83,12 +104,14 @@ internal sealed class RateGate
             _stats.QuotaWait(wait);
             if (pacing)
             {
-                _log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"rate limit: {_quota.Allowance} requests left in the server's rolling {_options.RollingWindow?.TotalMinutes:0.#}-minute window; pacing {wait.TotalMilliseconds:0} ms before {Http.UrlMasker.Mask(url)} so they last the window; correlation {correlationId}"));
-                await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
-                continue;
+                _log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"rate limit: {quota.Allowance} requests left in the server's rolling {_options.RollingWindow?.TotalMinutes:0.#}-minute window; pacing {wait.TotalMilliseconds:0} ms before {Http.UrlMasker.Mask(url)} so they last the window; correlation {correlationId}"));
             }
-            _log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"rate limit: the server's quota is spent; waiting {wait.TotalMilliseconds:0} ms for its reset before {Http.UrlMasker.Mask(url)}; correlation {correlationId}"));
+            else
+            {
+                _log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"rate limit: the server's quota is spent; waiting {wait.TotalMilliseconds:0} ms for its reset before {Http.UrlMasker.Mask(url)}; correlation {correlationId}"));
+            }
             await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+            if (quota.TryAdmit(_time.GetUtcNow(), out var ticket, out wait)) return ticket;
         }
     }
 

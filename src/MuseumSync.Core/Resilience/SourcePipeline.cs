@@ -105,15 +105,11 @@ internal sealed class SourcePipeline
         }
         catch (HttpRequestException ex) when (FailsFast(ex))
         {
-            throw new MuseumPollException(
-                $"Could not reach {Mask(url)}: {ConnectFailure.Cause(ex)} (correlation {correlationId}). No request of this run has reached the source, and this is not a failure that passes in seconds, so the run stops at once instead of retrying: check the URL (-Uri), the host name, the firewall and the TLS certificate. The run resumes from its checkpoint next time.",
-                "MuseumPollUnreachable", isTransient: true, Strip(url), null, correlationId, ex);
+            throw NeverReached(url, ex, correlationId);
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException or TimeoutRejectedException or SocketException)
         {
-            throw new MuseumPollException(
-                $"Could not read {Mask(url)}: {ConnectFailure.Cause(ex)} (correlation {correlationId}). Check that the endpoint is up and reachable; the run resumes from its checkpoint next time.",
-                "MuseumPollUnreachable", isTransient: true, Strip(url), null, correlationId, ex);
+            throw Unreadable(url, ex, correlationId);
         }
         finally
         {
@@ -183,7 +179,7 @@ internal sealed class SourcePipeline
                 response.Dispose();
                 refreshed = true;
                 _stats.TokenRefresh();
-                _log?.Invoke($"401 from {Mask(url)}: refreshing the token and sending once more; correlation {correlationId}");
+                _log?.Invoke(RefreshingText(url, correlationId));
                 await _auth.RefreshAsync(cancellationToken).ConfigureAwait(false);
                 continue;
             }
@@ -223,14 +219,9 @@ internal sealed class SourcePipeline
             if (!Redirects.IsRedirect(response.StatusCode) || Redirects.Target(response, target) is not { } next) return response;
             var status = (int)response.StatusCode;
             response.Dispose();
-            if (hop >= _options.MaxRedirects)
-            {
-                throw new MuseumPollException(
-                    $"GET {Mask(url)} was redirected more than {_options.MaxRedirects} times (last {status} from {Mask(target)}; correlation {correlationId}). Point -Uri at the final address, or report the redirect loop to the API's maintainers.",
-                    "MuseumPollTooManyRedirects", isTransient: false, Strip(url), status, correlationId);
-            }
-            _origins.Check(next, $"The redirect ({status}) from {Mask(target)}", _stats.Source ?? "?");
-            _log?.Invoke($"{status} from {Mask(target)}: following the redirect to {Mask(next)}; correlation {correlationId}");
+            if (hop >= _options.MaxRedirects) throw TooManyRedirects(url, target, status, correlationId);
+            _origins.Check(next, RedirectSubject(status, target), _stats.Source ?? "?");
+            _log?.Invoke(FollowingText(status, target, next, correlationId));
             method = Redirects.NextMethod(method, response.StatusCode);
             target = next;
         }
@@ -374,4 +365,26 @@ internal sealed class SourcePipeline
             $"GET {Mask(url)} answered {status} {response.ReasonPhrase} (correlation {correlationId}). {hint}",
             "MuseumPollHttpError", transient, Strip(url), status, correlationId);
     }
+
+    // The texts of the rare paths above, out of the async methods' state machines: those are compiled twice more in every
+    // long run (instrumented, then tier 1), and interpolated text is a large part of their code (issue #18).
+    private MuseumPollException NeverReached(Uri url, HttpRequestException ex, string correlationId) => new(
+        $"Could not reach {Mask(url)}: {ConnectFailure.Cause(ex)} (correlation {correlationId}). No request of this run has reached the source, and this is not a failure that passes in seconds, so the run stops at once instead of retrying: check the URL (-Uri), the host name, the firewall and the TLS certificate. The run resumes from its checkpoint next time.",
+        "MuseumPollUnreachable", isTransient: true, Strip(url), null, correlationId, ex);
+
+    private MuseumPollException Unreadable(Uri url, Exception ex, string correlationId) => new(
+        $"Could not read {Mask(url)}: {ConnectFailure.Cause(ex)} (correlation {correlationId}). Check that the endpoint is up and reachable; the run resumes from its checkpoint next time.",
+        "MuseumPollUnreachable", isTransient: true, Strip(url), null, correlationId, ex);
+
+    private MuseumPollException TooManyRedirects(Uri url, Uri target, int status, string correlationId) => new(
+        $"GET {Mask(url)} was redirected more than {_options.MaxRedirects} times (last {status} from {Mask(target)}; correlation {correlationId}). Point -Uri at the final address, or report the redirect loop to the API's maintainers.",
+        "MuseumPollTooManyRedirects", isTransient: false, Strip(url), status, correlationId);
+
+    private string RedirectSubject(int status, Uri target) => $"The redirect ({status}) from {Mask(target)}";
+
+    private string FollowingText(int status, Uri target, Uri next, string correlationId) =>
+        $"{status} from {Mask(target)}: following the redirect to {Mask(next)}; correlation {correlationId}";
+
+    private string RefreshingText(Uri url, string correlationId) =>
+        $"401 from {Mask(url)}: refreshing the token and sending once more; correlation {correlationId}";
 }

@@ -14,9 +14,15 @@ internal sealed class DeleteGuard(SyncWriterOptions options)
 {
     private readonly Dictionary<string, (long Rows, long Deleted)> _sources = new(StringComparer.Ordinal);
 
-    public async Task CheckAsync(ISyncStore store, SyncBatch batch, CancellationToken cancellationToken)
+    public Task CheckAsync(ISyncStore store, SyncBatch batch, CancellationToken cancellationToken)
     {
-        if (options.ForceDeletes || batch.Deletions.Count == 0 || store is not IDeleteCounts counts) return;
+        // Not async for the usual batch (no deletions): its state machine would run, and be compiled, once per batch (issue #18).
+        if (options.ForceDeletes || batch.Deletions.Count == 0 || store is not IDeleteCounts counts) return Task.CompletedTask;
+        return CheckDeletionsAsync(counts, batch, cancellationToken);
+    }
+
+    private async Task CheckDeletionsAsync(IDeleteCounts counts, SyncBatch batch, CancellationToken cancellationToken)
+    {
         var ids = batch.Deletions.Select(d => d.ObjectId!).Distinct(StringComparer.Ordinal).ToArray();
         var (rows, named) = await counts.CountForDeleteAsync(batch.Source, ids, cancellationToken).ConfigureAwait(false);
         var (before, deleted) = _sources.TryGetValue(batch.Source, out var seen) ? seen : (rows, 0L);

@@ -16,7 +16,11 @@ public sealed class MuseumRecord
     private string? _tierRule;
     // The content hash (Storage.RecordHash) once computed. Every other field is init-only, and the two the compliance
     // rules set clear it, so a kept hash is always the hash of what the record holds now.
-    private UInt128 _contentHash;
+    // Two ulongs, not a UInt128: crossgen2 treats a type with an Int128/UInt128 field as ABI-unstable and then compiles no
+    // ReadyToRun code for any method that takes or calls with a MuseumRecord, so the whole per-record path was JIT-compiled
+    // three times in every run (measured in the perf map, issue #18).
+    private ulong _contentHashLow;
+    private ulong _contentHashHigh;
     private bool _hasContentHash;
 
     /// <summary>A record; set <see cref="Source"/> and <see cref="RawJson"/> (both required).</summary>
@@ -115,14 +119,16 @@ public sealed class MuseumRecord
     internal bool TryGetContentHash(Span<byte> destination)
     {
         if (!Volatile.Read(ref _hasContentHash)) return false;
-        System.Runtime.InteropServices.MemoryMarshal.Write(destination, in _contentHash);
+        System.Runtime.InteropServices.MemoryMarshal.Write(destination, in _contentHashLow);
+        System.Runtime.InteropServices.MemoryMarshal.Write(destination[sizeof(ulong)..], in _contentHashHigh);
         return true;
     }
 
     /// <summary>Keeps the content hash the store would compute for this record.</summary>
     internal void SetContentHash(ReadOnlySpan<byte> hash)
     {
-        _contentHash = System.Runtime.InteropServices.MemoryMarshal.Read<UInt128>(hash);
+        _contentHashLow = System.Runtime.InteropServices.MemoryMarshal.Read<ulong>(hash);
+        _contentHashHigh = System.Runtime.InteropServices.MemoryMarshal.Read<ulong>(hash[sizeof(ulong)..]);
         Volatile.Write(ref _hasContentHash, true);
     }
 
