@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace MuseumSync.Storage.Sqlite;
@@ -166,6 +167,41 @@ internal sealed class CompactRecords
     public long? CreationEndSortKey(int i) => _creationEndSort[Check(i)];
 
     public AccessTier? AssignedAccessTier(int i) => _tiers[2 * Check(i) + 1] is var t and >= 0 ? (AccessTier)t : null;
+
+    /// <summary>
+    /// Pins the chunks until the result is disposed, so the spans <see cref="TryGet"/> returns keep their addresses
+    /// (SQLite reads them in place: <see cref="RawStatement.Utf8Pinned"/>). Dispose it before <see cref="Release"/>.
+    /// </summary>
+    public PinnedChunks Pin()
+    {
+        ObjectDisposedException.ThrowIf(_released, this);
+        var handles = new GCHandle[_chunks.Count];
+        var pinned = 0;
+        try
+        {
+            for (; pinned < handles.Length; pinned++) handles[pinned] = GCHandle.Alloc(_chunks[pinned], GCHandleType.Pinned);
+        }
+        catch
+        {
+            for (var i = 0; i < pinned; i++) handles[i].Free();
+            throw;
+        }
+        return new PinnedChunks(handles);
+    }
+
+    /// <summary>The pins of <see cref="Pin"/>.</summary>
+    public readonly struct PinnedChunks : IDisposable
+    {
+        private readonly GCHandle[]? _handles;
+
+        internal PinnedChunks(GCHandle[] handles) => _handles = handles;
+
+        public void Dispose()
+        {
+            if (_handles is null) return;
+            foreach (var h in _handles) h.Free();
+        }
+    }
 
     /// <summary>Gives the chunks back to the pool; the rows cannot be read after this (their <see cref="Count"/> can).</summary>
     public void Release()
