@@ -148,6 +148,43 @@ internal sealed class CompactRecords
         return true;
     }
 
+    /// <summary>The row's text fields, to be read in <see cref="Field"/> order (<see cref="RowText.Next"/>): no offset sums per field.</summary>
+    public RowText Text(int i)
+    {
+        Check(i);
+        ObjectDisposedException.ThrowIf(_released, this);
+        return new RowText(_chunks[_chunkOf[i]].AsSpan(_offset[i]), _lengths.AsSpan(i * FieldCount, FieldCount));
+    }
+
+    /// <summary>A row's text fields, one after the other (<see cref="Text(int)"/>).</summary>
+    public ref struct RowText
+    {
+        private ReadOnlySpan<byte> _rest;
+        private readonly ReadOnlySpan<int> _lengths;
+        private int _next;
+
+        internal RowText(ReadOnlySpan<byte> rest, ReadOnlySpan<int> lengths)
+        {
+            _rest = rest;
+            _lengths = lengths;
+        }
+
+        /// <summary>The next field as UTF-8, which must be <paramref name="field"/>; false when it is null.</summary>
+        public bool Next(Field field, out ReadOnlySpan<byte> utf8)
+        {
+            if ((int)field != _next) throw new InvalidOperationException($"The row's fields are read in order: {(Field)_next} comes before {field}.");
+            var length = _lengths[_next++];
+            if (length < 0)
+            {
+                utf8 = default;
+                return false;
+            }
+            utf8 = _rest[..length];
+            _rest = _rest[length..];
+            return true;
+        }
+    }
+
     /// <summary>The bytes of all the row's text fields together (for sizing a buffer).</summary>
     public int TextBytes(int i)
     {

@@ -542,11 +542,12 @@ internal sealed partial class SqliteSyncStore : ISyncStore
     /// </summary>
     private static void Bind(RawStatement u, CompactRecords rows, int i, byte[] day)
     {
-        Text(u, 2, rows, i, CompactRecords.Field.ObjectId);
-        Text(u, 3, rows, i, CompactRecords.Field.AccessionNumber);
-        Text(u, 4, rows, i, CompactRecords.Field.Title);
-        Text(u, 5, rows, i, CompactRecords.Field.CreationDate);
-        Text(u, 6, rows, i, CompactRecords.Field.RightsStatement);
+        var text = rows.Text(i);
+        Text(u, 2, ref text, CompactRecords.Field.ObjectId);
+        Text(u, 3, ref text, CompactRecords.Field.AccessionNumber);
+        Text(u, 4, ref text, CompactRecords.Field.Title);
+        Text(u, 5, ref text, CompactRecords.Field.CreationDate);
+        Text(u, 6, ref text, CompactRecords.Field.RightsStatement);
         if (rows.EmbargoDate(i) is { } embargo)
         {
             embargo.TryFormat(day, out var written, "yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -557,25 +558,25 @@ internal sealed partial class SqliteSyncStore : ISyncStore
             u.Null(7);
         }
         u.Utf8Pinned(8, TierUtf8(rows.AccessTier(i)));
-        Text(u, 9, rows, i, CompactRecords.Field.IiifManifestUrl);
-        Text(u, 10, rows, i, CompactRecords.Field.MediaUrl);
-        Text(u, 11, rows, i, CompactRecords.Field.RawJson);
-        Text(u, 13, rows, i, CompactRecords.Field.Position);
-        Text(u, 14, rows, i, CompactRecords.Field.SourceUrl);
-        Text(u, 15, rows, i, CompactRecords.Field.CorrelationId);
+        Text(u, 9, ref text, CompactRecords.Field.IiifManifestUrl);
+        Text(u, 10, ref text, CompactRecords.Field.MediaUrl);
+        Text(u, 11, ref text, CompactRecords.Field.RawJson);
+        Text(u, 13, ref text, CompactRecords.Field.Position);
+        Text(u, 14, ref text, CompactRecords.Field.SourceUrl);
+        Text(u, 15, ref text, CompactRecords.Field.CorrelationId);
         if (rows.AssignedAccessTier(i) is { } assigned) u.Utf8Pinned(17, TierUtf8(assigned));
         else u.Null(17);
-        Text(u, 18, rows, i, CompactRecords.Field.TierRule);
+        Text(u, 18, ref text, CompactRecords.Field.TierRule);
         if (rows.CreationSortKey(i) is { } sort) u.Int64(20, sort);
         else u.Null(20);
-        Text(u, 21, rows, i, CompactRecords.Field.CreationEndDate);
+        Text(u, 21, ref text, CompactRecords.Field.CreationEndDate);
         if (rows.CreationEndSortKey(i) is { } endSort) u.Int64(22, endSort);
         else u.Null(22);
     }
 
-    private static void Text(RawStatement u, int parameter, CompactRecords rows, int i, CompactRecords.Field field)
+    private static void Text(RawStatement u, int parameter, ref CompactRecords.RowText text, CompactRecords.Field field)
     {
-        if (rows.TryGet(i, field, out var utf8)) u.Utf8Pinned(parameter, utf8);
+        if (text.Next(field, out var utf8)) u.Utf8Pinned(parameter, utf8);
         else u.Null(parameter);
     }
 
