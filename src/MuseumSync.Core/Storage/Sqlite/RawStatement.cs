@@ -36,16 +36,16 @@ internal sealed unsafe class RawStatement : IDisposable
         _native = native;
     }
 
-    /// <summary>True while binds and steps go straight to SQLite (between <see cref="EnterDirect"/> and <see cref="ExitDirect"/>).</summary>
+    /// <summary>True while binds and steps go straight to SQLite (between <see cref="EnterDirect"/> and the end of its run).</summary>
     public bool IsDirect => _stmtPtr != IntPtr.Zero;
 
     /// <summary>
     /// Starts a run of direct calls (when the statement has native entry points): the statement and connection handles
-    /// are held (AddRef) until <see cref="ExitDirect"/>, so neither can be released under the loop.
+    /// are held (AddRef) until the run is disposed (<see cref="ExitDirect"/>), so neither can be released under the loop.
     /// </summary>
-    public void EnterDirect()
+    public DirectRun EnterDirect()
     {
-        if (_native is null || IsDirect) return;
+        if (_native is null || IsDirect) return default;
         bool stmtAdded = false, dbAdded = false;
         try
         {
@@ -53,6 +53,7 @@ internal sealed unsafe class RawStatement : IDisposable
             _stmt.DangerousAddRef(ref stmtAdded);
             _dbPtr = _db.DangerousGetHandle();
             _stmtPtr = _stmt.DangerousGetHandle();
+            return new DirectRun(this);
         }
         catch
         {
@@ -75,6 +76,16 @@ internal sealed unsafe class RawStatement : IDisposable
         _stmtPtr = _dbPtr = IntPtr.Zero;
         _stmt.DangerousRelease();
         _db.DangerousRelease();
+    }
+
+    /// <summary>A run of direct calls; disposing it ends the run (<see cref="ExitDirect"/>).</summary>
+    public readonly struct DirectRun : IDisposable
+    {
+        private readonly RawStatement? _statement;
+
+        internal DirectRun(RawStatement statement) => _statement = statement;
+
+        public void Dispose() => _statement?.ExitDirect();
     }
 
     /// <summary>Binds text (NULL for null), encoded as UTF-8.</summary>
@@ -113,7 +124,7 @@ internal sealed unsafe class RawStatement : IDisposable
 
     /// <summary>
     /// Binds UTF-8 text that stays where it is and unchanged until this statement's next <see cref="Execute"/> has
-    /// finished and the parameter is bound again or <see cref="ExitDirect"/> clears it: pinned or unmanaged memory, or
+    /// finished and the parameter is bound again or the end of the run clears it: pinned or unmanaged memory, or
     /// a <c>u8</c> literal. In a direct run SQLite reads it in place; otherwise it is copied as <see cref="Utf8"/> does.
     /// An empty span binds an empty string, never NULL.
     /// </summary>

@@ -474,63 +474,55 @@ internal sealed partial class SqliteSyncStore : ISyncStore
             statement.Text(1, source);
             statement.Text(16, now);
         }
-        // The rows' values are bound where they lie (no copy): the chunks stay pinned until both statements have
-        // cleared their bindings (ExitDirect), and nothing writes to them meanwhile.
+        // The rows' values are bound where they lie (no copy). The usings end in reverse: both statements clear their
+        // bindings before the chunks are unpinned, and nothing writes to the chunks meanwhile.
         using var pins = rows.Pin();
-        upsert.EnterDirect();
-        update.EnterDirect();
-        try
+        using var directUpsert = upsert.EnterDirect();
+        using var directUpdate = update.EnterDirect();
+        for (var i = 0; i < n; i++)
         {
-            for (var i = 0; i < n; i++)
+            cancellationToken.ThrowIfCancellationRequested();
+            var objectId = rows.ObjectId(i);
+            var hash = hashes.AsSpan(i * H, H);
+            // What is stored when this record comes: a repeat meets its predecessor's content (written, or equal to it).
+            ReadOnlySpan<byte> current = default;
+            var exists = false;
+            var rowId = 0L;
+            if (objectId is not null && latest.TryGetValue(objectId, out var previous))
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var objectId = rows.ObjectId(i);
-                var hash = hashes.AsSpan(i * H, H);
-                // What is stored when this record comes: a repeat meets its predecessor's content (written, or equal to it).
-                ReadOnlySpan<byte> current = default;
-                var exists = false;
-                var rowId = 0L;
-                if (objectId is not null && latest.TryGetValue(objectId, out var previous))
+                current = hashes.AsSpan(previous * H, H);
+                rowId = work.RowIds[previous];
+                exists = true;
+                latest[objectId] = i;
+            }
+            else
+            {
+                if (objectId is not null) latest.Add(objectId, i);
+                if (work.Found[i])
                 {
-                    current = hashes.AsSpan(previous * H, H);
-                    rowId = work.RowIds[previous];
+                    current = stored.AsSpan(i * H, H);
+                    rowId = work.RowIds[i];
                     exists = true;
-                    latest[objectId] = i;
-                }
-                else
-                {
-                    if (objectId is not null) latest.Add(objectId, i);
-                    if (work.Found[i])
-                    {
-                        current = stored.AsSpan(i * H, H);
-                        rowId = work.RowIds[i];
-                        exists = true;
-                    }
-                }
-                work.RowIds[i] = rowId;
-                if (!exists) inserted++;
-                else if (current.SequenceEqual(hash)) { unchanged++; continue; }
-                else updated++;
-                var u = exists ? update : upsert;
-                written += rows.TextBytes(i);
-                Bind(u, rows, i, work.Day);
-                u.BlobPinned(12, hash);
-                if (exists)
-                {
-                    u.Int64(19, rowId);
-                    if (u.Execute() != 1) throw new InvalidOperationException($"The row of '{objectId}' (rowid {rowId}) was not found to update.");
-                }
-                else
-                {
-                    u.Execute();
-                    work.RowIds[i] = upsert.LastInsertRowId();
                 }
             }
-        }
-        finally
-        {
-            update.ExitDirect();
-            upsert.ExitDirect();
+            work.RowIds[i] = rowId;
+            if (!exists) inserted++;
+            else if (current.SequenceEqual(hash)) { unchanged++; continue; }
+            else updated++;
+            var u = exists ? update : upsert;
+            written += rows.TextBytes(i);
+            Bind(u, rows, i, work.Day);
+            u.BlobPinned(12, hash);
+            if (exists)
+            {
+                u.Int64(19, rowId);
+                if (u.Execute() != 1) throw new InvalidOperationException($"The row of '{objectId}' (rowid {rowId}) was not found to update.");
+            }
+            else
+            {
+                u.Execute();
+                work.RowIds[i] = upsert.LastInsertRowId();
+            }
         }
         return (inserted, updated, unchanged, written);
     }
