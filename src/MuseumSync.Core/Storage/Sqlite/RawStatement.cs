@@ -9,9 +9,9 @@ namespace MuseumSync.Storage.Sqlite;
 /// every parameter up by name on each execution, which costs more than the insert itself at 100,000 rows.
 /// Text is bound as UTF-8 (the database's encoding) through SQLitePCLRaw, which hands SQLite a copy
 /// (<c>SQLITE_TRANSIENT</c>), so SQLite does not translate UTF-16 per value. Runs inside the transaction the connection has open.
-/// Between <see cref="EnterDirect"/> and <see cref="ExitDirect"/>, with <see cref="SqliteNative"/> entry points, the
+/// During a run (<see cref="EnterDirect"/> until its end), with <see cref="SqliteNative"/> entry points, the
 /// <c>…Pinned</c> binds hand SQLite the caller's bytes themselves (<c>SQLITE_STATIC</c>, no copy) and binding and
-/// stepping call SQLite directly; without them (or outside that scope) everything goes through SQLitePCLRaw.
+/// stepping call SQLite directly; without them (or outside a run) everything goes through SQLitePCLRaw.
 /// </summary>
 internal sealed unsafe class RawStatement : IDisposable
 {
@@ -22,7 +22,7 @@ internal sealed unsafe class RawStatement : IDisposable
     private readonly SqliteNative? _native;
     private byte[] _scratch = new byte[1024];
 
-    // The native handles while a direct scope is open (zero otherwise); both SafeHandles are AddRef'd meanwhile.
+    // The native handles during a direct run (zero otherwise); both SafeHandles are AddRef'd meanwhile.
     private IntPtr _stmtPtr;
     private IntPtr _dbPtr;
 

@@ -73,8 +73,8 @@ internal sealed unsafe class SqliteNative
     internal static SqliteNative FromLibrary(IntPtr library) => new(library);
 
     /// <summary>
-    /// Turns off SQLite's memory statistics (<c>SQLITE_CONFIG_MEMSTATUS</c>) for the process, once, before the first
-    /// connection opens: with them on, every allocation SQLite makes takes a process-wide mutex to count it. Only
+    /// Turns off SQLite's memory statistics (<c>SQLITE_CONFIG_MEMSTATUS</c>) in the library SQLitePCLRaw calls, once,
+    /// before the first connection opens: with them on, every allocation SQLite makes takes a library-wide mutex to count it. Only
     /// <c>sqlite3_memory_used()</c> and its kin stop counting. When SQLite is already initialised (something else in
     /// the process opened a database first), SQLite refuses with SQLITE_MISUSE and the setting stays as it is.
     /// </summary>

@@ -166,7 +166,7 @@ public sealed class SqliteDirectBindingTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Load_LibraryThatCannotBeFound_IsNullSoTheStoreCopies()
+    public void Load_LibraryThatCannotBeFound_IsNull()
     {
         Assert.Null(SqliteNative.Load("museumsync_no_such_sqlite", typeof(SQLite3Provider_e_sqlite3).Assembly));
     }
