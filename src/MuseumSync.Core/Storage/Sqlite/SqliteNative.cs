@@ -21,7 +21,8 @@ internal sealed unsafe class SqliteNative
     private const int Misuse = 21;
 
     private static readonly Lazy<SqliteNative?> SharedApi = new(() => Load("e_sqlite3", typeof(SQLite3Provider_e_sqlite3).Assembly), LazyThreadSafetyMode.ExecutionAndPublication);
-    private static int _configured;
+    private static readonly object ConfigureGate = new();
+    private static bool _configured;
 
     // The binds and the counters are short calls that never block on I/O: no GC transition. Step and reset do the work
     // (pages, WAL writes, locks), so they keep it.
@@ -77,11 +78,23 @@ internal sealed unsafe class SqliteNative
     /// before the first connection opens: with them on, every allocation SQLite makes takes a library-wide mutex to count it. Only
     /// <c>sqlite3_memory_used()</c> and its kin stop counting. When SQLite is already initialised (something else in
     /// the process opened a database first), SQLite refuses with SQLITE_MISUSE and the setting stays as it is.
+    /// <c>sqlite3_config</c> must not run beside other SQLite calls: a second store opening meanwhile waits here.
     /// </summary>
     public static void ConfigureProcess()
     {
-        if (Interlocked.Exchange(ref _configured, 1) != 0) return;
-        TryDisableMemoryStatistics();
+        if (Volatile.Read(ref _configured)) return;
+        lock (ConfigureGate)
+        {
+            if (_configured) return;
+            try
+            {
+                TryDisableMemoryStatistics();
+            }
+            finally
+            {
+                Volatile.Write(ref _configured, true);
+            }
+        }
     }
 
     /// <summary>True when SQLite took the setting; false when it was initialised already (SQLITE_MISUSE), which leaves it as it was.</summary>
