@@ -54,4 +54,33 @@ public sealed class DependencyIsolationTests
             """);
         Assert.Equal("MuseumSync", Assert.Single(names).BaseObject);
     }
+
+    [Fact]
+    public async Task Sync_InPwsh_BindsRowsThroughTheSqliteLibraryTheModuleLoaded_AndLoadsOneCopyOfIt()
+    {
+        await using var api = await SampleMuseumApi.StartAsync(new SampleApiOptions { RecordCount = 120, DefaultPageSize = 50 });
+        var db = Path.Combine(TestPaths.TempDirectory(), "native.db");
+
+        // The store binds the batch rows through function pointers into e_sqlite3 only when they are the very library
+        // SQLitePCLRaw calls in the module's load context; and the process must hold one copy of SQLite, not two.
+        var script = $$"""
+            $ErrorActionPreference = 'Stop'
+            Import-Module '{{TestPaths.ModuleManifest}}'
+            $s = Invoke-MuseumPoll -Uri '{{api.ObjectsUri}}' -Source demo -Database '{{db}}' | Sync-MuseumRecord -Source demo -Database '{{db}}' -ErrorAction SilentlyContinue
+            "inserted=$($s.Inserted)"
+            $core = [System.AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'MuseumSync.Core' }
+            $native = $core.GetType('MuseumSync.Storage.Sqlite.SqliteNative', $true)
+            $shared = $native.GetProperty('Shared').GetValue($null)
+            "direct=$($null -ne $shared -and $native.GetMethod('IsSameLibrary').Invoke($shared, @()))"
+            if (Test-Path /proc/self/maps) {
+                $copies = @(Get-Content "/proc/$PID/maps" | Where-Object { $_ -match '/libe_sqlite3[.]so' } | ForEach-Object { ($_ -split '\s+')[-1] } | Sort-Object -Unique)
+                "copies=$($copies.Count) $($copies -join ';')"
+            }
+            """;
+        var (code, stdout, stderr) = PwshProcess.Run(PwshProcess.StartCommand(script, module: string.Empty), TimeSpan.FromMinutes(3));
+        Assert.True(code == 0, stderr + stdout);
+        Assert.Contains($"inserted={api.Collection.ValidIds.Count}", stdout, StringComparison.Ordinal);
+        Assert.Contains("direct=True", stdout, StringComparison.Ordinal);
+        if (OperatingSystem.IsLinux()) Assert.Contains($"copies=1 {TestPaths.ModuleDirectory}", stdout, StringComparison.Ordinal);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace MuseumSync.Storage.Sqlite;
@@ -147,6 +148,43 @@ internal sealed class CompactRecords
         return true;
     }
 
+    /// <summary>The row's text fields, to be read in <see cref="Field"/> order (<see cref="RowText.Next"/>): no offset sums per field.</summary>
+    public RowText Text(int i)
+    {
+        Check(i);
+        ObjectDisposedException.ThrowIf(_released, this);
+        return new RowText(_chunks[_chunkOf[i]].AsSpan(_offset[i]), _lengths.AsSpan(i * FieldCount, FieldCount));
+    }
+
+    /// <summary>A row's text fields, one after the other (<see cref="Text(int)"/>).</summary>
+    public ref struct RowText
+    {
+        private ReadOnlySpan<byte> _rest;
+        private readonly ReadOnlySpan<int> _lengths;
+        private int _next;
+
+        internal RowText(ReadOnlySpan<byte> rest, ReadOnlySpan<int> lengths)
+        {
+            _rest = rest;
+            _lengths = lengths;
+        }
+
+        /// <summary>The next field as UTF-8, which must be <paramref name="field"/>; false when it is null.</summary>
+        public bool Next(Field field, out ReadOnlySpan<byte> utf8)
+        {
+            if ((int)field != _next) throw new InvalidOperationException($"The row's fields are read in order: {(Field)_next} comes before {field}.");
+            var length = _lengths[_next++];
+            if (length < 0)
+            {
+                utf8 = default;
+                return false;
+            }
+            utf8 = _rest[..length];
+            _rest = _rest[length..];
+            return true;
+        }
+    }
+
     /// <summary>The bytes of all the row's text fields together (for sizing a buffer).</summary>
     public int TextBytes(int i)
     {
@@ -166,6 +204,41 @@ internal sealed class CompactRecords
     public long? CreationEndSortKey(int i) => _creationEndSort[Check(i)];
 
     public AccessTier? AssignedAccessTier(int i) => _tiers[2 * Check(i) + 1] is var t and >= 0 ? (AccessTier)t : null;
+
+    /// <summary>
+    /// Pins the chunks until the result is disposed, so the spans <see cref="TryGet"/> returns keep their addresses
+    /// (SQLite reads them in place: <see cref="RawStatement.Utf8Pinned"/>). Dispose it before <see cref="Release"/>.
+    /// </summary>
+    public PinnedChunks Pin()
+    {
+        ObjectDisposedException.ThrowIf(_released, this);
+        var handles = new GCHandle[_chunks.Count];
+        var pinned = 0;
+        try
+        {
+            for (; pinned < handles.Length; pinned++) handles[pinned] = GCHandle.Alloc(_chunks[pinned], GCHandleType.Pinned);
+        }
+        catch
+        {
+            for (var i = 0; i < pinned; i++) handles[i].Free();
+            throw;
+        }
+        return new PinnedChunks(handles);
+    }
+
+    /// <summary>The pins of <see cref="Pin"/>.</summary>
+    public readonly struct PinnedChunks : IDisposable
+    {
+        private readonly GCHandle[]? _handles;
+
+        internal PinnedChunks(GCHandle[] handles) => _handles = handles;
+
+        public void Dispose()
+        {
+            if (_handles is null) return;
+            foreach (var h in _handles) h.Free();
+        }
+    }
 
     /// <summary>Gives the chunks back to the pool; the rows cannot be read after this (their <see cref="Count"/> can).</summary>
     public void Release()

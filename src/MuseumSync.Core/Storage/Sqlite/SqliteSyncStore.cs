@@ -42,6 +42,16 @@ internal sealed partial class SqliteSyncStore : ISyncStore
         _time = time;
     }
 
+    /// <summary>
+    /// True (the default) to bind the batch's rows straight from their pinned chunks through <see cref="SqliteNative"/>
+    /// when that library is the one that opened this connection; false binds every value through SQLitePCLRaw (copies),
+    /// which is also what happens when it is not. Set before the first batch (tests compare the two).
+    /// </summary>
+    internal bool DirectBinding { get; set; } = true;
+
+    /// <summary>True when the batch statements were prepared with direct entry points (tests and diagnostics).</summary>
+    internal bool BindsDirectly { get; private set; }
+
     /// <summary>Background WAL checkpoints completed so far (tests and diagnostics).</summary>
     internal int WalCheckpoints => _walCheckpointer.Completed;
 
@@ -90,6 +100,7 @@ internal sealed partial class SqliteSyncStore : ISyncStore
             Pooling = false,
             DefaultTimeout = 30,
         }.ToString();
+        SqliteNative.ConfigureProcess();
         var connection = new SqliteConnection(cs);
         int pageBytes;
         try
@@ -463,6 +474,11 @@ internal sealed partial class SqliteSyncStore : ISyncStore
             statement.Text(1, source);
             statement.Text(16, now);
         }
+        // The rows' values are bound where they lie (no copy). The usings end in reverse: both statements clear their
+        // bindings before the chunks are unpinned, and nothing writes to the chunks meanwhile.
+        using var pins = rows.Pin();
+        using var directUpsert = upsert.EnterDirect();
+        using var directUpdate = update.EnterDirect();
         for (var i = 0; i < n; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -495,8 +511,8 @@ internal sealed partial class SqliteSyncStore : ISyncStore
             else updated++;
             var u = exists ? update : upsert;
             written += rows.TextBytes(i);
-            Bind(u, rows, i);
-            u.Blob(12, hash);
+            Bind(u, rows, i, work.Day);
+            u.BlobPinned(12, hash);
             if (exists)
             {
                 u.Int64(19, rowId);
@@ -511,50 +527,49 @@ internal sealed partial class SqliteSyncStore : ISyncStore
         return (inserted, updated, unchanged, written);
     }
 
-    /// <summary>Binds parameters 2-11, 13-15, 17, 18 and 20-22 of row <paramref name="i"/> (1 and 16 are the batch's, 12 is the hash, 19 the rowid of an update).</summary>
-    private static void Bind(RawStatement u, CompactRecords rows, int i)
+    /// <summary>
+    /// Binds parameters 2-11, 13-15, 17, 18 and 20-22 of row <paramref name="i"/> (1 and 16 are the batch's, 12 is the hash, 19 the rowid of an update).
+    /// Text is bound in place (<see cref="RawStatement.Utf8Pinned"/>): from the pinned chunks, <c>u8</c> literals, and
+    /// <paramref name="day"/>, a pinned buffer of at least 16 bytes that holds the embargo date until the next row.
+    /// </summary>
+    private static void Bind(RawStatement u, CompactRecords rows, int i, byte[] day)
     {
-        Text(u, 2, rows, i, CompactRecords.Field.ObjectId);
-        Text(u, 3, rows, i, CompactRecords.Field.AccessionNumber);
-        Text(u, 4, rows, i, CompactRecords.Field.Title);
-        Text(u, 5, rows, i, CompactRecords.Field.CreationDate);
-        Text(u, 6, rows, i, CompactRecords.Field.RightsStatement);
-        BindDay(u, 7, rows.EmbargoDate(i));
-        u.Utf8(8, TierUtf8(rows.AccessTier(i)));
-        Text(u, 9, rows, i, CompactRecords.Field.IiifManifestUrl);
-        Text(u, 10, rows, i, CompactRecords.Field.MediaUrl);
-        Text(u, 11, rows, i, CompactRecords.Field.RawJson);
-        Text(u, 13, rows, i, CompactRecords.Field.Position);
-        Text(u, 14, rows, i, CompactRecords.Field.SourceUrl);
-        Text(u, 15, rows, i, CompactRecords.Field.CorrelationId);
-        if (rows.AssignedAccessTier(i) is { } assigned) u.Utf8(17, TierUtf8(assigned));
-        else u.Text(17, null);
-        Text(u, 18, rows, i, CompactRecords.Field.TierRule);
-        if (rows.CreationSortKey(i) is { } sort) u.Int64(20, sort);
-        else u.Text(20, null);
-        Text(u, 21, rows, i, CompactRecords.Field.CreationEndDate);
-        if (rows.CreationEndSortKey(i) is { } endSort) u.Int64(22, endSort);
-        else u.Text(22, null);
-    }
-
-    private static void Text(RawStatement u, int parameter, CompactRecords rows, int i, CompactRecords.Field field)
-    {
-        if (rows.TryGet(i, field, out var utf8)) u.Utf8(parameter, utf8);
-        else u.Text(parameter, null);
-    }
-
-    private static void BindDay(RawStatement u, int parameter, DateOnly? date)
-    {
-        if (date is { } d)
+        var text = rows.Text(i);
+        Text(u, 2, ref text, CompactRecords.Field.ObjectId);
+        Text(u, 3, ref text, CompactRecords.Field.AccessionNumber);
+        Text(u, 4, ref text, CompactRecords.Field.Title);
+        Text(u, 5, ref text, CompactRecords.Field.CreationDate);
+        Text(u, 6, ref text, CompactRecords.Field.RightsStatement);
+        if (rows.EmbargoDate(i) is { } embargo)
         {
-            Span<byte> day = stackalloc byte[16];
-            d.TryFormat(day, out var written, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-            u.Utf8(parameter, day[..written]);
+            embargo.TryFormat(day, out var written, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+            u.Utf8Pinned(7, day.AsSpan(0, written));
         }
         else
         {
-            u.Text(parameter, null);
+            u.Null(7);
         }
+        u.Utf8Pinned(8, TierUtf8(rows.AccessTier(i)));
+        Text(u, 9, ref text, CompactRecords.Field.IiifManifestUrl);
+        Text(u, 10, ref text, CompactRecords.Field.MediaUrl);
+        Text(u, 11, ref text, CompactRecords.Field.RawJson);
+        Text(u, 13, ref text, CompactRecords.Field.Position);
+        Text(u, 14, ref text, CompactRecords.Field.SourceUrl);
+        Text(u, 15, ref text, CompactRecords.Field.CorrelationId);
+        if (rows.AssignedAccessTier(i) is { } assigned) u.Utf8Pinned(17, TierUtf8(assigned));
+        else u.Null(17);
+        Text(u, 18, ref text, CompactRecords.Field.TierRule);
+        if (rows.CreationSortKey(i) is { } sort) u.Int64(20, sort);
+        else u.Null(20);
+        Text(u, 21, ref text, CompactRecords.Field.CreationEndDate);
+        if (rows.CreationEndSortKey(i) is { } endSort) u.Int64(22, endSort);
+        else u.Null(22);
+    }
+
+    private static void Text(RawStatement u, int parameter, ref CompactRecords.RowText text, CompactRecords.Field field)
+    {
+        if (text.Next(field, out var utf8)) u.Utf8Pinned(parameter, utf8);
+        else u.Null(parameter);
     }
 
     private static ReadOnlySpan<byte> TierUtf8(AccessTier t) => t switch
@@ -567,7 +582,9 @@ internal sealed partial class SqliteSyncStore : ISyncStore
     /// <summary>Per-batch working memory, kept between batches so a batch allocates nothing per record.</summary>
     private sealed class BatchScratch
     {
+        // Hashes and Day are bound in place (SQLITE_STATIC), so they live on the pinned object heap.
         public byte[] Hashes = [];
+        public readonly byte[] Day = GC.AllocateArray<byte>(16, pinned: true);
         public byte[] Stored = [];
         public bool[] Found = [];
         public long[] RowIds = [];
@@ -578,7 +595,7 @@ internal sealed partial class SqliteSyncStore : ISyncStore
         {
             if (Found.Length < n)
             {
-                Hashes = new byte[n * RecordHash.Size];
+                Hashes = GC.AllocateUninitializedArray<byte>(n * RecordHash.Size, pinned: true);
                 Stored = new byte[n * RecordHash.Size];
                 Found = new bool[n];
                 RowIds = new long[n];
@@ -596,10 +613,12 @@ internal sealed partial class SqliteSyncStore : ISyncStore
     private void PrepareCommands()
     {
         if (_lookup is not null) return;
+        var native = DirectBinding && SqliteNative.Shared is { } shared && shared.IsSameLibrary() ? shared : null;
+        BindsDirectly = native is not null;
         // CROSS JOIN keeps json_each as the outer loop: one seek of the (source, object_id) index per id.
         _lookup = new RawStatement(_connection, "SELECT j.key, m.content_hash, m.rowid FROM json_each(?2) AS j CROSS JOIN museum_records AS m ON m.source = ?1 AND m.object_id = j.value");
         // A changed record whose row the lookup found is rewritten by rowid: no insert attempt, no conflict, no key seek.
-        _update = new RawStatement(_connection, """
+        _update = new RawStatement(_connection, native: native, sql: """
             UPDATE museum_records SET
                 accession_number = ?3, title = ?4, creation_date = ?5, rights_statement = ?6, embargo_date = ?7, access_tier = ?8,
                 iiif_manifest_url = ?9, media_url = ?10, raw_json = ?11, content_hash = ?12, position = ?13, source_url = ?14,
@@ -607,7 +626,7 @@ internal sealed partial class SqliteSyncStore : ISyncStore
                 creation_end_date = ?21, creation_end_sort = ?22
             WHERE rowid = ?19 AND source = ?1 AND object_id = ?2
             """);
-        _upsert = new RawStatement(_connection, """
+        _upsert = new RawStatement(_connection, native: native, sql: """
             INSERT INTO museum_records (source, object_id, accession_number, title, creation_date, rights_statement, embargo_date,
                 access_tier, iiif_manifest_url, media_url, raw_json, content_hash, position, source_url, correlation_id,
                 first_seen_utc, last_changed_utc, access_tier_assigned, tier_rule, creation_sort, creation_end_date, creation_end_sort)

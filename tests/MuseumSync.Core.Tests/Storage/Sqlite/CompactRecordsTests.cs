@@ -126,4 +126,24 @@ public sealed class CompactRecordsTests
         Assert.Throws<ObjectDisposedException>(() => rows.Add(Full("2")));
         Assert.Throws<ArgumentOutOfRangeException>(() => rows.ObjectId(1));
     }
+
+    [Fact]
+    public void Text_ReadInFieldOrder_GivesEachFieldAsTryGetDoes_AndRefusesAnotherOrder()
+    {
+        var rows = new CompactRecords();
+        rows.Add(Full("1"));
+        rows.Add(new MuseumRecord { Source = "met", ObjectId = "2", Title = string.Empty, RawJson = "{}" });
+
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var text = rows.Text(i);
+            foreach (var field in Enum.GetValues<CompactRecords.Field>())
+            {
+                var has = text.Next(field, out var utf8);
+                Assert.Equal(rows.TryGet(i, field, out var expected), has);
+                Assert.Equal(expected.ToArray(), utf8.ToArray());
+            }
+        }
+        Assert.Throws<InvalidOperationException>(() => rows.Text(0).Next(CompactRecords.Field.Title, out _));
+    }
 }
