@@ -31,22 +31,7 @@ public sealed class SqliteBatchUpsertTests : SqliteStoreTestBase
 
     private Task<List<object?[]>> RowsAsync(string sql) => RowsAsync(sql, DbPath);
 
-    private static async Task<List<object?[]>> RowsAsync(string sql, string path)
-    {
-        await using var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        await c.OpenAsync();
-        await using var cmd = c.CreateCommand();
-        cmd.CommandText = sql;
-        await using var r = await cmd.ExecuteReaderAsync();
-        var rows = new List<object?[]>();
-        while (await r.ReadAsync())
-        {
-            var row = new object?[r.FieldCount];
-            for (var i = 0; i < row.Length; i++) row[i] = r.IsDBNull(i) ? null : r.GetValue(i);
-            rows.Add(row);
-        }
-        return rows;
-    }
+    private static Task<List<object?[]>> RowsAsync(string sql, string path) => SqliteTestDatabase.ReadRowsAsync(path, sql);
 
     [Fact]
     public async Task CommitBatch_NonAsciiText_RoundTripsExactlyAsUtf8()

@@ -88,22 +88,7 @@ public sealed class SqliteDirectBindingTests : IAsyncLifetime
     private static async Task<BatchResult> CommitAsync(SqliteSyncStore store, IReadOnlyList<MuseumRecord> records, DateTimeOffset now) =>
         await store.CommitBatchAsync(new SyncBatch { Source = "met", Records = records, DeadLetters = [], Now = now }, CancellationToken.None);
 
-    private static async Task<List<object?[]>> RowsAsync(string path, string sql)
-    {
-        await using var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        await c.OpenAsync();
-        await using var cmd = c.CreateCommand();
-        cmd.CommandText = sql;
-        await using var r = await cmd.ExecuteReaderAsync();
-        var rows = new List<object?[]>();
-        while (await r.ReadAsync())
-        {
-            var row = new object?[r.FieldCount];
-            for (var i = 0; i < row.Length; i++) row[i] = r.IsDBNull(i) ? null : r.GetValue(i);
-            rows.Add(row);
-        }
-        return rows;
-    }
+    private static Task<List<object?[]>> RowsAsync(string path, string sql) => SqliteTestDatabase.ReadRowsAsync(path, sql);
 
     private async Task<(BatchResult Direct, BatchResult Copied)> BothAsync(IReadOnlyList<MuseumRecord> records, DateTimeOffset now) =>
         (await CommitAsync(_direct.Store, records, now), await CommitAsync(_copied.Store, records, now));

@@ -33,6 +33,24 @@ internal sealed class SqliteTestDatabase : IAsyncDisposable
         return db;
     }
 
+    /// <summary>Every row <paramref name="sql"/> returns from the database at <paramref name="path"/>, opened read-only (DBNull as null).</summary>
+    public static async Task<List<object?[]>> ReadRowsAsync(string path, string sql)
+    {
+        await using var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        await c.OpenAsync();
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        await using var r = await cmd.ExecuteReaderAsync();
+        var rows = new List<object?[]>();
+        while (await r.ReadAsync())
+        {
+            var row = new object?[r.FieldCount];
+            for (var i = 0; i < row.Length; i++) row[i] = r.IsDBNull(i) ? null : r.GetValue(i);
+            rows.Add(row);
+        }
+        return rows;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Store.DisposeAsync();
