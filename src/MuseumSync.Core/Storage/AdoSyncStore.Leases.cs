@@ -51,6 +51,28 @@ internal abstract partial class AdoSyncStore<TStore, TConnection, TCommand>
         return await Dialect.AffectedAsync(renew, ct).ConfigureAwait(false) == 1;
     }
 
+    /// <summary>
+    /// The last steps of a batch inside its transaction, before its checkpoint: renews the run's lease (lost: the batch is
+    /// rolled back with <see cref="SyncLeaseLostException"/>) and writes the job's done-mark, counting
+    /// <paramref name="records"/>. Returns the completion the checkpoint is written from (a job's decides whether the
+    /// checkpoint moves), or null when the job was done already, so the batch must write nothing.
+    /// </summary>
+    private protected async Task<SessionCompletion?> RenewLeaseAndMarkJobAsync(DbConnection c, DbTransaction tx, SessionCompletion done, int records, CancellationToken ct)
+    {
+        if (done.Lease is { } lease && !await RenewLeaseAsync(c, tx, lease, ct).ConfigureAwait(false))
+        {
+            throw new SyncLeaseLostException($"The lease on '{lease.Resource}' in {DisplayName} is held by another worker now (this one did not renew it in time). The batch was rolled back; this run stops, and the other worker carries on from the checkpoint.");
+        }
+        if (done.Job is { } job)
+        {
+            // The job's done-mark in this transaction: a job done already writes nothing; only the last job moves the checkpoint.
+            var jobCommit = await Jobs.CommitAsync(c, tx, job, records, done.Now, ct).ConfigureAwait(false);
+            if (!jobCommit.Claimed) return null;
+            done = jobCommit.Apply(done);
+        }
+        return done;
+    }
+
     private async Task<LeaseAttempt> TryAcquireLeaseAsync(TConnection c, LeaseRequest req, CancellationToken ct)
     {
         var me = req.Identity;

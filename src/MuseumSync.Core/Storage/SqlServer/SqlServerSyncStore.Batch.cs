@@ -141,18 +141,8 @@ internal sealed partial class SqlServerSyncStore
         }
         var (dead, deadSeen) = deadPlan.Count(deadInserted);
 
-        if (done.Lease is { } lease && !await RenewLeaseAsync(c, tx, lease, ct).ConfigureAwait(false))
-        {
-            throw new SyncLeaseLostException($"The lease on '{lease.Resource}' in {DisplayName} is held by another worker now (this one did not renew it in time). The batch was rolled back; this run stops, and the other worker carries on from the checkpoint.");
-        }
-
-        if (done.Job is { } job)
-        {
-            // The job's done-mark in this transaction: a job done already writes nothing; only the last job moves the checkpoint.
-            var jobCommit = await Jobs.CommitAsync(c, tx, job, inserted + updated + unchanged + deleted + dead + deadSeen, done.Now, ct).ConfigureAwait(false);
-            if (!jobCommit.Claimed) return BatchResult.JobAlreadyDone;
-            done = jobCommit.Apply(done);
-        }
+        if (await RenewLeaseAndMarkJobAsync(c, tx, done, inserted + updated + unchanged + deleted + dead + deadSeen, ct).ConfigureAwait(false) is not { } completion) return BatchResult.JobAlreadyDone;
+        done = completion;
 
         var cp = Command(c, _sql.AdvanceCheckpoint, tx);
         await using (cp.ConfigureAwait(false))
