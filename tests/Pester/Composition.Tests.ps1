@@ -89,3 +89,77 @@ Describe 'Export-Csv and ConvertTo-Json' {
         ($record.RawJson | ConvertFrom-Json).ObjectID | Should -Be $script:Feed[0].ObjectId
     }
 }
+
+Describe 'Invoke-MuseumPoll | Sync-MuseumRecord: records handed over a chunk at a time' {
+    BeforeAll {
+        # 4 pages of 50 records.
+        $script:Server = Start-FeedServer -Line (New-FeedLine 200 -Prefix 'D') -PageSize 50
+
+        function script:Measure-PipelineBinding {
+            <# Runs $Pipeline under Trace-Command ParameterBinding; returns how many pipeline objects Sync-MuseumRecord's binder received. #>
+            param([Parameter(Mandatory)] [scriptblock] $Pipeline)
+            $trace = Join-Path $TestDrive "binding-$([guid]::NewGuid().ToString('N')).log"
+            $null = Trace-Command -Name ParameterBinding -FilePath $trace -Expression $Pipeline
+            @(Select-String -LiteralPath $trace -SimpleMatch -Pattern 'BIND PIPELINE object to parameters: [Sync-MuseumRecord]').Count
+        }
+    }
+
+    AfterAll {
+        if ($script:Server) { $script:Server.Dispose() }
+    }
+
+    It 'binds one object per chunk, not per record, and stores every record' {
+        $db = Join-Path $TestDrive 'direct.db'
+        $uri = $script:Server.ObjectsUri
+
+        $binds = Measure-PipelineBinding { Invoke-MuseumPoll -Uri $uri -Source direct | Sync-MuseumRecord -Database $db }
+
+        # A chunk ends at a page's end at the latest: 4 pages, so at most 4 objects cross (this PowerShell supports it).
+        $binds | Should -BeGreaterThan 0
+        $binds | Should -BeLessOrEqual 4
+        $stored = @(Get-StoredRecord -Database $db -Source direct)
+        $stored.Count | Should -Be 200
+        $stored[0].object_id | Should -Be 'D-0001'
+        $stored[-1].object_id | Should -Be 'D-0200'
+    }
+
+    It 'gives -OutVariable every record, one by one, and stores them all' {
+        $db = Join-Path $TestDrive 'outvariable.db'
+        $uri = $script:Server.ObjectsUri
+
+        $binds = Measure-PipelineBinding { Invoke-MuseumPoll -Uri $uri -Source outvar -OutVariable script:polled | Sync-MuseumRecord -Database $db }
+
+        $binds | Should -Be 200
+        $script:polled.Count | Should -Be 200
+        @($script:polled | ForEach-Object { $_.GetType().FullName } | Sort-Object -Unique) | Should -Be 'MuseumSync.MuseumRecord'
+        @(Get-StoredRecord -Database $db -Source outvar).Count | Should -Be 200
+    }
+
+    It 'sets -PipelineVariable for every record' {
+        $db = Join-Path $TestDrive 'pipelinevariable.db'
+        $seen = [System.Collections.Generic.List[string]]::new()
+
+        $summary = Invoke-MuseumPoll -Uri $script:Server.ObjectsUri -Source pipevar -PipelineVariable record |
+            Sync-MuseumRecord -Database $db | ForEach-Object { $seen.Add($record.ObjectId); $_ }
+
+        $summary.Inserted | Should -Be 200
+        # The summary comes at the end, when the variable holds the last record.
+        $seen | Should -Be @('D-0200')
+    }
+
+    It 'runs a filter between the two as written' {
+        $db = Join-Path $TestDrive 'filtered.db'
+
+        $summary = Invoke-MuseumPoll -Uri $script:Server.ObjectsUri -Source filtered |
+            Where-Object { [int]$_.ObjectId.Substring(2) -gt 50 } | Sync-MuseumRecord -Database $db
+
+        $summary.Inserted | Should -Be 150
+        (Get-StoredRecord -Database $db -Source filtered)[0].object_id | Should -Be 'D-0051'
+    }
+
+    It 'writes records, never chunks, to any other command' {
+        $types = @(Invoke-MuseumPoll -Uri $script:Server.ObjectsUri -Source other | ForEach-Object { $_.GetType().FullName } | Sort-Object -Unique)
+
+        $types | Should -Be 'MuseumSync.MuseumRecord'
+    }
+}

@@ -364,11 +364,20 @@ public sealed class InvokeMuseumPollCommand : AsyncCmdlet
         var progress = new ProgressReporter(this, activityId: 1, "Invoke-MuseumPoll");
         // The run handle the records carry to a Sync-MuseumRecord downstream: its metrics and its commit on failure.
         var feed = new PollFeed(source.Statistics);
+        // A Sync-MuseumRecord reading this output directly takes each chunk as one pipeline object (DirectFeed).
+        var direct = DirectFeed.Consumer(this) is not null;
         void Write(PipelineMessage message)
         {
             if (message is not RecordChunk chunk) return;
-            feed.Mark(chunk.Records[0]);
-            foreach (var record in chunk.Records) WriteObject(record);
+            if (direct)
+            {
+                WriteObject(new PolledRecords(chunk.Records, feed));
+            }
+            else
+            {
+                feed.Mark(chunk.Records[0]);
+                foreach (var record in chunk.Records) WriteObject(record);
+            }
             if (progress.Due) progress.Tick(statistics, chunk.Records[^1].Position);
         }
 

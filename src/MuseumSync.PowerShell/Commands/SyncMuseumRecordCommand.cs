@@ -142,6 +142,15 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand
         DeadLetter? replay = null;
         switch (InputObject is PSObject ps ? ps.BaseObject : InputObject)
         {
+            case PolledRecords polled:
+                // A chunk of the Invoke-MuseumPoll that writes to this command directly: each record as if piped alone.
+                if (!ReferenceEquals(polled.Feed, _feed)) Subscribe(polled.Feed, Source ?? polled.Records[0].Source);
+                foreach (var r in polled.Records)
+                {
+                    if (Stopping) throw new PipelineStoppedException();
+                    Add(r, null);
+                }
+                return;
             case MuseumRecord r:
                 record = r;
                 if (PollFeed.Of(r) is { } feed && !ReferenceEquals(feed, _feed)) Subscribe(feed, Source ?? r.Source);
@@ -156,6 +165,12 @@ public sealed class SyncMuseumRecordCommand : SyncStoreCommand
                     "SyncMuseumRecordInvalidInput", ErrorCategory.InvalidType, InputObject));
                 return;
         }
+        Add(record, replay);
+    }
+
+    /// <summary>Hands one record (or a dead letter's revalidated record) to the writer; on the pipeline thread.</summary>
+    private void Add(MuseumRecord record, DeadLetter? replay)
+    {
         if (!_whatIf) Lease(Source ?? record.Source);
         var add = _writer.AddAsync(record, replay, CancelToken);
         if (!add.IsCompletedSuccessfully) Wait(add.AsTask());
