@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace MuseumSync.Metrics;
 
 /// <summary>
@@ -18,7 +16,7 @@ internal sealed class SyncMetrics
     private long _circuitOpens;
     private long _queueDepth;
     private long _lastSuccessUnixMs;
-    private readonly ConcurrentDictionary<int, long> _requestsByStatus = new();
+    private readonly StatusCounts _requestsByStatus = new();
     private volatile Polling.PollStatistics? _poll;
 
     /// <summary>Creates the metrics of <paramref name="source"/>.</summary>
@@ -83,7 +81,7 @@ internal sealed class SyncMetrics
     {
         get
         {
-            var all = new SortedDictionary<int, long>(_requestsByStatus);
+            var all = _requestsByStatus.Snapshot();
             if (_poll is { } p)
             {
                 foreach (var (status, n) in p.ResponsesByStatus) all[status] = all.GetValueOrDefault(status) + n;
@@ -110,7 +108,7 @@ internal sealed class SyncMetrics
     }
 
     /// <summary>Counts an HTTP response (status 0 for a request that got none).</summary>
-    public void AddRequest(int status) => _requestsByStatus.AddOrUpdate(status, 1, static (_, n) => n + 1);
+    public void AddRequest(int status) => _requestsByStatus.Add(status);
 
     /// <summary>Counts a retry.</summary>
     public void AddRetry() => Interlocked.Increment(ref _retries);

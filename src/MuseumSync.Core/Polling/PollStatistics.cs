@@ -8,7 +8,7 @@ namespace MuseumSync.Polling;
 /// </summary>
 internal sealed class PollStatistics
 {
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, long> _responses = new();
+    private readonly Metrics.StatusCounts _responses = new();
     private long _requests, _retries, _status429, _status5xx, _throttled, _networkErrors, _timeouts, _bodyBreaks;
     private long _quotaWaits, _quotaWaitMs, _budgetWaits, _budgetWaitMs, _circuitOpened, _circuitWaitMs, _tokenRefreshes;
     private long _pages, _records, _invalid, _deleted;
@@ -76,9 +76,9 @@ internal sealed class PollStatistics
     internal void Request() => Interlocked.Increment(ref _requests);
 
     /// <summary>HTTP responses by status code, every attempt included (0: the attempt got no response).</summary>
-    public IReadOnlyDictionary<int, long> ResponsesByStatus => new SortedDictionary<int, long>(_responses);
+    public IReadOnlyDictionary<int, long> ResponsesByStatus => _responses.Snapshot();
 
-    internal void Response(int status) => _responses.AddOrUpdate(status, 1, static (_, n) => n + 1);
+    internal void Response(int status) => _responses.Add(status);
 
     internal void Retry() => Interlocked.Increment(ref _retries);
 
