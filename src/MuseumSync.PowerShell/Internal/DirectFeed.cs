@@ -18,16 +18,17 @@ internal sealed record PolledRecords(MuseumRecord[] Records, PollFeed Feed);
 /// Finds the Sync-MuseumRecord that reads a cmdlet's output directly, so that Invoke-MuseumPoll can hand it records a
 /// chunk at a time. Per object PowerShell wraps the value in a PSObject, steps the downstream command and runs its
 /// parameter binder: four passes over every unbound parameter (Sync-MuseumRecord has about thirty), the mandatory
-/// checks and the restore of defaults. For a sync of a million records that was about 3 s of CPU, more than the rest of
-/// the PowerShell boundary (docs/guide/performance.md); one object per chunk of up to 256 records removes nearly all of
-/// it. What the user sees is the same: the same records reach the same Sync-MuseumRecord in the same order, on the
+/// checks and the restore of defaults. For a sync of a million records that was about 3 s of CPU, a sixth of the run
+/// (docs/guide/performance.md); one object per chunk of up to 256 records removes nearly all of it. What the user sees is the same: the same records reach the same Sync-MuseumRecord in the same order, on the
 /// pipeline thread, in its own ProcessRecord (so its warnings, errors, progress, -WhatIf and -Confirm work as before).
 /// </summary>
 /// <remarks>
 /// PowerShell has no public API for a command's downstream command, so this reads three of its internal members
 /// (<c>MshCommandRuntime._outputPipe</c>, <c>Pipe.DownstreamCmdlet</c>, <c>CommandProcessorBase.Command</c>), which
-/// PowerShell has had unchanged since version 6. When any of them is missing or anything about the pipe is not the
-/// plain case, <see cref="Consumer"/> says null and the poll writes record by record as before.
+/// PowerShell has had since its first open-source release (2016; its Pipe.cs last changed in 2022, before 7.4). When any
+/// of them is missing or anything about the pipe is not the plain case, <see cref="Consumer"/> says null and the poll
+/// writes record by record as before; tests/Pester/Composition.Tests.ps1 fails if the PowerShell it runs stops
+/// supporting the hand-over.
 /// <para>
 /// The chunked hand-over is used only when nothing but the Sync-MuseumRecord can see the poll's output objects: not
 /// with the poll's -OutVariable or -PipelineVariable (they take the records one by one), and not when the next command
