@@ -20,10 +20,10 @@ BeforeAll {
     }
 
     function Invoke-BenchScript {
-        param([string] $Name, [string] $Database)
+        param([string] $Name, [string] $Database, [string[]] $Arguments = @())
         $env:MS_BENCH_URL = $script:Api.Url
         $env:MS_BENCH_DB = $Database
-        try { Invoke-Pwsh -ArgumentList @('-File', (Join-Path $script:Bench $Name)) -TimeoutSec 300 }
+        try { Invoke-Pwsh -ArgumentList (@('-File', (Join-Path $script:Bench $Name)) + $Arguments) -TimeoutSec 300 }
         finally { Remove-Item Env:MS_BENCH_URL, Env:MS_BENCH_DB -ErrorAction Ignore }
     }
 
@@ -75,10 +75,12 @@ Describe 'The floor scripts (issue #18 yardsticks, not MuseumSync) against the h
         if (-not $script:FloorDll) { throw "The benchmark harness is not built under ${harness}: run 'dotnet build tests/MuseumSync.Benchmarks -c Release' first." }
     }
 
-    It 'floor-pipeline.ps1 upserts every storable line of the feed through Invoke-FloorPoll | Sync-FloorRecord' {
-        $db = Join-Path $TestDrive 'floor.db'
+    It 'floor-pipeline.ps1 (<Mode>) upserts every storable line of the feed through Invoke-FloorPoll | Sync-FloorRecord' -ForEach @(
+        @{ Mode = 'a page per pipeline object'; Arguments = @() }, @{ Mode = '-PerRecord'; Arguments = @('-PerRecord') }
+    ) {
+        $db = Join-Path $TestDrive "floor$($Arguments -join '').db"
         $env:MS_FLOOR_DLL = $script:FloorDll
-        try { $run = Invoke-BenchScript -Name 'floor-pipeline.ps1' -Database $db }
+        try { $run = Invoke-BenchScript -Name 'floor-pipeline.ps1' -Database $db -Arguments $Arguments }
         finally { Remove-Item Env:MS_FLOOR_DLL -ErrorAction Ignore }
         $run.ExitCode | Should -Be 0 -Because "stderr: $($run.StdErr)"
         $run.StdOut -match 'floor pipeline: (\d+) records upserted' | Should -BeTrue -Because "stdout: $($run.StdOut)"

@@ -32,7 +32,8 @@ public sealed class FloorRecord
 /// <summary>
 /// Issue #18's floor as a pwsh pipeline, the first half: GETs the mock API's pages on a worker thread (the next page
 /// requested while the current one is parsed, as Invoke-MuseumPoll does), parses each line there, and writes the
-/// records to the pipeline one by one on the pipeline thread. bench/floor-pipeline.ps1 runs it.
+/// records to the pipeline on the pipeline thread: one by one, or with -Chunked a page as one object (as
+/// Invoke-MuseumPoll hands chunks to Sync-MuseumRecord). bench/floor-pipeline.ps1 runs it.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "FloorPoll", DefaultParameterSetName = "Api")]
 [OutputType(typeof(FloorRecord))]
@@ -57,6 +58,13 @@ public sealed class InvokeFloorPollCommand : PSCmdlet, IDisposable
     [ValidateRange(1, 100_000)]
     public int PageSize { get; set; } = 500;
 
+    /// <summary>
+    /// Write each page's records as one array (one pipeline object per page), as Invoke-MuseumPoll hands chunks to a
+    /// Sync-MuseumRecord that reads its output directly; without it, one object per record.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Chunked { get; set; }
+
     /// <inheritdoc />
     protected override void EndProcessing()
     {
@@ -69,7 +77,8 @@ public sealed class InvokeFloorPollCommand : PSCmdlet, IDisposable
             {
                 while (reader.TryRead(out var page))
                 {
-                    foreach (var record in page) WriteObject(record);
+                    if (Chunked) WriteObject(page.ToArray(), enumerateCollection: false);
+                    else foreach (var record in page) WriteObject(record);
                 }
             }
             producer.GetAwaiter().GetResult(); // the producer's error, if it had one
@@ -140,7 +149,7 @@ public sealed class SyncFloorRecordCommand : PSCmdlet, IDisposable
     private long _taken;
     private readonly string?[] _values = new string?[FloorParser.Fields.Length];
 
-    /// <summary>A <see cref="FloorRecord"/> from Invoke-FloorPoll.</summary>
+    /// <summary>A <see cref="FloorRecord"/> from Invoke-FloorPoll, or a page of them (Invoke-FloorPoll -Chunked).</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     public object InputObject { get; set; } = null!;
 
@@ -166,11 +175,23 @@ public sealed class SyncFloorRecordCommand : PSCmdlet, IDisposable
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        var record = (FloorRecord)(InputObject is PSObject wrapped ? wrapped.BaseObject : InputObject);
+        switch (InputObject is PSObject wrapped ? wrapped.BaseObject : InputObject)
+        {
+            case FloorRecord[] chunk:
+                foreach (var record in chunk) Add(record);
+                break;
+            case var one:
+                Add((FloorRecord)one);
+                break;
+        }
+    }
+
+    private void Add(FloorRecord record)
+    {
         _taken++;
         if (_sink is null) return;
         for (var f = 0; f < _values.Length; f++) _values[f] = record.Values[f];
-        _sink!.Add(record.ObjectId, _values, record.Line, record.Position);
+        _sink.Add(record.ObjectId, _values, record.Line, record.Position);
     }
 
     /// <inheritdoc />
