@@ -23,16 +23,26 @@ internal static class JsonStringText
         var span = into.GetSpan(Math.Max(value.Length * 6, Encoding.UTF8.GetMaxByteCount(value.Length)) + 2);
         var at = 0;
         span[at++] = (byte)'"';
-        var run = 0;
         for (var i = 0; i < value.Length; i++)
         {
             var c = value[i];
-            if (c >= 0x20 && c != '"' && c != '\\') continue;
-            at += Encoding.UTF8.GetBytes(value.AsSpan(run, i - run), span[at..]);
-            run = i + 1;
-            at += Escape(c, span[at..]);
+            if (c >= 0x80)
+            {
+                // A run of non-ASCII chars (a surrogate pair stays in one run) through the UTF-8 encoder.
+                var end = i + 1;
+                while (end < value.Length && value[end] >= 0x80) end++;
+                at += Encoding.UTF8.GetBytes(value.AsSpan(i, end - i), span[at..]);
+                i = end - 1;
+            }
+            else if (c >= 0x20 && c != '"' && c != '\\')
+            {
+                span[at++] = (byte)c;
+            }
+            else
+            {
+                at += Escape(c, span[at..]);
+            }
         }
-        at += Encoding.UTF8.GetBytes(value.AsSpan(run), span[at..]);
         span[at++] = (byte)'"';
         into.Advance(at);
     }
