@@ -17,6 +17,7 @@ internal sealed class OriginPolicy
     public const string CredentialInPositionErrorId = "MuseumPollCredentialInPosition";
 
     private readonly List<string> _origins = [];
+    private Uri? _lastAllowed; // read and written by concurrent requests: any allowed URL will do
 
     /// <summary>Creates the policy for <paramref name="endpoint"/>, <paramref name="itemUri"/> (a template with <c>{id}</c>; may be null) and <paramref name="allowed"/>.</summary>
     public OriginPolicy(Uri endpoint, string? itemUri = null, IEnumerable<Uri>? allowed = null)
@@ -50,8 +51,19 @@ internal sealed class OriginPolicy
     public bool Allows(Uri uri)
     {
         ArgumentNullException.ThrowIfNull(uri);
-        return uri.IsAbsoluteUri && _origins.Contains(OriginOf(uri), StringComparer.Ordinal);
+        if (!uri.IsAbsoluteUri) return false;
+        // A source's pages share their origin: one that matches the last allowed URL exactly needs no origin text (a
+        // check per page). Anything else is compared as the origin text, case-insensitively as before.
+        if (_lastAllowed is { } last && last.Port == uri.Port && string.Equals(last.Scheme, uri.Scheme, StringComparison.Ordinal)
+            && string.Equals(last.IdnHost, uri.IdnHost, StringComparison.Ordinal))
+        {
+            return true;
+        }
+        if (!_origins.Contains(OriginOf(uri), StringComparer.Ordinal)) return false;
+        _lastAllowed = uri;
+        return true;
     }
+
 
     /// <summary>Throws <see cref="ErrorId"/> when <paramref name="target"/> is not allowed.</summary>
     /// <param name="target">The URL about to be followed, requested or resumed from.</param>

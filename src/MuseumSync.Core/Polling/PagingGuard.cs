@@ -34,13 +34,12 @@ internal sealed class PagingGuard
     {
         if (next is null) return;
         var request = _run.Request;
-        var masked = _run.Pipeline.Mask(url);
         if (_read.Contains(Key(_run.Pager.PageUrl(next))))
         {
             var what = string.Equals(next, position, StringComparison.Ordinal) ? "itself" : "a page this run has already read";
             throw new MuseumPollException(
                 string.Create(CultureInfo.InvariantCulture,
-                    $"The source '{request.Source}' sends the poll in a circle: the page {masked} names {what} as the next ({Shown(next)}), after {_read.Count} pages. The poll stops here instead of reading pages again; the complete pages before it stand. The API's paging is broken: report it to its maintainers, or start again from the first page with Reset-SyncCheckpoint -Source {request.Source}."),
+                    $"The source '{request.Source}' sends the poll in a circle: the page {_run.Pipeline.Mask(url)} names {what} as the next ({Shown(next)}), after {_read.Count} pages. The poll stops here instead of reading pages again; the complete pages before it stand. The API's paging is broken: report it to its maintainers, or start again from the first page with Reset-SyncCheckpoint -Source {request.Source}."),
                 "MuseumPollPagingLoop", isTransient: false, UrlMasker.Strip(url, _run.Pipeline.SecretNames), 200, null);
         }
         _emptyInARow = records == 0 ? _emptyInARow + 1 : 0;
@@ -48,7 +47,7 @@ internal sealed class PagingGuard
         {
             throw new MuseumPollException(
                 string.Create(CultureInfo.InvariantCulture,
-                    $"The source '{request.Source}' answered {_emptyInARow} empty pages in a row that each name a next page (the last: {masked}, next {Shown(next)}). The poll stops here instead of paging on without progress; the complete pages before it stand. Check -Uri and the paging parameters, raise -MaxEmptyPages (now {request.MaxEmptyPages}) if the API really pages over long gaps, or report it to the API's maintainers."),
+                    $"The source '{request.Source}' answered {_emptyInARow} empty pages in a row that each name a next page (the last: {_run.Pipeline.Mask(url)}, next {Shown(next)}). The poll stops here instead of paging on without progress; the complete pages before it stand. Check -Uri and the paging parameters, raise -MaxEmptyPages (now {request.MaxEmptyPages}) if the API really pages over long gaps, or report it to the API's maintainers."),
                 "MuseumPollNoProgress", isTransient: false, UrlMasker.Strip(url, _run.Pipeline.SecretNames), 200, null);
         }
     }

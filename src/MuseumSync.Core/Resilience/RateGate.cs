@@ -116,7 +116,7 @@ internal sealed class RateGate
     }
 
     /// <summary>Reads the quota the response reports and releases the ticket; header values that are not sane are ignored, and said.</summary>
-    public void Complete(long ticket, HttpResponseMessage? response, string maskedUrl, string correlationId)
+    public void Complete(long ticket, HttpResponseMessage? response, Http.MaskedUrl maskedUrl, string correlationId)
     {
         if (_quota is null) return;
         var now = _time.GetUtcNow();

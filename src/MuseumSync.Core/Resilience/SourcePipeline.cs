@@ -36,7 +36,7 @@ internal sealed class SourcePipeline
 
     /// <summary>The context key under which each execution carries its correlation id and URL, for the log lines.</summary>
     private static readonly ResiliencePropertyKey<string> s_correlation = new("MuseumSync.CorrelationId");
-    private static readonly ResiliencePropertyKey<string> s_url = new("MuseumSync.MaskedUrl");
+    private static readonly ResiliencePropertyKey<MaskedUrl> s_url = new("MuseumSync.MaskedUrl");
     private static readonly ResiliencePropertyKey<bool> s_plainForbiddenCooled = new("MuseumSync.PlainForbiddenCooled");
 
     /// <summary>1 once any request of this run got a response: from then on a failure to connect is retried like any other.</summary>
@@ -79,6 +79,9 @@ internal sealed class SourcePipeline
     /// <summary>The URL as it may be logged: secret query values and the source's own credential values masked.</summary>
     public string Mask(Uri url) => SecretValues.Mask(UrlMasker.Mask(url, _secretNames), CurrentSecretValues());
 
+    /// <summary><see cref="Mask"/> when a message asks for it: the credential values now, the masking only if it is written.</summary>
+    private MaskedUrl MaskWhenNamed(Uri url) => new(url, _secretNames, CurrentSecretValues());
+
     /// <summary>The URL as it may be stored (a checkpoint, a record's position): every secret query parameter removed.</summary>
     public Uri Strip(Uri url) => UrlMasker.StripSecrets(url, _secretNames, CurrentSecretValues());
 
@@ -91,10 +94,11 @@ internal sealed class SourcePipeline
     /// </summary>
     public async Task<HttpResponseMessage> SendAsync(Uri url, string accept, string correlationId, Func<int, bool>? passThrough, CancellationToken cancellationToken)
     {
-        _origins.Check(url, $"The request {Mask(url)}", _stats.Source ?? "?");
+        // The check's message (and its masking) only for a URL that fails it.
+        if (!_origins.Allows(url)) _origins.Check(url, $"The request {Mask(url)}", _stats.Source ?? "?");
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(s_correlation, correlationId);
-        context.Properties.Set(s_url, Mask(url));
+        context.Properties.Set(s_url, MaskWhenNamed(url));
         HttpResponseMessage response;
         try
         {
@@ -137,7 +141,7 @@ internal sealed class SourcePipeline
             HttpResponseMessage? response = null;
             // The breaker's context carries the URL, so its warnings name the endpoint.
             var breakerContext = ResilienceContextPool.Shared.Get(cancellationToken);
-            breakerContext.Properties.Set(s_url, Mask(url));
+            breakerContext.Properties.Set(s_url, MaskWhenNamed(url));
             try
             {
                 response = await _breaker.ExecuteAsync(
@@ -167,7 +171,7 @@ internal sealed class SourcePipeline
             finally
             {
                 ResilienceContextPool.Shared.Return(breakerContext);
-                _gate.Complete(ticket, response, Mask(url), correlationId);
+                _gate.Complete(ticket, response, MaskWhenNamed(url), correlationId);
             }
 
             var status = (int)response.StatusCode;

@@ -1,7 +1,7 @@
-using System.Globalization;
 using System.Management.Automation;
 using MuseumSync.Polling;
 using MuseumSync.Sync;
+using static MuseumSync.Metrics.CountText;
 
 namespace MuseumSync.PowerShell.Internal;
 
@@ -34,11 +34,16 @@ internal sealed class ProgressReporter
     /// <summary>Reports the sync's counts when an update is due.</summary>
     public void Tick(SyncWriter writer)
     {
-        if (!Due) return;
+        // Called per record: the check stays small, and the status is built in a method of its own four times a second.
+        if (Due) ShowSync(writer);
+    }
+
+    private void ShowSync(SyncWriter writer)
+    {
         var seconds = Seconds;
         var received = writer.Received;
-        Show($"Syncing '{writer.LastSource}'", string.Create(CultureInfo.InvariantCulture,
-            $"{received:N0} records ({received / seconds:N0}/s), {writer.Batches:N0} batches committed ({writer.Inserted:N0} new, {writer.Updated:N0} updated, {writer.Unchanged:N0} unchanged), {writer.InvalidReceived:N0} dead letters"),
+        Show($"Syncing '{writer.LastSource}'",
+            $"{Count(received)} records ({Rate(received, seconds)}/s), {Count(writer.Batches)} batches committed ({Count(writer.Inserted)} new, {Count(writer.Updated)} updated, {Count(writer.Unchanged)} unchanged), {Count(writer.InvalidReceived)} dead letters",
             writer.LastPosition is { } p ? "at " + p : null);
     }
 
@@ -47,8 +52,8 @@ internal sealed class ProgressReporter
     {
         if (!Due) return;
         var seconds = Seconds;
-        Show($"Polling '{poll.Source}'", string.Create(CultureInfo.InvariantCulture,
-            $"{poll.Records:N0} records ({poll.Records / seconds:N0}/s) in {poll.Pages:N0} pages, {poll.Invalid:N0} invalid; {poll.Requests:N0} requests, {poll.Retries:N0} retries, {poll.QuotaWaits + poll.BudgetWaits:N0} rate-limit waits"),
+        Show($"Polling '{poll.Source}'",
+            $"{Count(poll.Records)} records ({Rate(poll.Records, seconds)}/s) in {Count(poll.Pages)} pages, {Count(poll.Invalid)} invalid; {Count(poll.Requests)} requests, {Count(poll.Retries)} retries, {Count(poll.QuotaWaits + poll.BudgetWaits)} rate-limit waits",
             position is null ? null : "at " + position);
     }
 

@@ -17,6 +17,24 @@ public class OriginPolicyTests
     }
 
     [Fact]
+    public void Allows_AfterAnAllowedUrl_OtherOriginsAreStillDecidedByTheirOwn()
+    {
+        // The policy remembers the last allowed URL (a check per page); what differs in scheme, host or port is refused all the same.
+        var policy = new OriginPolicy(new Uri("https://api.example.org/objects"), allowed: [new Uri("https://images.example.org")]);
+
+        Assert.True(policy.Allows(new Uri("https://api.example.org/objects?page=2")));
+        Assert.False(policy.Allows(new Uri("http://api.example.org/objects?page=3")));
+        Assert.False(policy.Allows(new Uri("https://api.example.org:8443/objects?page=3")));
+        Assert.False(policy.Allows(new Uri("https://api.example.org.evil.test/objects?page=3")));
+        Assert.False(policy.Allows(new Uri("/objects?page=3", UriKind.Relative)));
+        Assert.True(policy.Allows(new Uri("https://API.example.org:443/objects?page=3")));
+        Assert.True(policy.Allows(new Uri("https://images.example.org/a.jpg")));
+        Assert.False(policy.Allows(new Uri("https://images.example.org:444/a.jpg")));
+        Assert.True(policy.Allows(new Uri("https://user:pw@api.example.org/objects?page=4")));
+        Assert.False(policy.Allows(new Uri("https://evil.test/objects?page=5")));
+    }
+
+    [Fact]
     public void Allows_ItemUriAndAllowListCount()
     {
         var policy = new OriginPolicy(new Uri("https://api.example.org/ids"), "https://items.example.org/objects/{id}", [new Uri("https://images.example.org")]);

@@ -11,6 +11,7 @@ internal sealed partial class SqliteSyncStore
     private const string Now = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
     private const string Expiry = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+' || $seconds || ' seconds')";
     private SqliteCommand? _leaseRenew;
+    private (TimeSpan Duration, string Text)? _renewSeconds;
 
     /// <inheritdoc />
     public async Task<LeaseAttempt> TryAcquireLeaseAsync(LeaseRequest request, CancellationToken cancellationToken)
@@ -123,9 +124,25 @@ internal sealed partial class SqliteSyncStore
         _leaseRenew.Transaction = transaction;
         _leaseRenew.Parameters[0].Value = lease.Resource;
         _leaseRenew.Parameters[1].Value = lease.HolderId;
-        _leaseRenew.Parameters[2].Value = lease.Duration.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture);
+        _leaseRenew.Parameters[2].Value = RenewSeconds(lease.Duration);
         return _leaseRenew.ExecuteNonQuery() == 1;
     }
+
+    /// <summary>
+    /// The lease's duration as the SQL's <c>$seconds</c> text. A batch renews with the same duration each time, so the
+    /// text is made once, not per batch (number formatting per batch is warm code the JIT compiles again and again).
+    /// </summary>
+    private string RenewSeconds(TimeSpan duration)
+    {
+        if (_renewSeconds is not { } cached || cached.Duration != duration)
+        {
+            cached = (duration, Seconds(duration));
+            _renewSeconds = cached;
+        }
+        return cached.Text;
+    }
+
+    private static string Seconds(TimeSpan duration) => duration.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture);
 
     private async Task<SyncLeaseHolder?> ReadLeaseAsync(string resource, CancellationToken ct)
     {
@@ -144,6 +161,6 @@ internal sealed partial class SqliteSyncStore
         cmd.Parameters.AddWithValue("$host", me.Host);
         cmd.Parameters.AddWithValue("$pid", me.ProcessId);
         cmd.Parameters.AddWithValue("$started", me.ProcessStarted is { } s ? Iso(s) : DBNull.Value);
-        cmd.Parameters.AddWithValue("$seconds", duration.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture));
+        cmd.Parameters.AddWithValue("$seconds", Seconds(duration));
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using MuseumSync.Json;
 
 namespace MuseumSync.Storage.Sqlite;
 
@@ -428,18 +429,16 @@ internal sealed partial class SqliteSyncStore : ISyncStore
 
         // The ids as one JSON array; their hashes meanwhile.
         ids.ResetWrittenCount();
-        using (var json = new System.Text.Json.Utf8JsonWriter(ids, new System.Text.Json.JsonWriterOptions { SkipValidation = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        Ascii(ids, "["u8);
+        for (var i = 0; i < n; i++)
         {
-            json.WriteStartArray();
-            for (var i = 0; i < n; i++)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                rows.Hash(i).CopyTo(hashes.AsSpan(i * H, H));
-                if (rows.ObjectId(i) is { } id) json.WriteStringValue(id);
-                else json.WriteNullValue();
-            }
-            json.WriteEndArray();
+            cancellationToken.ThrowIfCancellationRequested();
+            rows.Hash(i).CopyTo(hashes.AsSpan(i * H, H));
+            if (i > 0) Ascii(ids, ","u8);
+            if (rows.ObjectId(i) is { } id) JsonStringText.AppendMinimal(ids, id);
+            else Ascii(ids, "null"u8);
         }
+        Ascii(ids, "]"u8);
 
         // The stored hash of every id that has a row (array position -> hash).
         var stored = work.Stored;
@@ -527,6 +526,12 @@ internal sealed partial class SqliteSyncStore : ISyncStore
         return (inserted, updated, unchanged, written);
     }
 
+    private static void Ascii(System.Buffers.ArrayBufferWriter<byte> into, ReadOnlySpan<byte> text)
+    {
+        text.CopyTo(into.GetSpan(text.Length));
+        into.Advance(text.Length);
+    }
+
     /// <summary>
     /// Binds parameters 2-11, 13-15, 17, 18 and 20-22 of row <paramref name="i"/> (1 and 16 are the batch's, 12 is the hash, 19 the rowid of an update).
     /// Text is bound in place (<see cref="RawStatement.Utf8Pinned"/>): from the pinned chunks, <c>u8</c> literals, and
@@ -542,8 +547,7 @@ internal sealed partial class SqliteSyncStore : ISyncStore
         Text(u, 6, ref text, CompactRecords.Field.RightsStatement);
         if (rows.EmbargoDate(i) is { } embargo)
         {
-            embargo.TryFormat(day, out var written, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-            u.Utf8Pinned(7, day.AsSpan(0, written));
+            u.Utf8Pinned(7, day.AsSpan(0, IsoText.WriteDay(embargo, day)));
         }
         else
         {
@@ -678,7 +682,8 @@ internal sealed partial class SqliteSyncStore : ISyncStore
         _ => "public",
     };
 
-    internal static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+    /// <summary>The stored form of a time: <c>yyyy-MM-ddTHH:mm:ss.fffZ</c> in UTC (<see cref="IsoText.Millis"/>).</summary>
+    internal static string Iso(DateTimeOffset t) => IsoText.Millis(t);
 
     private static async Task ExecAsync(SqliteConnection c, string sql, CancellationToken ct)
     {

@@ -13,14 +13,14 @@ public sealed class SqliteBatchUpsertTests : SqliteStoreTestBase
     private static readonly DateTimeOffset s_t1 = new(2025, 1, 1, 10, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset s_t2 = new(2025, 1, 2, 10, 0, 0, TimeSpan.Zero);
 
-    private static MuseumRecord Rec(string id, string title = "Seal", string? accession = null, string? raw = null) => new()
+    private static MuseumRecord Rec(string id, string title = "Seal", string? accession = null, string? raw = null, DateOnly? embargo = null) => new()
     {
         Source = "met",
         ObjectId = id,
         Title = title,
         AccessionNumber = accession ?? "acc-" + id,
         CreationDate = "1889-06-15",
-        EmbargoDate = new DateOnly(2030, 12, 31),
+        EmbargoDate = embargo ?? new DateOnly(2030, 12, 31),
         AccessTier = AccessTier.Restricted,
         RawJson = raw ?? $$"""{"ObjectID":"{{id}}","title":"{{title}}"}""",
         Position = "c1",
@@ -54,6 +54,39 @@ public sealed class SqliteBatchUpsertTests : SqliteStoreTestBase
 
         // The same record again is recognised by its key and hash: unchanged.
         Assert.Equal(1, (await CommitAsync([Rec(id, title, raw: raw)], s_t2)).Unchanged);
+    }
+
+    [Fact]
+    public async Task CommitBatch_IdsThatJsonEscapes_AreFoundAgainByTheLookup()
+    {
+        // The lookup sends the batch's ids to SQLite as one JSON array: every id must come back out of json_each as the
+        // text that was stored, or a record seen before would be inserted again.
+        string[] ids = ["q\"uote", "back\\slash", "tab\tnl\ncr\r\u0001", "\u007f", "Ōkubo-🎨", "<&'+`>", "\u2028", "lone\ud800", "end\udc00x", " "];
+
+        var first = await CommitAsync([.. ids.Select(id => Rec(id))]);
+        var again = await CommitAsync([.. ids.Select(id => Rec(id))], s_t2);
+        var changed = await CommitAsync([.. ids.Select(id => Rec(id, "Renamed"))], s_t2);
+
+        Assert.Equal(ids.Length, first.Inserted);
+        Assert.Equal((0, 0, ids.Length), (again.Inserted, again.Updated, again.Unchanged));
+        Assert.Equal((0, ids.Length, 0), (changed.Inserted, changed.Updated, changed.Unchanged));
+        Assert.Equal(ids.Length, (long)(await RowsAsync("SELECT count(*) FROM museum_records"))[0][0]!);
+    }
+
+    [Fact]
+    public async Task CommitBatch_EmbargoAndTimes_AreStoredAsFixedWidthIsoText()
+    {
+        var early = Rec("early", embargo: new DateOnly(999, 1, 9));
+        var late = Rec("late", embargo: new DateOnly(9999, 12, 31));
+        var now = new DateTimeOffset(2025, 1, 1, 21, 5, 9, TimeSpan.FromHours(-5)).AddTicks(12_345);
+
+        await CommitAsync([early, late], now);
+
+        var rows = await RowsAsync("SELECT object_id, embargo_date, first_seen_utc, last_changed_utc FROM museum_records ORDER BY object_id");
+        Assert.Equal(["early", "0999-01-09", "2025-01-02T02:05:09.001Z", "2025-01-02T02:05:09.001Z"], rows[0]);
+        Assert.Equal(["late", "9999-12-31", "2025-01-02T02:05:09.001Z", "2025-01-02T02:05:09.001Z"], rows[1]);
+        var checkpoint = Assert.Single(await RowsAsync("SELECT last_sync_utc FROM sync_checkpoints"));
+        Assert.Equal("2025-01-02T02:05:09.001Z", checkpoint[0]);
     }
 
     [Fact]
