@@ -30,7 +30,8 @@ internal static class DeadLetterReasons
         return json.Append(']').ToString();
     }
 
-    private static string Written(IReadOnlyList<ValidationIssue> issues)
+    /// <summary>The reasons as <see cref="Utf8JsonWriter"/> writes them: the path for any text, and the reference the direct path matches.</summary>
+    internal static string Written(IReadOnlyList<ValidationIssue> issues)
     {
         using var ms = new MemoryStream();
         using (var w = new Utf8JsonWriter(ms))

@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace MuseumSync.Storage;
 
 /// <summary>
@@ -26,23 +28,22 @@ internal static class IsoText
     }
 
     /// <summary><paramref name="time"/> in UTC as <c>yyyy-MM-ddTHH:mm:ss.fffZ</c>: milliseconds, the rest of the fraction cut off.</summary>
-    public static string Millis(DateTimeOffset time) => string.Create(MillisLength, time.UtcDateTime, static (text, t) =>
+    public static string Millis(DateTimeOffset time)
     {
-        Digits(text[..4], t.Year);
-        text[4] = '-';
-        Digits(text.Slice(5, 2), t.Month);
-        text[7] = '-';
-        Digits(text.Slice(8, 2), t.Day);
-        text[10] = 'T';
+        var t = time.UtcDateTime;
+        Span<byte> text = stackalloc byte[MillisLength];
+        WriteDay(DateOnly.FromDateTime(t), text);
+        text[10] = (byte)'T';
         Digits(text.Slice(11, 2), t.Hour);
-        text[13] = ':';
+        text[13] = (byte)':';
         Digits(text.Slice(14, 2), t.Minute);
-        text[16] = ':';
+        text[16] = (byte)':';
         Digits(text.Slice(17, 2), t.Second);
-        text[19] = '.';
+        text[19] = (byte)'.';
         Digits(text.Slice(20, 3), t.Millisecond);
-        text[23] = 'Z';
-    });
+        text[23] = (byte)'Z';
+        return Encoding.ASCII.GetString(text);
+    }
 
     // value >= 0 and shorter than the span (a DateOnly or DateTime part: year 1-9999), zero-padded on the left.
     private static void Digits(Span<byte> into, int value)
@@ -54,12 +55,4 @@ internal static class IsoText
         }
     }
 
-    private static void Digits(Span<char> into, int value)
-    {
-        for (var i = into.Length - 1; i >= 0; i--)
-        {
-            into[i] = (char)('0' + (value % 10));
-            value /= 10;
-        }
-    }
 }

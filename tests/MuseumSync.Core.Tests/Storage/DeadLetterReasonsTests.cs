@@ -1,4 +1,3 @@
-using System.Text.Json;
 using MuseumSync.Storage;
 
 namespace MuseumSync.Core.Tests.Storage;
@@ -6,25 +5,8 @@ namespace MuseumSync.Core.Tests.Storage;
 /// <summary>The stored reasons are the text a Utf8JsonWriter with its default encoder writes, whichever path writes them.</summary>
 public sealed class DeadLetterReasonsTests
 {
-    // What the store wrote before the direct path: the reference text, byte for byte.
-    private static string Reference(IReadOnlyList<ValidationIssue> issues)
-    {
-        using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms))
-        {
-            w.WriteStartArray();
-            foreach (var i in issues)
-            {
-                w.WriteStartObject();
-                w.WriteString("field", i.Field);
-                w.WriteString("rule", i.Rule);
-                w.WriteString("message", i.Message);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-        }
-        return System.Text.Encoding.UTF8.GetString(ms.ToArray());
-    }
+    // The writer's text (what the store wrote before the direct path, and still writes for other text): the reference.
+    private static string Reference(IReadOnlyList<ValidationIssue> issues) => DeadLetterReasons.Written(issues);
 
     public static TheoryData<string> Messages => new()
     {
