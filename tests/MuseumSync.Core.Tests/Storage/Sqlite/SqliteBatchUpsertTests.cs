@@ -90,6 +90,40 @@ public sealed class SqliteBatchUpsertTests : SqliteStoreTestBase
     }
 
     [Fact]
+    public async Task CommitBatch_AssignedTiers_AreStored_AndTheTierCheckIsOnAgainAfterTheRows()
+    {
+        var records = new[] { Rec("1"), Rec("2"), Rec("3"), Rec("4") };
+        records[0].AssignedAccessTier = AccessTier.Public;
+        records[1].AssignedAccessTier = AccessTier.Research;
+        records[2].AssignedAccessTier = AccessTier.Restricted;
+
+        await CommitAsync(records);
+
+        Assert.True(_store.ChecksEnforced());
+        var rows = await RowsAsync("SELECT object_id, access_tier_assigned FROM museum_records ORDER BY object_id");
+        Assert.Equal(["public", "research", "restricted", null], rows.Select(r => r[1]));
+        // The schema's check itself is unchanged: any other writer still gets it.
+        await using var other = new SqliteConnection($"Data Source={DbPath};Pooling=False");
+        await other.OpenAsync();
+        await using var insert = other.CreateCommand();
+        insert.CommandText = "UPDATE museum_records SET access_tier_assigned = 'secret' WHERE object_id = '1'";
+        var refused = await Assert.ThrowsAsync<SqliteException>(() => insert.ExecuteNonQueryAsync());
+        Assert.Contains("CHECK constraint failed", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CommitBatch_RowThatFails_RollsBack_AndTheTierCheckIsOnAgain()
+    {
+        var bad = Rec("2");
+        bad = new MuseumRecord { Source = bad.Source, ObjectId = bad.ObjectId, Title = null, RawJson = bad.RawJson }; // title is NOT NULL
+
+        await Assert.ThrowsAsync<SyncStoreException>(() => CommitAsync([Rec("1"), bad]));
+
+        Assert.True(_store.ChecksEnforced());
+        Assert.Empty(await RowsAsync("SELECT object_id FROM museum_records"));
+    }
+
+    [Fact]
     public async Task CommitBatch_EmptyString_StaysEmptyNotNull()
     {
         await CommitAsync([Rec("1", accession: string.Empty)]);
