@@ -19,8 +19,9 @@ internal sealed record PolledRecords(MuseumRecord[] Records, PollFeed Feed);
 /// chunk at a time. Per object PowerShell wraps the value in a PSObject, steps the downstream command and runs its
 /// parameter binder: four passes over every unbound parameter (Sync-MuseumRecord has about thirty), the mandatory
 /// checks and the restore of defaults. For a sync of a million records that was about 3 s of CPU, a sixth of the run
-/// (docs/guide/performance.md); one object per chunk of up to 256 records removes nearly all of it. What the user sees is the same: the same records reach the same Sync-MuseumRecord in the same order, on the
-/// pipeline thread, in its own ProcessRecord (so its warnings, errors, progress, -WhatIf and -Confirm work as before).
+/// (docs/guide/performance.md); one object per chunk of up to 256 records removes nearly all of it. What the user sees
+/// is the same: the same records reach the same Sync-MuseumRecord in the same order, on the pipeline thread, in its own
+/// ProcessRecord (so its warnings, errors, progress, -WhatIf and -Confirm work as before).
 /// </summary>
 /// <remarks>
 /// PowerShell has no public API for a command's downstream command, so this reads three of its internal members
@@ -39,9 +40,6 @@ internal static class DirectFeed
 {
     private const BindingFlags Instance = BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public;
     private static readonly Func<object, object?>? s_downstream = Build();
-
-    /// <summary>True when this PowerShell has the members the lookup reads (false means every run writes record by record).</summary>
-    public static bool Supported => s_downstream is not null;
 
     /// <summary>The Sync-MuseumRecord that reads <paramref name="upstream"/>'s output directly, or null.</summary>
     public static SyncMuseumRecordCommand? Consumer(PSCmdlet upstream)
