@@ -33,14 +33,17 @@ internal sealed class RateGate
     {
         // The usual request waits for nothing: no budget to pace by, and the quota (if any) admits it at once. That path
         // is not async, so its state machine is neither run nor compiled once per page (issue #18).
-        if (_shared is null && _budget is null)
-        {
-            if (_quota is null) return new ValueTask<long>(-1L);
-            return _quota.TryAdmit(_time.GetUtcNow(), out var ticket, out var wait)
-                ? new ValueTask<long>(ticket)
-                : WaitForQuotaAsync(correlationId, url, wait, cancellationToken);
-        }
+        if (_shared is null && _budget is null) return AdmitAsync(correlationId, url, cancellationToken);
         return AcquireAfterBudgetsAsync(correlationId, url, cancellationToken);
+    }
+
+    /// <summary>The quota's ticket (-1 without a quota): at once when it admits the request, else after its wait.</summary>
+    private ValueTask<long> AdmitAsync(string correlationId, Uri url, CancellationToken cancellationToken)
+    {
+        if (_quota is null) return new ValueTask<long>(-1L);
+        return _quota.TryAdmit(_time.GetUtcNow(), out var ticket, out var wait)
+            ? new ValueTask<long>(ticket)
+            : WaitForQuotaAsync(correlationId, url, wait, cancellationToken);
     }
 
     private async ValueTask<long> AcquireAfterBudgetsAsync(string correlationId, Uri url, CancellationToken cancellationToken)
@@ -77,9 +80,7 @@ internal sealed class RateGate
                 await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
             }
         }
-        if (_quota is null) return -1;
-        if (_quota.TryAdmit(_time.GetUtcNow(), out var ticket, out var quotaWait)) return ticket;
-        return await WaitForQuotaAsync(correlationId, url, quotaWait, cancellationToken).ConfigureAwait(false);
+        return await AdmitAsync(correlationId, url, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The quota refused a start that would have come after <paramref name="wait"/>: waits and asks again until it admits one.</summary>
