@@ -64,7 +64,6 @@ internal sealed class OriginPolicy
         return true;
     }
 
-
     /// <summary>Throws <see cref="ErrorId"/> when <paramref name="target"/> is not allowed.</summary>
     /// <param name="target">The URL about to be followed, requested or resumed from.</param>
     /// <param name="what">What pointed there, for the message: "the next link of https://…", "a redirect from https://…", "the stored checkpoint".</param>

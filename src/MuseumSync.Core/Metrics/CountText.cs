@@ -8,11 +8,7 @@ namespace MuseumSync.Metrics;
 internal static class CountText
 {
     /// <summary><paramref name="value"/> with a comma between groups of three digits, as <c>value.ToString("N0", CultureInfo.InvariantCulture)</c>.</summary>
-    public static string Count(long value)
-    {
-        if (value is >= 0 and < 1000) return Digits((ulong)value, negative: false);
-        return value < 0 ? Digits(0UL - (ulong)value, negative: true) : Digits((ulong)value, negative: false);
-    }
+    public static string Count(long value) => value < 0 ? Digits(0UL - (ulong)value, negative: true) : Digits((ulong)value, negative: false);
 
     /// <summary>
     /// <paramref name="count"/> per <paramref name="seconds"/> (a count of 0 or more, seconds above 0), rounded to a whole

@@ -54,5 +54,4 @@ internal static class IsoText
             value /= 10;
         }
     }
-
 }
